@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { applyLocalSettings } from './core/app-loader';
+import { parseLogLevel } from './core/logger';
+import { startHost } from './host';
+import { AzuriteHandle, defaultDataDir, startAzurite } from './storage/azurite';
+
+interface Args {
+  app: string;
+  port: number;
+  testClock: boolean;
+  inMemory: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { app: process.cwd(), port: Number(process.env.PORT ?? process.env.FUNCTIONS_HTTPWORKER_PORT ?? 7071), testClock: false, inMemory: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--app') args.app = path.resolve(argv[++i]);
+    else if (a === '--port') args.port = Number(argv[++i]);
+    else if (a === '--test-clock') args.testClock = true;
+    else if (a === '--in-memory') args.inMemory = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(
+        'Usage: devhost [--app DIR] [--port N] [--test-clock] [--in-memory]\n' +
+          'Runs the Functions app in DIR (default: the current folder) with its Durable orchestrations.\n' +
+          'Storage: AzureWebJobsStorage if set to a real account; otherwise Azurite is started from node_modules\n' +
+          '(data in DIR/.azurite, or in memory with --in-memory).\n',
+      );
+      process.exit(0);
+    } else throw new Error(`Unknown argument ${a}. See --help.`);
+  }
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0–65535.');
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  applyLocalSettings(args.app);
+  let azurite: AzuriteHandle | undefined;
+  let connection = process.env.AzureWebJobsStorage;
+  if (!connection || /UseDevelopmentStorage=true/i.test(connection)) {
+    azurite = await startAzurite({ location: args.inMemory ? undefined : defaultDataDir(args.app) });
+    connection = azurite.connectionString;
+    process.stdout.write(`Azurite (tables, queues, blobs) on 127.0.0.1: blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}\n`);
+  }
+  const host = await startHost({
+    appDir: args.app,
+    connectionString: connection,
+    port: args.port,
+    logLevel: parseLogLevel(process.env.DEVHOST_LOG_LEVEL),
+    testClock: args.testClock || process.env.DEVHOST_TEST_CLOCK === '1',
+  });
+  process.stdout.write(`\nFunctions host ready: ${host.origin}\n`);
+  process.stdout.write(`DEVHOST_READY ${JSON.stringify({ port: host.port, origin: host.origin, storage: connection })}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the host${azurite ? ' and Azurite' : ''}…\n`);
+    await host.stop().catch(() => undefined);
+    await azurite?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (azurite) azurite.process.once('exit', () => !stopping && (process.stderr.write('Azurite stopped unexpectedly.\n'), process.exit(1)));
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`devhost: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import fg from 'fast-glob';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Registry } from './registry';
+
+export interface HostJson {
+  version?: string;
+  extensions?: {
+    http?: { routePrefix?: string; maxRequestBodySize?: number };
+    durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
+    queues?: { maxDequeueCount?: number; batchSize?: number; maxPollingInterval?: string | number; visibilityTimeout?: string };
+    blobs?: { maxDegreeOfParallelism?: number };
+  };
+  logging?: { logLevel?: Record<string, string> };
+}
+
+export function readHostJson(appDir: string): HostJson {
+  const file = path.join(appDir, 'host.json');
+  if (!fs.existsSync(file)) return { version: '2.0' };
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as HostJson;
+}
+
+/** The files named by package.json `main`, a path or a glob, as the Node worker resolves it. */
+export function resolveMainFiles(appDir: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { main?: string };
+  const main = pkg.main ?? 'index.js';
+  if (!fg.isDynamicPattern(main)) return [path.resolve(appDir, main)];
+  const files = fg.sync(main, { cwd: appDir, absolute: true, onlyFiles: true }).sort();
+  if (files.length === 0) throw new Error(`package.json "main" (${main}) matched no files under ${appDir}. Did you run the build?`);
+  return files;
+}
+
+/** Loads the app's entry files (which register functions) and runs its appStart hooks. */
+export async function loadApp(appDir: string, registry: Registry): Promise<string[]> {
+  const files = resolveMainFiles(appDir);
+  for (const file of files) require(file);
+  for (const hook of registry.hooks.appStart) {
+    await hook({ hookData: {}, appHookData: {}, functionAppDirectory: appDir });
+  }
+  const caps = registry.programmingModel?.getCapabilities?.({});
+  if (caps instanceof Promise) await caps;
+  return files;
+}
+
+/** Settings from local.settings.json `Values`, applied to process.env without overriding what is already set. */
+export function applyLocalSettings(appDir: string): string[] {
+  const file = path.join(appDir, 'local.settings.json');
+  if (!fs.existsSync(file)) return [];
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { Values?: Record<string, string> };
+  const applied: string[] = [];
+  for (const [k, v] of Object.entries(json.Values ?? {})) {
+    if (process.env[k] === undefined) {
+      process.env[k] = String(v);
+      applied.push(k);
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from './logger';
+import { RegisteredFunction, Registry } from './registry';
+import { CoreInvocationContext, InvocationResponse, RpcTypedData } from './types';
+
+export interface InvocationInput {
+  inputData: { name: string; data: RpcTypedData | undefined }[];
+  triggerMetadata?: Record<string, RpcTypedData>;
+  retryContext?: { retryCount: number; maxRetryCount: number };
+}
+
+export interface InvocationOutcome {
+  invocationId: string;
+  response?: InvocationResponse;
+  error?: Error;
+}
+
+/**
+ * Runs one invocation the way the Node worker does: invocation model → arguments → preInvocation
+ * hooks → the function → postInvocation hooks → response. Errors are returned, never thrown, so a
+ * failing function cannot take a dispatcher down.
+ */
+export class Invoker {
+  constructor(
+    private readonly registry: Registry,
+    private readonly logger: Logger,
+  ) {}
+
+  async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
+    const invocationId = randomUUID();
+    const scope = { functionName: fn.metadata.name, invocationId };
+    const model = this.registry.programmingModel;
+    if (!model) return { invocationId, error: new Error('No programming model was registered by the app.') };
+    const coreCtx: CoreInvocationContext = {
+      invocationId,
+      request: {
+        invocationId,
+        functionId: fn.metadata.functionId ?? fn.metadata.name,
+        inputData: input.inputData,
+        triggerMetadata: input.triggerMetadata,
+        retryContext: input.retryContext,
+      },
+      metadata: fn.metadata,
+      log: (level, category, msg) => {
+        // The library routes context.log through here; system messages are the library's own.
+        this.logger.log(level, category === 'system' ? `[system] ${msg}` : msg, scope);
+        for (const hook of this.registry.hooks.log) {
+          try {
+            void hook({ level, category, message: msg, invocationContext: undefined, hookData: {}, appHookData: {} });
+          } catch {
+            // A failing log hook must not fail the invocation.
+          }
+        }
+      },
+    };
+    try {
+      const invocationModel = model.getInvocationModel(coreCtx);
+      const { context, inputs } = await invocationModel.getArguments();
+      let callback = fn.callback;
+      const hookData: Record<string, unknown> = {};
+      const pre = { hookData, appHookData: this.appHookData, invocationContext: context, inputs, functionCallback: callback };
+      coreCtx.state = 'preInvocationHooks';
+      for (const hook of this.registry.hooks.preInvocation) await hook(pre);
+      callback = pre.functionCallback;
+      coreCtx.state = 'invocation';
+      let result: unknown;
+      let error: unknown;
+      try {
+        result = await invocationModel.invokeFunction(context, pre.inputs, callback);
+      } catch (e) {
+        error = e;
+      }
+      const post = { hookData, appHookData: this.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+      coreCtx.state = 'postInvocationHooks';
+      for (const hook of this.registry.hooks.postInvocation) await hook(post);
+      coreCtx.state = 'done';
+      if (post.error !== undefined && post.error !== null) throw post.error;
+      const response = await invocationModel.getResponse(context, post.result);
+      return { invocationId, response };
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(typeof e === 'string' ? e : JSON.stringify(e));
+      return { invocationId, error };
+    }
+  }
+
+  readonly appHookData: Record<string, unknown> = {};
+}
+
+/** The function's result: `$return` output (HTTP) or the return value. */
+export function resultData(response: InvocationResponse | undefined): RpcTypedData | null | undefined {
+  if (!response) return undefined;
+  const ret = response.outputData?.find((o) => o.name === '$return');
+  return ret ? ret.data : response.returnValue;
+}
+
+/** Decodes RpcTypedData the way the extension reads a returned value. */
+export function fromTypedData(data: RpcTypedData | null | undefined): unknown {
+  if (!data) return undefined;
+  if ('string' in data) return data.string;
+  if ('json' in data) return JSON.parse(data.json);
+  if ('int' in data) return data.int;
+  if ('double' in data) return data.double;
+  if ('bytes' in data) return Buffer.from(data.bytes);
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import { Invoker, fromTypedData, resultData } from '../core/invoker';
+import { Registry } from '../core/registry';
+import { Clock } from './clock';
+import { EventType, parseJsonText, toJsonText } from './history';
+import { ControlItem, WorkItem } from './messages';
+import { Delivered } from './queue-channel';
+
+/**
+ * Runs activity functions for work items, at most `concurrency` at a time, and reports each result
+ * as a TaskCompleted/TaskFailed control item. The work item is acknowledged only after the result
+ * is on the control queue, so a crash re-runs the activity rather than losing its result.
+ */
+export class ActivityWorker {
+  private running = 0;
+  private readonly waiting: Delivered<WorkItem>[] = [];
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly invoker: Invoker,
+    private readonly clock: Clock,
+    private readonly report: (item: ControlItem) => Promise<void>,
+    private readonly concurrency: number,
+  ) {}
+
+  get busy(): number {
+    return this.running + this.waiting.length;
+  }
+
+  accept(items: Delivered<WorkItem>[]): void {
+    this.waiting.push(...items);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      const d = this.waiting.shift()!;
+      this.running++;
+      void this.execute(d.item)
+        .then((result) => this.report(result))
+        .then(() => d.ack())
+        .catch(() => undefined /* unacknowledged: the queue redelivers after the lease */)
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+
+  private async execute(w: WorkItem): Promise<ControlItem> {
+    const base = { id: `result|${w.id}`, instanceId: w.instanceId, executionId: w.executionId, kind: 'event' as const };
+    const fail = (reason: string, details: string): ControlItem => ({
+      ...base,
+      event: { EventType: EventType.TaskFailed, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso(), TaskScheduledId: w.taskScheduledId, Reason: reason, Details: details },
+    });
+    const fn = this.registry.get(w.name);
+    if (!fn || fn.trigger.type.toLowerCase() !== 'activitytrigger') {
+      return fail(`The function '${w.name}' doesn't exist, is disabled, or is not an activity function.`, '');
+    }
+    const value = parseJsonText(w.input);
+    // The extension hands the activity its input as text: strings as they are, anything else as JSON.
+    const data = { string: typeof value === 'string' ? value : JSON.stringify(value) };
+    const outcome = await this.invoker.invoke(fn, { inputData: [{ name: fn.triggerName, data }] });
+    if (outcome.error) {
+      return fail(`Activity function '${w.name}' failed: ${outcome.error.message}`, outcome.error.stack ?? '');
+    }
+    const result = fromTypedData(resultData(outcome.response));
+    return {
+      ...base,
+      event: { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso(), TaskScheduledId: w.taskScheduledId, Result: toJsonText(result) },
+    };
+  }
+}

@@ -1,0 +1,382 @@
+import { randomUUID } from 'node:crypto';
+import { odata } from '@azure/data-tables';
+import { Invoker, fromTypedData, resultData } from '../core/invoker';
+import { Logger } from '../core/logger';
+import { Registry } from '../core/registry';
+import { ActivityWorker } from './activity-worker';
+import { Clock } from './clock';
+import { EventType, HistoryEvent, isTerminal, RuntimeStatus } from './history';
+import { InstanceRow, InstanceState, InstanceStore } from './instance-store';
+import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
+import { openTasks } from './open-tasks';
+import { OrchestrationSession, OrchestratorResult, RunOrchestrator } from './orchestration-session';
+import { Delivered, QueueChannel } from './queue-channel';
+import { SendBatcher } from './send-batcher';
+import { TaskHubStorage } from './task-hub';
+import { TimerService } from './timer-service';
+
+export interface EngineOptions {
+  registry: Registry;
+  invoker: Invoker;
+  logger: Logger;
+  clock: Clock;
+  connectionString: string;
+  hubName: string;
+  /** How long a dispatched message stays hidden before another host may take it over. */
+  leaseSeconds: number;
+  maxConcurrentActivities: number;
+  maxConcurrentOrchestrations: number;
+}
+
+/** Why a management request cannot be carried out; mapped to HTTP status codes by the API. */
+export class EngineError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 410,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface QueryFilter {
+  createdTimeFrom?: Date;
+  createdTimeTo?: Date;
+  runtimeStatus?: RuntimeStatus[];
+  instanceIdPrefix?: string;
+}
+
+interface Mailbox {
+  items: Delivered<ControlItem>[];
+  running: boolean;
+  queued: boolean;
+  failures: number;
+}
+
+const INSTANCE_ID_RULE = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
+
+/**
+ * The Durable extension's role: dispatches orchestration steps and activities through Azure
+ * queues, keeps instances and history in Azure tables, fires durable timers, and answers the
+ * management operations the durable client calls.
+ */
+export class DurableEngine {
+  readonly hub: TaskHubStorage;
+  readonly store: InstanceStore;
+  private readonly session: OrchestrationSession;
+  private readonly control: QueueChannel<ControlItem>;
+  private readonly work: QueueChannel<WorkItem>;
+  private readonly timers: TimerService;
+  private readonly activities: ActivityWorker;
+  private readonly results: SendBatcher<ControlItem>;
+  private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly ready: string[] = [];
+  private running = 0;
+  private stopped = false;
+
+  constructor(private readonly o: EngineOptions) {
+    this.hub = new TaskHubStorage(o.hubName, o.connectionString);
+    this.store = new InstanceStore(this.hub);
+    this.session = new OrchestrationSession(this.store, o.clock, this.runOrchestrator);
+    this.control = new QueueChannel<ControlItem>({
+      name: 'control',
+      queue: this.hub.control,
+      blobs: this.hub.largeMessages,
+      leaseSeconds: o.leaseSeconds,
+      logger: o.logger,
+      deliver: (items) => this.deliverControl(items),
+    });
+    this.work = new QueueChannel<WorkItem>({
+      name: 'workitems',
+      queue: this.hub.workItems,
+      blobs: this.hub.largeMessages,
+      leaseSeconds: o.leaseSeconds,
+      logger: o.logger,
+      deliver: (items) => this.activities.accept(items),
+    });
+    this.results = new SendBatcher((items) => this.control.send(items));
+    this.activities = new ActivityWorker(o.registry, o.invoker, o.clock, (item) => this.results.send(item), o.maxConcurrentActivities);
+    this.timers = new TimerService(this.hub, o.clock, (items) => this.control.send(items), o.logger);
+  }
+
+  async start(): Promise<void> {
+    await this.hub.ensure();
+    await this.timers.start();
+    await this.recover();
+    this.control.start();
+    this.work.start();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.control.stop();
+    this.work.stop();
+    this.timers.stop();
+  }
+
+  /** Counts for the devhost's status endpoint and the benchmarks. */
+  stats() {
+    return { mailboxes: this.mailboxes.size, runningSteps: this.running, activities: this.activities.busy, timers: this.timers.count, controlInFlight: this.control.inFlight, workInFlight: this.work.inFlight };
+  }
+
+  private readonly runOrchestrator: RunOrchestrator = async (name, payload) => {
+    const fn = this.o.registry.get(name);
+    if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') return { missing: true };
+    const outcome = await this.o.invoker.invoke(fn, { inputData: [{ name: fn.triggerName, data: { string: JSON.stringify(payload) } }] });
+    if (outcome.error) {
+      const msg = outcome.error.message;
+      const label = '$OutOfProcData$:';
+      const at = msg.indexOf(label);
+      if (at >= 0) {
+        const state = JSON.parse(msg.slice(at + label.length)) as OrchestratorResult;
+        return { state, error: state.error ?? msg.slice(0, at).trim() };
+      }
+      return { error: msg };
+    }
+    let value = fromTypedData(resultData(outcome.response));
+    if (typeof value === 'string') value = JSON.parse(value);
+    return { state: value as OrchestratorResult };
+  };
+
+  // ---- orchestration dispatch -------------------------------------------------------------
+
+  private deliverControl(items: Delivered<ControlItem>[]): void {
+    for (const d of items) {
+      let mb = this.mailboxes.get(d.item.instanceId);
+      if (!mb) {
+        mb = { items: [], running: false, queued: false, failures: 0 };
+        this.mailboxes.set(d.item.instanceId, mb);
+      }
+      mb.items.push(d);
+      this.markReady(d.item.instanceId);
+    }
+  }
+
+  private markReady(instanceId: string): void {
+    const mb = this.mailboxes.get(instanceId);
+    if (!mb || mb.running || mb.queued || this.stopped) return;
+    mb.queued = true;
+    this.ready.push(instanceId);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.o.maxConcurrentOrchestrations && this.ready.length > 0) {
+      const id = this.ready.shift()!;
+      const mb = this.mailboxes.get(id)!;
+      mb.queued = false;
+      mb.running = true;
+      this.running++;
+      void this.step(id, mb).then((progress) => {
+        this.running--;
+        mb.running = false;
+        if (mb.items.length === 0) this.mailboxes.delete(id);
+        else if (progress) this.markReady(id);
+        this.pump();
+      });
+    }
+  }
+
+  /** One step for one instance; true when it consumed something (so the rest may go next). */
+  private async step(instanceId: string, mb: Mailbox): Promise<boolean> {
+    const batch = mb.items.slice(0, 500);
+    try {
+      const res = await this.session.process(instanceId, batch.map((d) => d.item));
+      await this.dispatch(res.outbound);
+      mb.items = mb.items.filter((d) => {
+        if (!res.consumed.has(d.item.id) || !batch.includes(d)) return true;
+        d.ack();
+        return false;
+      });
+      mb.failures = 0;
+      return res.consumed.size > 0;
+    } catch (e) {
+      this.store.forget(instanceId);
+      mb.failures++;
+      const delay = Math.min(30_000, 100 * 2 ** mb.failures);
+      this.o.logger.log('warning', `step failed (attempt ${mb.failures}), retrying in ${delay} ms: ${(e as Error).stack ?? e}`, { functionName: 'DurableTask', invocationId: instanceId });
+      setTimeout(() => this.markReady(instanceId), delay).unref?.();
+      return false;
+    }
+  }
+
+  private async dispatch(out: Outbound): Promise<void> {
+    await Promise.all([this.work.send(out.workItems), this.control.send(out.control), this.timers.schedule(out.timers), this.timers.cancel(out.cancelTimers)]);
+  }
+
+  /**
+   * After a crash: what a committed step meant to send may not have gone out. Re-send the work of
+   * every unfinished instance; receivers drop what they already have.
+   */
+  private async recover(): Promise<void> {
+    const filter = "RuntimeStatus eq 'Pending' or RuntimeStatus eq 'Running' or RuntimeStatus eq 'Suspended'";
+    let count = 0;
+    for await (const e of this.hub.instances.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const row = await this.store.entityToRow(e);
+      const state = await this.store.load(row.instanceId);
+      if (!state) continue;
+      const out = this.resendFor(state, row);
+      if (isTerminal(state.status)) await this.store.putInstanceRow(state);
+      await this.dispatch(out);
+      count++;
+    }
+    if (count) this.o.logger.info(`durable: resumed ${count} unfinished orchestration instance(s) from storage`);
+  }
+
+  private resendFor(state: InstanceState, row: InstanceRow): Outbound {
+    const out = emptyOutbound();
+    if (state.history.length === 0) {
+      out.control.push({
+        id: `start|${row.instanceId}|${row.executionId}`,
+        instanceId: row.instanceId,
+        executionId: row.executionId,
+        kind: 'event',
+        event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: row.createdTime, Name: row.name, Input: row.input, Version: row.version },
+      });
+      return out;
+    }
+    const p = state.engine.parent;
+    if (isTerminal(state.status)) {
+      if (p) {
+        const ok = state.status === 'Completed';
+        out.control.push({
+          id: `done|${state.instanceId}|${state.executionId}`,
+          instanceId: p.instanceId,
+          executionId: p.executionId,
+          kind: 'event',
+          event: ok
+            ? { EventType: EventType.SubOrchestrationInstanceCompleted, EventId: -1, IsPlayed: false, Timestamp: state.lastUpdatedTime, TaskScheduledId: p.taskScheduledId, Result: state.output ?? 'null' }
+            : { EventType: EventType.SubOrchestrationInstanceFailed, EventId: -1, IsPlayed: false, Timestamp: state.lastUpdatedTime, TaskScheduledId: p.taskScheduledId, Reason: `Sub-orchestration ${state.instanceId} ${state.status}`, Details: '' },
+        });
+      }
+      return out;
+    }
+    const canceled = new Set(state.engine.canceledTimers);
+    for (const [id, t] of openTasks(state.history)) {
+      const ev = t.scheduled;
+      if (t.kind === 'activity') {
+        out.workItems.push({ id: `${state.instanceId}|${state.executionId}|${id}`, instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id, name: ev.Name!, input: ev.Input ?? null });
+      } else if (t.kind === 'timer' && !canceled.has(id)) {
+        out.timers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId: id, fireAt: ev.FireAt! });
+      } else if (t.kind === 'subOrchestration') {
+        out.control.push({
+          id: `start|${ev.InstanceId}|${state.instanceId}|${state.executionId}|${id}`,
+          instanceId: ev.InstanceId!,
+          kind: 'event',
+          event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: ev.Timestamp, Name: ev.Name, Input: ev.Input ?? null, Version: '' },
+          parent: { instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id },
+        });
+      }
+    }
+    return out;
+  }
+
+  // ---- management operations ----------------------------------------------------------------
+
+  async startNew(name: string, instanceId: string | undefined, inputText: string | null): Promise<string> {
+    const fn = this.o.registry.get(name);
+    if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') {
+      throw new EngineError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    }
+    const id = instanceId ?? randomUUID().replace(/-/g, '');
+    if (!INSTANCE_ID_RULE.test(id)) {
+      throw new EngineError(400, 'Instance ids are 1–256 characters and may not contain /, \\, #, ? or control characters.');
+    }
+    const existing = await this.store.getInstanceRow(id);
+    if (existing && !isTerminal(existing.status)) {
+      throw new EngineError(409, `An orchestration instance with id '${id}' already exists and is ${existing.status}.`);
+    }
+    const now = this.o.clock.nowIso();
+    const executionId = randomUUID().replace(/-/g, '');
+    this.store.forget(id);
+    const row: InstanceRow = { instanceId: id, executionId, name: fn.metadata.name, version: '', input: inputText, output: null, customStatus: null, status: 'Pending', createdTime: now, lastUpdatedTime: now };
+    await this.store.putInstanceRow(row);
+    await this.control.send([
+      {
+        id: `start|${id}|${executionId}`,
+        instanceId: id,
+        executionId,
+        kind: 'event',
+        event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: now, Name: fn.metadata.name, Input: inputText, Version: '' },
+      },
+    ]);
+    return id;
+  }
+
+  private async requireLive(instanceId: string, verb: string): Promise<InstanceRow> {
+    const row = await this.currentRow(instanceId);
+    if (!row) throw new EngineError(404, `No instance with id '${instanceId}' was found.`);
+    if (isTerminal(row.status)) throw new EngineError(410, `Instance '${instanceId}' is ${row.status}; it cannot ${verb}.`);
+    return row;
+  }
+
+  async raiseEvent(instanceId: string, eventName: string, inputText: string | null): Promise<void> {
+    await this.requireLive(instanceId, 'receive events');
+    await this.control.send([
+      { id: randomUUID(), instanceId, kind: 'event', event: { EventType: EventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: this.o.clock.nowIso(), Name: eventName, Input: inputText } },
+    ]);
+  }
+
+  async command(instanceId: string, kind: 'terminate' | 'suspend' | 'resume', reason: string | undefined): Promise<void> {
+    const row = await this.requireLive(instanceId, kind === 'terminate' ? 'be terminated' : `be ${kind}d`);
+    if (kind === 'resume' && row.status !== 'Suspended') throw new EngineError(410, `Instance '${instanceId}' is ${row.status}, not Suspended.`);
+    await this.control.send([{ id: randomUUID(), instanceId, kind, reason }]);
+  }
+
+  /** The instance row, corrected by history when the last step's row update was lost. */
+  async currentRow(instanceId: string): Promise<InstanceRow | undefined> {
+    return this.store.getInstanceRow(instanceId);
+  }
+
+  async history(instanceId: string): Promise<HistoryEvent[]> {
+    this.store.forget(instanceId);
+    const state = await this.store.load(instanceId);
+    return state?.history ?? [];
+  }
+
+  async query(filter: QueryFilter, top: number, continuation?: string): Promise<{ rows: InstanceRow[]; continuation?: string }> {
+    const parts: string[] = [];
+    if (filter.createdTimeFrom) parts.push(odata`CreatedTime ge ${filter.createdTimeFrom}`);
+    if (filter.createdTimeTo) parts.push(odata`CreatedTime le ${filter.createdTimeTo}`);
+    if (filter.runtimeStatus?.length) parts.push(`(${filter.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
+    if (filter.instanceIdPrefix) {
+      const p = filter.instanceIdPrefix;
+      const next = p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
+      parts.push(odata`PartitionKey ge ${p} and PartitionKey lt ${next}`);
+    }
+    const pager = this.hub.instances
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: parts.length ? parts.join(' and ') : undefined } })
+      .byPage({ maxPageSize: top, continuationToken: continuation });
+    const page = await pager.next();
+    if (page.done || !page.value) return { rows: [] };
+    const rows = await Promise.all(page.value.map((e) => this.store.entityToRow(e)));
+    return { rows, continuation: page.value.continuationToken };
+  }
+
+  async purge(instanceId: string): Promise<boolean> {
+    const row = await this.store.getInstanceRow(instanceId);
+    if (!row) return false;
+    if (!isTerminal(row.status)) throw new EngineError(409, `Instance '${instanceId}' is ${row.status}; only finished instances can be purged.`);
+    await this.timers.cancelInstance(instanceId);
+    await this.store.purge(instanceId);
+    return true;
+  }
+
+  async purgeBy(filter: QueryFilter): Promise<number> {
+    const statuses = (filter.runtimeStatus?.length ? filter.runtimeStatus : (['Completed', 'Failed', 'Terminated', 'Canceled'] as RuntimeStatus[])).filter((s) => isTerminal(s));
+    let deleted = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.query({ ...filter, runtimeStatus: statuses }, 100, token);
+      for (const r of page.rows) if (await this.purge(r.instanceId)) deleted++;
+      token = page.continuation;
+    } while (token);
+    return deleted;
+  }
+
+  async restart(instanceId: string, newInstanceId: boolean): Promise<string> {
+    const row = await this.store.getInstanceRow(instanceId);
+    if (!row) throw new EngineError(404, `No instance with id '${instanceId}' was found.`);
+    if (!newInstanceId && !isTerminal(row.status)) throw new EngineError(409, `Instance '${instanceId}' is ${row.status}; restart it with a new instance id or wait for it to finish.`);
+    return this.startNew(row.name, newInstanceId ? undefined : instanceId, row.input);
+  }
+}

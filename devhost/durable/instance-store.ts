@@ -1,0 +1,320 @@
+import { odata, TableEntity, TransactionAction } from '@azure/data-tables';
+import { EventType, HistoryEvent, RuntimeStatus } from './history';
+import { TaskHubStorage } from './task-hub';
+
+export interface RetryState {
+  kind: 'activity' | 'subOrchestration';
+  name: string;
+  input: string | null;
+  instanceId?: string;
+  options: {
+    firstRetryIntervalInMilliseconds: number;
+    maxNumberOfAttempts: number;
+    backoffCoefficient?: number;
+    maxRetryIntervalInMilliseconds?: number;
+    retryTimeoutInMilliseconds?: number;
+  };
+  attempt: number;
+  /** Set while the retry waits for its backoff timer. */
+  waitingOnTimer: boolean;
+}
+
+/** Engine bookkeeping that the history alone does not say, committed atomically with it. */
+export interface EngineState {
+  nextSequence: number;
+  knownActions: number;
+  /** Keyed by the id the retry currently waits on (an attempt or its backoff timer). */
+  retries: Record<string, RetryState>;
+  /** Index in the orchestrator's action list → timer id, for timers that may still be cancelled. */
+  timerActions: Record<string, number>;
+  canceledTimers: number[];
+  parent?: { instanceId: string; executionId: string; taskScheduledId: number };
+  /** The orchestrator returned, but a timer or activity it started is still open. */
+  pendingOutput?: string | null;
+}
+
+export interface InstanceState {
+  instanceId: string;
+  executionId: string;
+  name: string;
+  version: string;
+  input: string | null;
+  status: RuntimeStatus;
+  output: string | null;
+  customStatus: string | null;
+  createdTime: string;
+  lastUpdatedTime: string;
+  completedTime?: string;
+  history: HistoryEvent[];
+  engine: EngineState;
+  /** Events already committed; history beyond this index is new in the current step. */
+  committedCount: number;
+  sentinelEtag?: string;
+}
+
+export interface InstanceRow {
+  instanceId: string;
+  executionId: string;
+  name: string;
+  version: string;
+  input: string | null;
+  output: string | null;
+  customStatus: string | null;
+  status: RuntimeStatus;
+  createdTime: string;
+  lastUpdatedTime: string;
+  completedTime?: string;
+}
+
+export function newEngineState(): EngineState {
+  return { nextSequence: 0, knownActions: 0, retries: {}, timerActions: {}, canceledTimers: [] };
+}
+
+// A table string property holds at most 32K UTF-16 characters; larger values go to a blob, as the
+// Azure Storage provider does (`<Column>BlobName`).
+const MAX_INLINE = 30_000;
+const LARGE_COLUMNS = ['Input', 'Result', 'Output', 'CustomStatus', 'Details', 'Reason'] as const;
+
+const seqKey = (n: number) => n.toString(16).toUpperCase().padStart(16, '0');
+
+/**
+ * Instances and histories in the Azure Storage provider's tables: `<hub>Instances` (PartitionKey =
+ * instance id, RowKey = '') and `<hub>History` (PartitionKey = instance id, RowKey = sequence number,
+ * plus a `sentinel` row whose ETag guards each commit).
+ */
+export class InstanceStore {
+  private readonly cache = new Map<string, InstanceState>();
+
+  constructor(
+    private readonly hub: TaskHubStorage,
+    private readonly cacheSize = 2000,
+  ) {}
+
+  forget(instanceId: string): void {
+    this.cache.delete(instanceId);
+  }
+
+  async load(instanceId: string): Promise<InstanceState | undefined> {
+    const cached = this.cache.get(instanceId);
+    if (cached) {
+      this.cache.delete(instanceId);
+      this.cache.set(instanceId, cached);
+      return cached;
+    }
+    const row = await this.getInstanceRow(instanceId);
+    if (!row) return undefined;
+    const rows: TableEntity<Record<string, unknown>>[] = [];
+    for await (const r of this.hub.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}` } })) {
+      rows.push(r as TableEntity<Record<string, unknown>>);
+    }
+    const sentinel = rows.find((r) => r.rowKey === 'sentinel');
+    let history: HistoryEvent[] = [];
+    let engine = newEngineState();
+    let executionId = row.executionId;
+    if (sentinel) {
+      executionId = String(sentinel.ExecutionId);
+      const count = Number(sentinel.EventCount);
+      engine = JSON.parse(String(sentinel.EngineState)) as EngineState;
+      const events = rows
+        .filter((r) => r.rowKey !== 'sentinel' && r.ExecutionId === executionId)
+        .map((r) => ({ seq: parseInt(r.rowKey, 16), r }))
+        .filter((x) => x.seq < count)
+        .sort((a, b) => a.seq - b.seq);
+      history = await Promise.all(events.map((x) => this.rowToEvent(x.r)));
+    }
+    const state: InstanceState = {
+      ...row,
+      ...statusFromHistory(history, row),
+      executionId,
+      history,
+      engine,
+      committedCount: history.length,
+      sentinelEtag: sentinel?.etag as string | undefined,
+    };
+    this.remember(state);
+    return state;
+  }
+
+  private remember(state: InstanceState): void {
+    this.cache.set(state.instanceId, state);
+    if (this.cache.size > this.cacheSize) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+    }
+  }
+
+  /** Commits new history rows and the sentinel (atomically per 100 rows, sentinel last), then the instance row. */
+  async commit(state: InstanceState, opts: { resetHistory?: boolean } = {}): Promise<void> {
+    const from = opts.resetHistory ? 0 : state.committedCount;
+    const actions: TransactionAction[] = [];
+    for (let i = from; i < state.history.length; i++) {
+      actions.push(['upsert', await this.eventToRow(state.instanceId, state.executionId, i, state.history[i]), 'Replace']);
+    }
+    const sentinel = {
+      partitionKey: state.instanceId,
+      rowKey: 'sentinel',
+      ExecutionId: state.executionId,
+      EventCount: state.history.length,
+      EngineState: JSON.stringify(state.engine),
+    };
+    try {
+      const chunks: TransactionAction[][] = [];
+      for (let i = 0; i < actions.length; i += 99) chunks.push(actions.slice(i, i + 99));
+      if (chunks.length === 0) chunks.push([]);
+      for (let c = 0; c < chunks.length - 1; c++) await this.hub.history.submitTransaction(chunks[c]);
+      const last = chunks[chunks.length - 1];
+      last.push(state.sentinelEtag ? ['update', sentinel, 'Replace', { etag: state.sentinelEtag }] : ['create', sentinel]);
+      const res = await this.hub.history.submitTransaction(last);
+      state.sentinelEtag = res.subResponses[res.subResponses.length - 1]?.etag ?? (await this.hub.history.getEntity(state.instanceId, 'sentinel')).etag;
+    } catch (e) {
+      // Someone else wrote this instance (another host, or a purge): drop what we believed.
+      this.forget(state.instanceId);
+      throw e;
+    }
+    state.committedCount = state.history.length;
+    for (const ev of state.history) ev.IsPlayed = true;
+    await this.putInstanceRow(state);
+    this.remember(state);
+  }
+
+  async putInstanceRow(row: InstanceRow): Promise<void> {
+    const entity: Record<string, unknown> = {
+      partitionKey: row.instanceId,
+      rowKey: '',
+      ExecutionId: row.executionId,
+      Name: row.name,
+      Version: row.version,
+      Input: row.input ?? undefined,
+      Output: row.output ?? undefined,
+      CustomStatus: row.customStatus ?? undefined,
+      RuntimeStatus: row.status,
+      CreatedTime: new Date(row.createdTime),
+      LastUpdatedTime: new Date(row.lastUpdatedTime),
+      CompletedTime: row.completedTime ? new Date(row.completedTime) : undefined,
+      TaskHubName: this.hub.hubName,
+    };
+    await this.packLarge(entity, `${row.instanceId}/instance`);
+    await this.hub.instances.upsertEntity(entity as TableEntity, 'Replace');
+  }
+
+  async getInstanceRow(instanceId: string): Promise<InstanceRow | undefined> {
+    try {
+      const e = await this.hub.instances.getEntity<Record<string, unknown>>(instanceId, '');
+      return this.entityToRow(e);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async entityToRow(e: Record<string, unknown>): Promise<InstanceRow> {
+    await this.unpackLarge(e);
+    const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v ? new Date(String(v)).toISOString() : undefined);
+    return {
+      instanceId: String(e.partitionKey),
+      executionId: String(e.ExecutionId ?? ''),
+      name: String(e.Name ?? ''),
+      version: String(e.Version ?? ''),
+      input: (e.Input as string | undefined) ?? null,
+      output: (e.Output as string | undefined) ?? null,
+      customStatus: (e.CustomStatus as string | undefined) ?? null,
+      status: e.RuntimeStatus as RuntimeStatus,
+      createdTime: iso(e.CreatedTime)!,
+      lastUpdatedTime: iso(e.LastUpdatedTime)!,
+      completedTime: iso(e.CompletedTime),
+    };
+  }
+
+  /** Deletes an instance's rows and payload blobs. */
+  async purge(instanceId: string): Promise<void> {
+    this.forget(instanceId);
+    const keys: string[] = [];
+    for await (const r of this.hub.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}`, select: ['RowKey'] } })) {
+      keys.push(r.rowKey!);
+    }
+    for (let i = 0; i < keys.length; i += 100) {
+      await this.hub.history.submitTransaction(keys.slice(i, i + 100).map((k) => ['delete', { partitionKey: instanceId, rowKey: k }] as TransactionAction));
+    }
+    await this.hub.instances.deleteEntity(instanceId, '').catch(() => undefined);
+    for await (const b of this.hub.largeMessages.listBlobsFlat({ prefix: `payloads/${instanceId}/` })) {
+      await this.hub.largeMessages.deleteBlob(b.name).catch(() => undefined);
+    }
+  }
+
+  private async eventToRow(instanceId: string, executionId: string, seq: number, ev: HistoryEvent): Promise<TableEntity> {
+    const row: Record<string, unknown> = {
+      partitionKey: instanceId,
+      rowKey: seqKey(seq),
+      ExecutionId: executionId,
+      EventType: EventType[ev.EventType],
+      EventId: ev.EventId,
+      IsPlayed: ev.IsPlayed,
+      _Timestamp: new Date(ev.Timestamp),
+    };
+    for (const k of ['Name', 'Input', 'Result', 'Reason', 'Details', 'TaskScheduledId', 'TimerId', 'Version', 'InstanceId', 'OrchestrationStatus', 'RaiseId'] as const) {
+      if (ev[k] !== undefined && ev[k] !== null) row[k] = ev[k];
+    }
+    if (ev.FireAt) row.FireAt = new Date(ev.FireAt);
+    await this.packLarge(row, `${instanceId}/${seqKey(seq)}`);
+    return row as TableEntity;
+  }
+
+  private async rowToEvent(r: Record<string, unknown>): Promise<HistoryEvent> {
+    await this.unpackLarge(r);
+    const ev: HistoryEvent = {
+      EventType: EventType[r.EventType as keyof typeof EventType],
+      EventId: Number(r.EventId),
+      IsPlayed: true,
+      Timestamp: toIso(r._Timestamp),
+    };
+    for (const k of ['Name', 'Input', 'Result', 'Reason', 'Details', 'Version', 'InstanceId', 'OrchestrationStatus', 'RaiseId'] as const) {
+      if (r[k] !== undefined) (ev as unknown as Record<string, unknown>)[k] = r[k];
+    }
+    if (r.TaskScheduledId !== undefined) ev.TaskScheduledId = Number(r.TaskScheduledId);
+    if (r.TimerId !== undefined) ev.TimerId = Number(r.TimerId);
+    if (r.FireAt !== undefined) ev.FireAt = toIso(r.FireAt);
+    return ev;
+  }
+
+  private async packLarge(entity: Record<string, unknown>, key: string): Promise<void> {
+    for (const col of LARGE_COLUMNS) {
+      const v = entity[col];
+      if (typeof v === 'string' && v.length > MAX_INLINE) {
+        const name = `payloads/${key}.${col}.json`;
+        await this.hub.largeMessages.getBlockBlobClient(name).upload(v, Buffer.byteLength(v));
+        delete entity[col];
+        entity[`${col}BlobName`] = name;
+      }
+    }
+  }
+
+  private async unpackLarge(entity: Record<string, unknown>): Promise<void> {
+    for (const col of LARGE_COLUMNS) {
+      const name = entity[`${col}BlobName`];
+      if (typeof name === 'string') {
+        entity[col] = (await this.hub.largeMessages.getBlockBlobClient(name).downloadToBuffer()).toString('utf8');
+      }
+    }
+  }
+}
+
+function toIso(v: unknown): string {
+  return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
+}
+
+/**
+ * The history is committed before the instance row, so after a crash the history is the truth:
+ * a finished or suspended execution says so in its last events.
+ */
+function statusFromHistory(history: HistoryEvent[], row: InstanceRow): Partial<InstanceRow> {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i];
+    if (e.EventType === EventType.ExecutionCompleted) {
+      return { status: (e.OrchestrationStatus as RuntimeStatus) ?? 'Completed', output: e.Result ?? null, completedTime: row.completedTime ?? e.Timestamp };
+    }
+    if (e.EventType === EventType.ExecutionTerminated) return { status: 'Terminated', output: e.Input ?? null, completedTime: row.completedTime ?? e.Timestamp };
+    if (e.EventType === EventType.ExecutionSuspended) return { status: 'Suspended' };
+    if (e.EventType === EventType.ExecutionResumed) return { status: 'Running' };
+  }
+  return history.length > 0 && row.status === 'Pending' ? { status: 'Running' } : {};
+}

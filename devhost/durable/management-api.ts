@@ -1,0 +1,188 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError, sendJson } from '../http/respond';
+import { Clock } from './clock';
+import { DurableEngine, EngineError, QueryFilter } from './engine';
+import { ALL_STATUSES, isTerminal, RuntimeStatus } from './history';
+import { managementPayload } from './client-binding';
+import { statusBody } from './status-format';
+
+export interface ManagementContext {
+  engine: DurableEngine;
+  clock: Clock;
+  hubName: string;
+  systemKey: string | undefined;
+}
+
+class BadRequest extends Error {}
+
+/**
+ * The Durable extension's HTTP API (`/runtime/webhooks/durabletask/...`, and the same routes under
+ * the client's `rpcBaseUrl`). Every malformed call gets a 4xx with a message; nothing here throws.
+ */
+export async function handleManagement(ctx: ManagementContext, req: IncomingMessage, res: ServerResponse, url: URL, subPath: string, body: Buffer): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const seg = subPath.split('/').filter(Boolean).map(safeDecode);
+  const origin = url.origin;
+  try {
+    if (seg.some((s) => s === undefined)) throw new BadRequest('The path has a malformed percent-encoding.');
+    const [head, id, op, name] = seg as string[];
+    if (head === 'orchestrators' && id) {
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      if (seg.length > 3) return notFound(res);
+      const input = jsonText(body);
+      const instanceId = await ctx.engine.startNew(id, op, input);
+      const payload = managementPayload(origin, ctx.hubName, ctx.systemKey, instanceId);
+      return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri, 'Retry-After': '10' });
+    }
+    if (head !== 'instances') return notFound(res);
+    if (!id) {
+      if (method === 'GET') return await list(ctx, req, res, url);
+      if (method === 'DELETE') {
+        const filter = parseFilter(url);
+        const n = await ctx.engine.purgeBy(filter);
+        return n > 0 ? sendJson(res, 200, { instancesDeleted: n }) : sendJson(res, 404, { instancesDeleted: 0 });
+      }
+      return methodNotAllowed(res, 'GET, DELETE');
+    }
+    if (!op) {
+      if (method === 'GET') return await getStatus(ctx, res, url, id);
+      if (method === 'DELETE') {
+        return (await ctx.engine.purge(id)) ? sendJson(res, 200, { instancesDeleted: 1 }) : sendError(res, 404, 'InstanceNotFound', `No instance with id '${id}' was found.`);
+      }
+      return methodNotAllowed(res, 'GET, DELETE');
+    }
+    if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    const reason = url.searchParams.get('reason') ?? undefined;
+    switch (op) {
+      case 'raiseEvent':
+        if (!name || seg.length > 4) throw new BadRequest('The event name is missing: POST instances/{id}/raiseEvent/{eventName}.');
+        await ctx.engine.raiseEvent(id, name, jsonText(body));
+        return accepted(res);
+      case 'terminate':
+      case 'suspend':
+      case 'resume':
+        if (seg.length > 3) return notFound(res);
+        await ctx.engine.command(id, op, reason);
+        return accepted(res);
+      case 'restart': {
+        const fresh = (url.searchParams.get('restartWithNewInstanceId') ?? 'true').toLowerCase() !== 'false';
+        const newId = await ctx.engine.restart(id, fresh);
+        const payload = managementPayload(origin, ctx.hubName, ctx.systemKey, newId);
+        return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri });
+      }
+      case 'rewind':
+        return sendError(res, 501, 'NotSupported', 'Rewind is not supported by the devhost; restart the instance instead.');
+      default:
+        return notFound(res);
+    }
+  } catch (e) {
+    if (e instanceof EngineError) return sendError(res, e.status, codeFor(e.status), e.message);
+    if (e instanceof BadRequest) return sendError(res, 400, 'BadRequest', e.message);
+    throw e;
+  }
+}
+
+async function getStatus(ctx: ManagementContext, res: ServerResponse, url: URL, id: string): Promise<void> {
+  const row = await ctx.engine.currentRow(id);
+  if (!row) return sendError(res, 404, 'InstanceNotFound', `No instance with id '${id}' was found.`);
+  const showHistory = flag(url, 'showHistory', false);
+  const history = showHistory ? await ctx.engine.history(id) : undefined;
+  const body = statusBody(row, { showInput: flag(url, 'showInput', true), history, showHistoryOutput: flag(url, 'showHistoryOutput', false) });
+  let status = isTerminal(row.status) ? 200 : 202;
+  if (row.status === 'Failed' && flag(url, 'returnInternalServerErrorOnFailure', false)) status = 500;
+  return sendJson(res, status, body);
+}
+
+async function list(ctx: ManagementContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const filter = parseFilter(url);
+  const topText = url.searchParams.get('top');
+  let top = 100;
+  if (topText !== null) {
+    top = Number(topText);
+    if (!Number.isInteger(top) || top < 1 || top > 1000) throw new BadRequest('top must be a whole number from 1 to 1000.');
+  }
+  const tokenHeader = req.headers['x-ms-continuation-token'];
+  let token: string | undefined;
+  if (typeof tokenHeader === 'string' && tokenHeader) {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(tokenHeader, 'base64url').toString('utf8'));
+      if (typeof parsed !== 'string') throw new Error('not a token');
+      token = parsed;
+    } catch {
+      throw new BadRequest('The x-ms-continuation-token header is not a token this host issued.');
+    }
+  }
+  const page = await ctx.engine.query(filter, top, token).catch((e: { statusCode?: number }) => {
+    if (e.statusCode === 400) throw new BadRequest('The continuation token is not valid.');
+    throw e;
+  });
+  const showInput = flag(url, 'showInput', false);
+  const headers: Record<string, string> = {};
+  if (page.continuation) headers['x-ms-continuation-token'] = Buffer.from(JSON.stringify(page.continuation)).toString('base64url');
+  return sendJson(res, 200, page.rows.map((r) => statusBody(r, { showInput })), headers);
+}
+
+function parseFilter(url: URL): QueryFilter {
+  const filter: QueryFilter = {};
+  for (const key of ['createdTimeFrom', 'createdTimeTo'] as const) {
+    const v = url.searchParams.get(key);
+    if (v) {
+      const d = new Date(v);
+      if (Number.isNaN(d.getTime())) throw new BadRequest(`${key} is not a date-time: '${v}'.`);
+      filter[key] = d;
+    }
+  }
+  const statuses = url.searchParams.get('runtimeStatus');
+  if (statuses) {
+    filter.runtimeStatus = statuses.split(',').map((s) => {
+      const match = ALL_STATUSES.find((x) => x.toLowerCase() === s.trim().toLowerCase());
+      if (!match) throw new BadRequest(`runtimeStatus '${s}' is not one of ${ALL_STATUSES.join(', ')}.`);
+      return match as RuntimeStatus;
+    });
+  }
+  const prefix = url.searchParams.get('instanceIdPrefix');
+  if (prefix) filter.instanceIdPrefix = prefix;
+  return filter;
+}
+
+function flag(url: URL, key: string, dflt: boolean): boolean {
+  const v = url.searchParams.get(key);
+  return v === null ? dflt : v.toLowerCase() === 'true';
+}
+
+function jsonText(body: Buffer): string | null {
+  const text = body.toString('utf8').trim();
+  if (!text) return null;
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new BadRequest('The request body is not valid JSON.');
+  }
+  return text;
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function accepted(res: ServerResponse): void {
+  res.writeHead(202, { 'Content-Length': 0 });
+  res.end();
+}
+
+function notFound(res: ServerResponse): void {
+  sendError(res, 404, 'NotFound', 'No durable task API at this path.');
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('Allow', allow);
+  sendError(res, 405, 'MethodNotAllowed', `This durable task API accepts ${allow}.`);
+}
+
+function codeFor(status: number): string {
+  return { 400: 'BadRequest', 404: 'InstanceNotFound', 409: 'Conflict', 410: 'Gone' }[status] ?? 'Error';
+}

@@ -1,0 +1,423 @@
+import { randomUUID } from 'node:crypto';
+import { Clock } from './clock';
+import { EventType, HistoryEvent, isTerminal, parseJsonText, RuntimeStatus, toJsonText } from './history';
+import { EngineState, InstanceState, InstanceStore, newEngineState, RetryState } from './instance-store';
+import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
+import { completionTarget, openTasks, OpenTask } from './open-tasks';
+import { retryDelayMs } from './retry-policy';
+
+/** What the JS replay engine returns (`OrchestratorState`). */
+export interface OrchestratorResult {
+  isDone: boolean;
+  actions: unknown[][];
+  output?: unknown;
+  error?: string;
+  customStatus?: unknown;
+}
+
+export type RunOrchestrator = (
+  name: string,
+  payload: Record<string, unknown>,
+) => Promise<{ state?: OrchestratorResult; error?: string; missing?: boolean }>;
+
+// Action types of the out-of-process protocol (durable-functions `ActionType`).
+const A = { CallActivity: 0, CallActivityWithRetry: 1, CallSubOrchestrator: 2, CallSubOrchestratorWithRetry: 3, ContinueAsNew: 4, CreateTimer: 5, WaitForExternalEvent: 6, WhenAny: 11, WhenAll: 12 };
+
+interface Action {
+  actionType: number;
+  functionName?: string;
+  input?: unknown;
+  instanceId?: string;
+  retryOptions?: RetryState['options'];
+  fireAt?: string | Date;
+  isCanceled?: boolean;
+  compoundActions?: Action[];
+}
+
+export interface StepResult {
+  consumed: Set<string>;
+  outbound: Outbound;
+  /** Items left for a later step (a batch ends before a second retry event). */
+  more: boolean;
+}
+
+/**
+ * One orchestration step: apply a batch of control items to an instance, replay the orchestrator
+ * over its history, turn new actions into history and outbound work, and commit. The rules that
+ * keep the JS replay engine's sequence numbers and the host's in step live here.
+ */
+export class OrchestrationSession {
+  constructor(
+    private readonly store: InstanceStore,
+    private readonly clock: Clock,
+    private readonly run: RunOrchestrator,
+  ) {}
+
+  async process(instanceId: string, items: ControlItem[]): Promise<StepResult> {
+    const consumed = new Set<string>();
+    const out = emptyOutbound();
+    let state = await this.store.load(instanceId);
+    const now = this.clock.nowIso();
+    const newEvents: HistoryEvent[] = [];
+    let resetHistory = false;
+    let more = false;
+    let open = state ? openTasks(state.history) : new Map<number, OpenTask>();
+    const raised = new Set(state?.history.filter((e) => e.RaiseId).map((e) => e.RaiseId));
+
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const ev = item.event;
+      if (item.kind === 'event' && ev?.EventType === EventType.ExecutionStarted) {
+        if (newEvents.length > 0) {
+          more = true;
+          break;
+        }
+        if (state && !this.canStart(state, item)) {
+          consumed.add(item.id);
+          if (state.engine.parent && isTerminal(state.status)) this.notifyParent(state, out);
+          continue;
+        }
+        state = this.freshExecution(instanceId, item, state, now);
+        resetHistory = true;
+        open = new Map();
+        newEvents.push({ ...ev, EventId: -1, IsPlayed: false, Timestamp: now });
+        consumed.add(item.id);
+        continue;
+      }
+      if (!state || state.history.length === 0 && newEvents.length === 0 || isTerminal(state.status)) {
+        // Nothing running to deliver to (unknown, not started, or finished): the item is spent.
+        consumed.add(item.id);
+        continue;
+      }
+      if (item.executionId && item.executionId !== state.executionId) {
+        consumed.add(item.id);
+        continue;
+      }
+      if (item.kind !== 'event') {
+        if (newEvents.length > 0) {
+          more = true;
+          break;
+        }
+        consumed.add(item.id);
+        await this.command(state, item, now, out);
+        return { consumed, outbound: out, more: i < items.length - 1 };
+      }
+      if (state.status === 'Suspended') continue; // kept for after resume
+      if (!ev) {
+        consumed.add(item.id);
+        continue;
+      }
+      const target = completionTarget(ev);
+      if (target) {
+        if (open.get(target.id)?.kind !== target.kind) {
+          consumed.add(item.id); // a duplicate or a stale completion
+          continue;
+        }
+      } else if (ev.EventType === EventType.EventRaised) {
+        if (raised.has(item.id)) {
+          consumed.add(item.id);
+          continue;
+        }
+        raised.add(item.id);
+      }
+      const retry = target ? state.engine.retries[String(target.id)] : undefined;
+      const retryAllocates = retry !== undefined && this.retryAllocates(retry, ev);
+      // The JS engine numbers a retry's next timer/attempt the moment it replays the failure, before
+      // user code resumes on later events; so such an event must be the first of its step.
+      if (retryAllocates && newEvents.length > 0) {
+        more = true;
+        break;
+      }
+      consumed.add(item.id);
+      newEvents.push({ ...ev, EventId: -1, IsPlayed: false, Timestamp: ev.Timestamp || now, RaiseId: ev.EventType === EventType.EventRaised ? item.id : undefined });
+      if (target) open.delete(target.id);
+      if (retry && target) this.advanceRetry(state, target.id, retry, ev, now, newEvents, out, open);
+    }
+
+    if (!state || newEvents.length === 0) return { consumed, outbound: out, more };
+
+    state.history.push({ EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: now }, ...newEvents);
+    // DTFx writes OrchestratorStarted before the events of the step; ExecutionStarted goes right after it.
+    await this.replay(state, now, out, open);
+    if (!isTerminal(state.status) && state.status !== 'ContinuedAsNew') state.status = 'Running';
+    if (state.status === 'ContinuedAsNew') {
+      const next = this.continueAsNew(state, now, out);
+      await this.store.commit(next, { resetHistory: true });
+      return { consumed, outbound: out, more };
+    }
+    state.lastUpdatedTime = now;
+    await this.store.commit(state, { resetHistory });
+    return { consumed, outbound: out, more };
+  }
+
+  private canStart(state: InstanceState, item: ControlItem): boolean {
+    if (item.parent && state.engine.parent && sameParent(item.parent, state.engine.parent) && state.history.length > 0) return false;
+    if (state.history.length === 0) return true;
+    if (item.executionId && item.executionId === state.executionId) return false;
+    return isTerminal(state.status);
+  }
+
+  private freshExecution(instanceId: string, item: ControlItem, prior: InstanceState | undefined, now: string): InstanceState {
+    const ev = item.event!;
+    const engine: EngineState = newEngineState();
+    if (item.parent) engine.parent = item.parent;
+    return {
+      instanceId,
+      executionId: item.executionId ?? randomUUID().replace(/-/g, ''),
+      name: ev.Name ?? '',
+      version: ev.Version ?? '',
+      input: ev.Input ?? null,
+      status: 'Running',
+      output: null,
+      customStatus: null,
+      createdTime: prior && prior.history.length === 0 ? prior.createdTime : now,
+      lastUpdatedTime: now,
+      history: [],
+      engine,
+      committedCount: 0,
+      sentinelEtag: prior?.sentinelEtag,
+    };
+  }
+
+  private retryAllocates(retry: RetryState, ev: HistoryEvent): boolean {
+    if (retry.waitingOnTimer) return ev.EventType === EventType.TimerFired && retry.attempt < retry.options.maxNumberOfAttempts;
+    return ev.EventType === EventType.TaskFailed || ev.EventType === EventType.SubOrchestrationInstanceFailed;
+  }
+
+  /** A retried task failed (→ backoff timer) or its timer fired (→ next attempt). */
+  private advanceRetry(state: InstanceState, id: number, retry: RetryState, ev: HistoryEvent, now: string, newEvents: HistoryEvent[], out: Outbound, open: Map<number, OpenTask>): void {
+    const retries = state.engine.retries;
+    delete retries[String(id)];
+    const failed = ev.EventType === EventType.TaskFailed || ev.EventType === EventType.SubOrchestrationInstanceFailed;
+    if (!retry.waitingOnTimer && failed) {
+      // DTFx waits out a backoff timer even after the last attempt; the JS engine expects it.
+      const timerId = state.engine.nextSequence++;
+      const fireAt = new Date(Date.parse(now) + retryDelayMs(retry)).toISOString();
+      const created: HistoryEvent = { EventType: EventType.TimerCreated, EventId: timerId, IsPlayed: false, Timestamp: now, FireAt: fireAt };
+      newEvents.push(created);
+      open.set(timerId, { kind: 'timer', scheduled: created });
+      out.timers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId, fireAt });
+      retries[String(timerId)] = { ...retry, waitingOnTimer: true };
+    } else if (retry.waitingOnTimer && ev.EventType === EventType.TimerFired && retry.attempt < retry.options.maxNumberOfAttempts) {
+      const taskId = state.engine.nextSequence++;
+      const scheduled = this.schedule(state, taskId, retry.kind, retry.name, retry.input, retry.instanceId, now, out);
+      newEvents.push(scheduled);
+      open.set(taskId, { kind: retry.kind, scheduled });
+      retries[String(taskId)] = { ...retry, attempt: retry.attempt + 1, waitingOnTimer: false };
+    }
+  }
+
+  private schedule(state: InstanceState, id: number, kind: 'activity' | 'subOrchestration', name: string, input: string | null, childId: string | undefined, now: string, out: Outbound): HistoryEvent {
+    if (kind === 'activity') {
+      const wi: WorkItem = { id: `${state.instanceId}|${state.executionId}|${id}`, instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id, name, input };
+      out.workItems.push(wi);
+      return { EventType: EventType.TaskScheduled, EventId: id, IsPlayed: false, Timestamp: now, Name: name, Input: input };
+    }
+    const child = childId ?? `${state.instanceId}:${id.toString(16).toUpperCase().padStart(4, '0')}`;
+    out.control.push({
+      id: `start|${child}|${state.instanceId}|${state.executionId}|${id}`,
+      instanceId: child,
+      kind: 'event',
+      event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: now, Name: name, Input: input, Version: '' },
+      parent: { instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id },
+    });
+    return { EventType: EventType.SubOrchestrationInstanceCreated, EventId: id, IsPlayed: false, Timestamp: now, Name: name, Input: input, InstanceId: child };
+  }
+
+  private async replay(state: InstanceState, now: string, out: Outbound, open: Map<number, OpenTask>): Promise<void> {
+    const payload = {
+      history: state.history.map((e) => stripBookkeeping(e)),
+      input: parseJsonText(state.input),
+      instanceId: state.instanceId,
+      isReplaying: state.history.some((e) => e.IsPlayed),
+      parentInstanceId: state.engine.parent?.instanceId ?? null,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 2,
+      longRunningTimerIntervalDuration: '3.00:00:00',
+      maximumShortTimerDuration: '6.00:00:00',
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    };
+    const result = await this.run(state.name, payload);
+    if (result.missing) {
+      return this.finish(state, 'Failed', toJsonText(`The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`), now, out);
+    }
+    const r = result.state;
+    if (r && r.customStatus !== undefined) state.customStatus = toJsonText(r.customStatus);
+    let continueInput: unknown;
+    let unsupported: string | undefined;
+    if (r) {
+      const flat = flatten(r.actions);
+      for (let index = state.engine.knownActions; index < flat.length; index++) {
+        const a = flat[index];
+        const id = () => state.engine.nextSequence++;
+        switch (a.actionType) {
+          case A.CallActivity:
+          case A.CallActivityWithRetry:
+          case A.CallSubOrchestrator:
+          case A.CallSubOrchestratorWithRetry: {
+            const taskId = id();
+            const kind = a.actionType <= A.CallActivityWithRetry ? 'activity' : 'subOrchestration';
+            const input = a.input === undefined ? null : JSON.stringify(a.input);
+            const ev = this.schedule(state, taskId, kind, a.functionName!, input, a.instanceId, now, out);
+            state.history.push(ev);
+            open.set(taskId, { kind, scheduled: ev });
+            if (a.actionType === A.CallActivityWithRetry || a.actionType === A.CallSubOrchestratorWithRetry) {
+              state.engine.retries[String(taskId)] = { kind, name: a.functionName!, input, instanceId: a.instanceId, options: a.retryOptions!, attempt: 1, waitingOnTimer: false };
+            }
+            break;
+          }
+          case A.CreateTimer: {
+            const timerId = id();
+            const fireAt = new Date(a.fireAt as string).toISOString();
+            const ev: HistoryEvent = { EventType: EventType.TimerCreated, EventId: timerId, IsPlayed: false, Timestamp: now, FireAt: fireAt };
+            state.history.push(ev);
+            if (a.isCanceled) {
+              state.engine.canceledTimers.push(timerId);
+            } else {
+              open.set(timerId, { kind: 'timer', scheduled: ev });
+              state.engine.timerActions[String(index)] = timerId;
+              out.timers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId, fireAt });
+            }
+            break;
+          }
+          case A.WaitForExternalEvent:
+            break;
+          case A.ContinueAsNew:
+            continueInput = a.input;
+            break;
+          default:
+            unsupported = `Action type ${a.actionType} (durable entities, HTTP calls) is not supported by this host.`;
+        }
+      }
+      state.engine.knownActions = flat.length;
+      // A timer cancelled after it was created: stop it, and stop counting it as outstanding.
+      for (const [index, timerId] of Object.entries(state.engine.timerActions)) {
+        const a = flat[Number(index)];
+        const stillOpen = open.get(timerId)?.kind === 'timer';
+        if (!stillOpen || a?.isCanceled) {
+          delete state.engine.timerActions[index];
+          if (stillOpen && a?.isCanceled) {
+            state.engine.canceledTimers.push(timerId);
+            out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
+          }
+        }
+      }
+    }
+    state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
+    if (result.error !== undefined || unsupported) {
+      const message = unsupported ?? result.error;
+      return this.finish(state, 'Failed', toJsonText(`Orchestrator function '${state.name}' failed: ${message}`), now, out);
+    }
+    if (!r) return;
+    if (continueInput !== undefined || (r.isDone && flatten(r.actions).some((a) => a.actionType === A.ContinueAsNew))) {
+      state.status = 'ContinuedAsNew';
+      state.output = continueInput === undefined ? null : JSON.stringify(continueInput);
+      return;
+    }
+    if (r.isDone) {
+      const canceled = new Set(state.engine.canceledTimers);
+      const outstanding = [...open.entries()].filter(([tid, t]) => t.kind === 'activity' || (t.kind === 'timer' && !canceled.has(tid))).length;
+      if (outstanding > 0) {
+        state.engine.pendingOutput = toJsonText(r.output);
+        return;
+      }
+      return this.finish(state, 'Completed', toJsonText(r.output), now, out);
+    }
+  }
+
+  private finish(state: InstanceState, status: RuntimeStatus, output: string, now: string, out: Outbound): void {
+    state.status = status;
+    state.output = output;
+    state.completedTime = now;
+    state.lastUpdatedTime = now;
+    delete state.engine.pendingOutput;
+    const terminated = status === 'Terminated';
+    state.history.push(
+      terminated
+        ? { EventType: EventType.ExecutionTerminated, EventId: -1, IsPlayed: false, Timestamp: now, Input: output }
+        : { EventType: EventType.ExecutionCompleted, EventId: -1, IsPlayed: false, Timestamp: now, OrchestrationStatus: status, Result: output },
+    );
+    for (const [timerId, t] of openTasks(state.history)) {
+      if (t.kind === 'timer') out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
+    }
+    this.notifyParent(state, out);
+  }
+
+  private notifyParent(state: InstanceState, out: Outbound): void {
+    const p = state.engine.parent;
+    if (!p || !isTerminal(state.status)) return;
+    const ok = state.status === 'Completed';
+    out.control.push({
+      id: `done|${state.instanceId}|${state.executionId}`,
+      instanceId: p.instanceId,
+      executionId: p.executionId,
+      kind: 'event',
+      event: ok
+        ? { EventType: EventType.SubOrchestrationInstanceCompleted, EventId: -1, IsPlayed: false, Timestamp: state.lastUpdatedTime, TaskScheduledId: p.taskScheduledId, Result: state.output ?? 'null' }
+        : {
+            EventType: EventType.SubOrchestrationInstanceFailed,
+            EventId: -1,
+            IsPlayed: false,
+            Timestamp: state.lastUpdatedTime,
+            TaskScheduledId: p.taskScheduledId,
+            Reason: `Sub-orchestration '${state.name}' (${state.instanceId}) ${state.status.toLowerCase()}: ${String(parseJsonText(state.output))}`,
+            Details: '',
+          },
+    });
+  }
+
+  private continueAsNew(state: InstanceState, now: string, out: Outbound): InstanceState {
+    const executionId = randomUUID().replace(/-/g, '');
+    // The new execution starts through the control queue, so it is durable and unbounded loops yield.
+    out.control.push({
+      id: `continue|${state.instanceId}|${executionId}`,
+      instanceId: state.instanceId,
+      executionId,
+      kind: 'event',
+      event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: now, Name: state.name, Input: state.output, Version: state.version },
+      parent: state.engine.parent,
+    });
+    for (const [timerId, t] of openTasks(state.history)) {
+      if (t.kind === 'timer') out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
+    }
+    const engine = newEngineState();
+    engine.parent = state.engine.parent;
+    return { ...state, executionId, input: state.output, output: null, status: 'Running', lastUpdatedTime: now, history: [], engine, committedCount: 0 };
+  }
+
+  private async command(state: InstanceState, item: ControlItem, now: string, out: Outbound): Promise<void> {
+    if (item.kind === 'terminate') {
+      state.history.push({ EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: now });
+      this.finish(state, 'Terminated', toJsonText(item.reason ?? ''), now, out);
+    } else if (item.kind === 'suspend' && state.status !== 'Suspended') {
+      state.history.push({ EventType: EventType.ExecutionSuspended, EventId: -1, IsPlayed: false, Timestamp: now, Reason: item.reason });
+      state.status = 'Suspended';
+    } else if (item.kind === 'resume' && state.status === 'Suspended') {
+      state.history.push({ EventType: EventType.ExecutionResumed, EventId: -1, IsPlayed: false, Timestamp: now, Reason: item.reason });
+      state.status = 'Running';
+    } else {
+      return;
+    }
+    state.lastUpdatedTime = now;
+    await this.store.commit(state);
+  }
+}
+
+function flatten(actions: unknown[][] | undefined): Action[] {
+  const flat: Action[] = [];
+  const walk = (a: Action) => {
+    if (a.actionType === A.WhenAll || a.actionType === A.WhenAny) (a.compoundActions ?? []).forEach(walk);
+    else flat.push(a);
+  };
+  for (const group of actions ?? []) for (const a of group as Action[]) walk(a);
+  return flat;
+}
+
+function sameParent(a: { instanceId: string; executionId: string; taskScheduledId: number }, b: typeof a): boolean {
+  return a.instanceId === b.instanceId && a.executionId === b.executionId && a.taskScheduledId === b.taskScheduledId;
+}
+
+function stripBookkeeping(e: HistoryEvent): Record<string, unknown> {
+  const { RaiseId: _raise, ...rest } = e;
+  return rest;
+}

@@ -1,0 +1,183 @@
+import http from 'node:http';
+import { applyLocalSettings, HostJson, loadApp, readHostJson } from './core/app-loader';
+import { createCoreApi, installCoreModule } from './core/core-api';
+import { Invoker } from './core/invoker';
+import { Logger } from './core/logger';
+import { Registry, RegisteredFunction } from './core/registry';
+import { LogLevel, RpcTypedData } from './core/types';
+import { clientBindingData } from './durable/client-binding';
+import { Clock } from './durable/clock';
+import { DurableEngine } from './durable/engine';
+import { handleManagement } from './durable/management-api';
+import { HttpFunctions } from './http/http-functions';
+import { HostKeys } from './http/keys';
+import { sendError, sendJson } from './http/respond';
+import { createHttpServer, isLoopback, listen, Route } from './http/server';
+import { StorageTriggers } from './triggers/storage-triggers';
+
+export interface HostOptions {
+  appDir: string;
+  connectionString: string;
+  port?: number;
+  bindHost?: string;
+  logLevel?: LogLevel;
+  /** Lets tests move the clock forward through POST /admin/devhost/clock. */
+  testClock?: boolean;
+  leaseSeconds?: number;
+  maxBodyBytes?: number;
+}
+
+export interface RunningHost {
+  port: number;
+  origin: string;
+  registry: Registry;
+  engine: DurableEngine;
+  clock: Clock;
+  hostJson: HostJson;
+  stop(): Promise<void>;
+}
+
+/**
+ * The devhost: plays the Functions host and the Durable extension for the app's unmodified
+ * registrations, on one HTTP port, with state in the given storage account.
+ */
+export async function startHost(opts: HostOptions): Promise<RunningHost> {
+  const logger = new Logger(opts.logLevel ?? 'information');
+  applyLocalSettings(opts.appDir);
+  // The app and its SDK clients read the storage connection from the same setting as in Azure.
+  process.env.AzureWebJobsStorage = opts.connectionString;
+  const hostJson = readHostJson(opts.appDir);
+  const registry = new Registry();
+  installCoreModule(createCoreApi(registry, (level, category, msg) => logger.log(level, `[${category}] ${msg}`)));
+  const keys = HostKeys.fromEnv(process.env);
+  const clock = new Clock();
+  const invoker = new Invoker(registry, logger);
+
+  // Bind first so the app can be told its own address (WEBSITE_HOSTNAME) before it loads.
+  const routes: Route[] = [];
+  const server: http.Server = createHttpServer(routes, logger, opts.maxBodyBytes ?? Number(process.env.DEVHOST_MAX_REQUEST_BYTES ?? 100 * 1024 * 1024));
+  const bindHost = opts.bindHost ?? '127.0.0.1';
+  const port = await listen(server, opts.port ?? 7071, bindHost);
+  const origin = `http://${bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost}:${port}`;
+  process.env.WEBSITE_HOSTNAME ??= `${bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost}:${port}`;
+
+  const files = await loadApp(opts.appDir, registry);
+  logger.info(`Loaded ${registry.functions.size} function(s) from ${files.length} file(s).`);
+
+  const hubName = hostJson.extensions?.durableTask?.hubName ?? 'TestHubName';
+  const engine = new DurableEngine({
+    registry,
+    invoker,
+    logger,
+    clock,
+    connectionString: opts.connectionString,
+    hubName,
+    leaseSeconds: opts.leaseSeconds ?? Number(process.env.DEVHOST_LEASE_SECONDS ?? 30),
+    maxConcurrentActivities: hostJson.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 100,
+    maxConcurrentOrchestrations: hostJson.extensions?.durableTask?.maxConcurrentOrchestratorFunctions ?? 16,
+  });
+  await engine.start();
+
+  const durableClientInputs = (fn: RegisteredFunction, requestOrigin: string): { name: string; data: RpcTypedData }[] =>
+    Registry.inputBindingsOfType(fn, 'durableClient')
+      .concat(Registry.inputBindingsOfType(fn, 'orchestrationClient'))
+      .map((name) => ({ name, data: { string: JSON.stringify(clientBindingData(requestOrigin || origin, hubName, keys.durableKey)) } }));
+
+  const httpFunctions = new HttpFunctions(registry, invoker, keys, logger, durableClientInputs);
+  const triggers = new StorageTriggers({ registry, invoker, logger, clock, hostJson, connectionString: opts.connectionString, extraInputs: (fn) => durableClientInputs(fn, origin) });
+  await triggers.start();
+
+  const mgmt = { engine, clock, hubName, systemKey: keys.durableKey };
+  const routePrefix = (hostJson.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
+  const presentedKey = (req: http.IncomingMessage, url: URL) => url.searchParams.get('code') ?? (req.headers['x-functions-key'] as string | undefined);
+
+  routes.push(
+    async (req, res, url, body) => {
+      const p = url.pathname;
+      if (p.startsWith('/runtime/webhooks/durabletask/')) {
+        const key = presentedKey(req, url);
+        if (!keys.allows('system', key) && !keys.allows('admin', key)) return unauthorized(res);
+        await handleManagement(mgmt, req, res, url, p.slice('/runtime/webhooks/durabletask/'.length), body);
+        return true;
+      }
+      if (p.startsWith('/durabletask/')) {
+        // The client's rpcBaseUrl: like the real host's local RPC endpoint, reachable from this machine only.
+        if (!isLoopback(req)) return unauthorized(res);
+        await handleManagement(mgmt, req, res, url, p.slice('/durabletask/'.length), body);
+        return true;
+      }
+      return false;
+    },
+    async (req, res, url, body) => {
+      const p = url.pathname;
+      if (!p.startsWith('/admin/')) return false;
+      if (!keys.allows('admin', presentedKey(req, url))) return unauthorized(res);
+      if (p === '/admin/host/status') {
+        sendJson(res, 200, { state: 'Running', version: 'devhost', functions: [...registry.functions.values()].map((f) => f.metadata.name), durable: engine.stats(), now: clock.nowIso() });
+        return true;
+      }
+      if (p === '/admin/functions') {
+        sendJson(res, 200, [...registry.functions.values()].map((f) => ({ name: f.metadata.name, trigger: f.trigger.type, bindings: f.metadata.bindings })));
+        return true;
+      }
+      if (p === '/admin/devhost/clock' && opts.testClock) {
+        if (req.method !== 'POST') {
+          sendJson(res, 200, { now: clock.nowIso() });
+          return true;
+        }
+        let advanceMs: unknown;
+        try {
+          advanceMs = (JSON.parse(body.toString('utf8') || '{}') as { advanceMs?: unknown }).advanceMs;
+        } catch {
+          sendError(res, 400, 'BadRequest', 'Body must be JSON: {"advanceMs": <milliseconds>}.');
+          return true;
+        }
+        if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) {
+          sendError(res, 400, 'BadRequest', 'advanceMs must be a non-negative number of milliseconds.');
+          return true;
+        }
+        sendJson(res, 200, { now: new Date(clock.advance(advanceMs)).toISOString() });
+        return true;
+      }
+      sendError(res, 404, 'NotFound', `No admin endpoint at ${p}.`);
+      return true;
+    },
+    async (req, res, url, body) => {
+      const p = url.pathname;
+      let routePath: string;
+      if (!routePrefix) routePath = p;
+      else if (p === `/${routePrefix}` || p.startsWith(`/${routePrefix}/`)) routePath = p.slice(routePrefix.length + 1);
+      else return false;
+      return httpFunctions.handle(req, res, url, routePath, body);
+    },
+  );
+
+  for (const r of httpFunctions.list()) logger.info(`  ${r.name}: [${r.methods?.join(',') ?? 'ANY'}] ${origin}/${routePrefix ? routePrefix + '/' : ''}${r.template} (${r.authLevel})`);
+
+  let stopped = false;
+  return {
+    port,
+    origin,
+    registry,
+    engine,
+    clock,
+    hostJson,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      triggers.stop();
+      engine.stop();
+      for (const hook of registry.hooks.appTerminate) await Promise.resolve(hook({ hookData: {}, appHookData: {} })).catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function unauthorized(res: http.ServerResponse): true {
+  res.writeHead(401, { 'Content-Length': 0 });
+  res.end();
+  return true;
+}

@@ -1,0 +1,116 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Invoker, resultData } from '../core/invoker';
+import { Logger } from '../core/logger';
+import { RegisteredFunction, Registry } from '../core/registry';
+import { RpcHttpCookie, RpcTypedData } from '../core/types';
+import { AuthLevel, HostKeys } from './keys';
+import { sendError } from './respond';
+import { compileRoute, CompiledRoute, sortRoutes } from './route-template';
+
+interface HttpRoute {
+  fn: RegisteredFunction;
+  route: CompiledRoute;
+  methods: string[] | undefined;
+  authLevel: AuthLevel;
+}
+
+/** HTTP-triggered functions: Functions route templates under the route prefix, methods, auth levels. */
+export class HttpFunctions {
+  private readonly routes: HttpRoute[];
+
+  constructor(
+    registry: Registry,
+    private readonly invoker: Invoker,
+    private readonly keys: HostKeys,
+    private readonly logger: Logger,
+    private readonly extraInputs: (fn: RegisteredFunction, origin: string) => { name: string; data: RpcTypedData }[],
+  ) {
+    this.routes = sortRoutes(
+      registry.byTrigger('httpTrigger').map((fn) => {
+        const t = fn.trigger as { route?: string; methods?: string[]; authLevel?: string };
+        return {
+          fn,
+          route: compileRoute(t.route ?? fn.metadata.name),
+          methods: t.methods?.map((m) => m.toUpperCase()),
+          authLevel: (t.authLevel ?? 'function').toLowerCase() as AuthLevel,
+        };
+      }),
+    );
+  }
+
+  list(): { name: string; template: string; methods: string[] | undefined; authLevel: AuthLevel }[] {
+    return this.routes.map((r) => ({ name: r.fn.metadata.name, template: r.route.template, methods: r.methods, authLevel: r.authLevel }));
+  }
+
+  /** Handles the request if a route matches its path; false when none does. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, routePath: string, body: Buffer): Promise<boolean> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const matches = this.routes.map((r) => ({ r, params: r.route.match(routePath) })).filter((m) => m.params);
+    if (matches.length === 0) return false;
+    const hit = matches.find((m) => !m.r.methods || m.r.methods.includes(method));
+    if (!hit) {
+      const allow = [...new Set(matches.flatMap((m) => m.r.methods ?? []))].join(', ');
+      res.setHeader('Allow', allow);
+      sendError(res, 405, 'MethodNotAllowed', `${method} is not allowed here; use ${allow}.`);
+      return true;
+    }
+    const presented = url.searchParams.get('code') ?? headerValue(req, 'x-functions-key');
+    if (!this.keys.allows(hit.r.authLevel, presented)) {
+      res.writeHead(401, { 'Content-Length': 0 });
+      res.end();
+      return true;
+    }
+    await this.invoke(hit.r, hit.params!, req, res, url, method, body);
+    return true;
+  }
+
+  private async invoke(route: HttpRoute, params: Record<string, string>, req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: Buffer): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = v;
+    const http = { method, url: url.href, headers, query, params, body: { bytes: new Uint8Array(body) } };
+    const inputData = [{ name: route.fn.triggerName, data: { http } as RpcTypedData }, ...this.extraInputs(route.fn, url.origin)];
+    const started = Date.now();
+    const outcome = await this.invoker.invoke(route.fn, { inputData });
+    const scope = { functionName: route.fn.metadata.name, invocationId: outcome.invocationId };
+    if (outcome.error) {
+      this.logger.log('error', `Executed (Failed, ${Date.now() - started} ms): ${outcome.error.stack ?? outcome.error.message}`, scope);
+      // Like the host: a failing function gets a bare 500, never its stack trace.
+      res.writeHead(500, { 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    const data = resultData(outcome.response);
+    const r = data && 'http' in data ? data.http : undefined;
+    const status = r?.statusCode ? Number(r.statusCode) : data ? 200 : 204;
+    this.logger.log('information', `Executed ${method} ${url.pathname} → ${status} (${Date.now() - started} ms)`, scope);
+    for (const [k, v] of Object.entries(r?.headers ?? {})) res.setHeader(k, v);
+    const cookies = (r?.cookies ?? []).map(cookieHeader);
+    if (cookies.length) res.setHeader('Set-Cookie', cookies);
+    const b = r?.body as { bytes?: Uint8Array; string?: string } | undefined;
+    const out = b?.bytes ? Buffer.from(b.bytes) : b?.string !== undefined ? Buffer.from(b.string) : Buffer.alloc(0);
+    res.statusCode = status;
+    res.setHeader('Content-Length', out.length);
+    res.end(method === 'HEAD' ? undefined : out);
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function cookieHeader(c: RpcHttpCookie): string {
+  const parts = [`${c.name}=${c.value}`];
+  if (c.domain?.value) parts.push(`Domain=${c.domain.value}`);
+  if (c.path?.value) parts.push(`Path=${c.path.value}`);
+  if (c.expires?.value?.seconds !== undefined) parts.push(`Expires=${new Date(c.expires.value.seconds * 1000).toUTCString()}`);
+  if (c.maxAge?.value !== undefined) parts.push(`Max-Age=${c.maxAge.value}`);
+  if (c.secure?.value) parts.push('Secure');
+  if (c.httpOnly?.value) parts.push('HttpOnly');
+  if (c.sameSite === 'lax') parts.push('SameSite=Lax');
+  else if (c.sameSite === 'strict') parts.push('SameSite=Strict');
+  else if (c.sameSite === 'explicitNone') parts.push('SameSite=None');
+  return parts.join('; ');
+}

@@ -1,0 +1,117 @@
+import { QueueClient } from '@azure/storage-queue';
+import { Invoker } from '../core/invoker';
+import { Logger } from '../core/logger';
+import { RegisteredFunction } from '../core/registry';
+import { RpcTypedData } from '../core/types';
+
+export interface QueueListenerOptions {
+  fn: RegisteredFunction;
+  queue: QueueClient;
+  poison: QueueClient;
+  invoker: Invoker;
+  logger: Logger;
+  maxDequeueCount: number;
+  batchSize: number;
+  encoding: 'base64' | 'none';
+  visibilityTimeoutSeconds: number;
+  maxPollingIntervalMs: number;
+  extraInputs: { name: string; data: RpcTypedData }[];
+}
+
+/**
+ * A storage queue trigger: polls with back-off, decodes base64 (the host's default), hands the
+ * message to the function with its metadata, deletes it on success, and after `maxDequeueCount`
+ * failed attempts moves it to `<queue>-poison`.
+ */
+export class QueueListener {
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private idle = 0;
+
+  constructor(private readonly o: QueueListenerOptions) {}
+
+  async start(): Promise<void> {
+    await this.o.queue.createIfNotExists();
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer.unref?.();
+  }
+
+  private async poll(): Promise<void> {
+    let got = 0;
+    try {
+      const res = await this.o.queue.receiveMessages({ numberOfMessages: this.o.batchSize, visibilityTimeout: 600 });
+      got = res.receivedMessageItems.length;
+      await Promise.all(res.receivedMessageItems.map((m) => this.handle(m)));
+    } catch (e) {
+      if (!this.stopped) this.o.logger.warn(`queue ${this.o.queue.name}: poll failed: ${(e as Error).message}`);
+    }
+    this.idle = got ? 0 : Math.min(this.idle + 1, 16);
+    this.schedule(got ? 0 : Math.min(this.o.maxPollingIntervalMs, 100 * 2 ** this.idle));
+  }
+
+  private async handle(m: {
+    messageId: string;
+    popReceipt: string;
+    messageText: string;
+    dequeueCount: number;
+    insertedOn: Date;
+    expiresOn: Date;
+    nextVisibleOn: Date;
+  }): Promise<void> {
+    const scope = { functionName: this.o.fn.metadata.name, invocationId: m.messageId };
+    let text = m.messageText;
+    let error: Error | undefined;
+    if (this.o.encoding === 'base64') {
+      const decoded = decodeBase64Strict(m.messageText);
+      if (decoded === undefined) error = new Error('The message is not valid base64; the host expects base64 unless host.json sets extensions.queues.messageEncoding to "none".');
+      else text = decoded;
+    }
+    if (!error) {
+      const iso = (d: Date) => ({ json: JSON.stringify(d.toISOString()) });
+      const outcome = await this.o.invoker.invoke(this.o.fn, {
+        inputData: [{ name: this.o.fn.triggerName, data: { string: text } }, ...this.o.extraInputs],
+        triggerMetadata: {
+          QueueTrigger: { string: text },
+          DequeueCount: { json: String(m.dequeueCount) },
+          Id: { string: m.messageId },
+          PopReceipt: { string: m.popReceipt },
+          InsertionTime: iso(m.insertedOn),
+          ExpirationTime: iso(m.expiresOn),
+          NextVisibleTime: iso(m.nextVisibleOn),
+        },
+        retryContext: { retryCount: m.dequeueCount - 1, maxRetryCount: this.o.maxDequeueCount },
+      });
+      error = outcome.error;
+    }
+    if (!error) {
+      this.o.logger.log('information', `Executed (Succeeded) for message ${m.messageId}`, scope);
+      await this.o.queue.deleteMessage(m.messageId, m.popReceipt).catch(() => undefined);
+      return;
+    }
+    if (m.dequeueCount >= this.o.maxDequeueCount) {
+      this.o.logger.log('error', `Message ${m.messageId} failed ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}: ${error.message}`, scope);
+      await this.o.poison.createIfNotExists();
+      await this.o.poison.sendMessage(m.messageText);
+      await this.o.queue.deleteMessage(m.messageId, m.popReceipt).catch(() => undefined);
+    } else {
+      this.o.logger.log('warning', `Executed (Failed, attempt ${m.dequeueCount} of ${this.o.maxDequeueCount}): ${error.message}`, scope);
+      await this.o.queue.updateMessage(m.messageId, m.popReceipt, undefined, this.o.visibilityTimeoutSeconds).catch(() => undefined);
+    }
+  }
+}
+
+function decodeBase64Strict(s: string): string | undefined {
+  const t = s.trim();
+  if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(t)) return undefined;
+  return Buffer.from(t, 'base64').toString('utf8');
+}
