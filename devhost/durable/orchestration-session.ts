@@ -139,6 +139,7 @@ export class OrchestrationSession {
     state.history.push({ EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: now }, ...newEvents);
     // DTFx writes OrchestratorStarted before the events of the step; ExecutionStarted goes right after it.
     await this.replay(state, now, out, open);
+    state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
     if (!isTerminal(state.status) && state.status !== 'ContinuedAsNew') state.status = 'Running';
     if (state.status === 'ContinuedAsNew') {
       const next = this.continueAsNew(state, now, out);
@@ -303,7 +304,6 @@ export class OrchestrationSession {
         }
       }
     }
-    state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
     if (result.error !== undefined || unsupported) {
       const message = unsupported ?? result.error;
       return this.finish(state, 'Failed', toJsonText(`Orchestrator function '${state.name}' failed: ${message}`), now, out);
@@ -389,6 +389,7 @@ export class OrchestrationSession {
     if (item.kind === 'terminate') {
       state.history.push({ EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: now });
       this.finish(state, 'Terminated', toJsonText(item.reason ?? ''), now, out);
+      state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
     } else if (item.kind === 'suspend' && state.status !== 'Suspended') {
       state.history.push({ EventType: EventType.ExecutionSuspended, EventId: -1, IsPlayed: false, Timestamp: now, Reason: item.reason });
       state.status = 'Suspended';
