@@ -50,6 +50,9 @@ async function main(): Promise<void> {
     port: args.port,
     logLevel: parseLogLevel(process.env.DEVHOST_LOG_LEVEL),
     testClock: args.testClock || process.env.DEVHOST_TEST_CLOCK === '1',
+  }).catch(async (e: unknown) => {
+    await azurite?.stop();
+    throw e;
   });
   process.stdout.write(`\nFunctions host ready: ${host.origin}\n`);
   process.stdout.write(`DEVHOST_READY ${JSON.stringify({ port: host.port, origin: host.origin, storage: connection })}\n`);

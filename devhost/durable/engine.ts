@@ -67,6 +67,7 @@ export class DurableEngine {
   private readonly work: QueueChannel<WorkItem>;
   private readonly timers: TimerService;
   private readonly activities: ActivityWorker;
+  /** Control items from activities and raised events, coalesced into few queue messages. */
   private readonly results: SendBatcher<ControlItem>;
   private readonly mailboxes = new Map<string, Mailbox>();
   private readonly ready: string[] = [];
@@ -281,7 +282,7 @@ export class DurableEngine {
     if (!INSTANCE_ID_RULE.test(id)) {
       throw new EngineError(400, 'Instance ids are 1–256 characters and may not contain /, \\, #, ? or control characters.');
     }
-    const existing = await this.store.getInstanceRow(id);
+    const existing = await this.currentRow(id);
     if (existing && !isTerminal(existing.status)) {
       throw new EngineError(409, `An orchestration instance with id '${id}' already exists and is ${existing.status}.`);
     }
@@ -311,9 +312,8 @@ export class DurableEngine {
 
   async raiseEvent(instanceId: string, eventName: string, inputText: string | null): Promise<void> {
     await this.requireLive(instanceId, 'receive events');
-    await this.control.send([
-      { id: randomUUID(), instanceId, kind: 'event', event: { EventType: EventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: this.o.clock.nowIso(), Name: eventName, Input: inputText } },
-    ]);
+    // Batched with other sends of the same moment: a burst of raises becomes a few queue messages.
+    await this.results.send({ id: randomUUID(), instanceId, kind: 'event', event: { EventType: EventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: this.o.clock.nowIso(), Name: eventName, Input: inputText } });
   }
 
   async command(instanceId: string, kind: 'terminate' | 'suspend' | 'resume', reason: string | undefined): Promise<void> {
@@ -324,13 +324,13 @@ export class DurableEngine {
 
   /** The instance row, corrected by history when the last step's row update was lost. */
   async currentRow(instanceId: string): Promise<InstanceRow | undefined> {
-    return this.store.getInstanceRow(instanceId);
+    return this.store.cachedRow(instanceId) ?? this.store.getInstanceRow(instanceId);
   }
 
   async history(instanceId: string): Promise<HistoryEvent[]> {
-    this.store.forget(instanceId);
     const state = await this.store.load(instanceId);
-    return state?.history ?? [];
+    // A step may be under way: report only what it has committed.
+    return state ? state.history.slice(0, state.committedCount) : [];
   }
 
   async query(filter: QueryFilter, top: number, continuation?: string): Promise<{ rows: InstanceRow[]; continuation?: string }> {

@@ -50,6 +50,10 @@ export interface InstanceState {
   /** Events already committed; history beyond this index is new in the current step. */
   committedCount: number;
   sentinelEtag?: string;
+  /** What the instance row last written says, and when, so unchanged rows are not rewritten each step. */
+  rowWritten?: { key: string; at: number };
+  /** The row as of the last commit: what status reads see while a step is under way. */
+  committedRow?: InstanceRow;
 }
 
 export interface InstanceRow {
@@ -131,6 +135,7 @@ export class InstanceStore {
       committedCount: history.length,
       sentinelEtag: sentinel?.etag as string | undefined,
     };
+    state.committedRow = rowOf(state);
     this.remember(state);
     return state;
   }
@@ -173,8 +178,21 @@ export class InstanceStore {
     }
     state.committedCount = state.history.length;
     for (const ev of state.history) ev.IsPlayed = true;
-    await this.putInstanceRow(state);
+    // The row only mirrors the history for queries; when nothing but its LastUpdatedTime would change
+    // it is refreshed at most once a second (status reads prefer the cached state anyway).
+    state.committedRow = rowOf(state);
+    const key = JSON.stringify([state.executionId, state.status, state.output, state.customStatus, state.input]);
+    const now = Date.now();
+    if (!state.rowWritten || state.rowWritten.key !== key || now - state.rowWritten.at > 1000) {
+      await this.putInstanceRow(state);
+      state.rowWritten = { key, at: now };
+    }
     this.remember(state);
+  }
+
+  /** The instance as this process last committed it, if it is in the cache. */
+  cachedRow(instanceId: string): InstanceRow | undefined {
+    return this.cache.get(instanceId)?.committedRow;
   }
 
   async putInstanceRow(row: InstanceRow): Promise<void> {
@@ -317,4 +335,20 @@ function statusFromHistory(history: HistoryEvent[], row: InstanceRow): Partial<I
     if (e.EventType === EventType.ExecutionResumed) return { status: 'Running' };
   }
   return history.length > 0 && row.status === 'Pending' ? { status: 'Running' } : {};
+}
+
+function rowOf(s: InstanceState): InstanceRow {
+  return {
+    instanceId: s.instanceId,
+    executionId: s.executionId,
+    name: s.name,
+    version: s.version,
+    input: s.input,
+    output: s.output,
+    customStatus: s.customStatus,
+    status: s.status,
+    createdTime: s.createdTime,
+    lastUpdatedTime: s.lastUpdatedTime,
+    completedTime: s.completedTime,
+  };
 }

@@ -3,7 +3,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { AzuriteHandle, startAzurite } from '../../devhost/storage/azurite';
 
-const ROOT = path.resolve(__dirname, '../..');
+import fs from 'node:fs';
+
+// The project root, whether this file runs from test/ (jest) or compiled from dist/test/ (bench).
+const ROOT = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'jest.config.js'))) dir = path.dirname(dir);
+  return dir;
+})();
 
 export class DevhostProcess {
   child: ChildProcess | undefined;

@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark, each printed beside its baseline from the same run.
+import { benchDevhost } from './devhost.bench';
+import { printTable } from './report';
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'devhost') printTable('Durable engine on the devhost (Azurite)', await benchDevhost());
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
