@@ -51,6 +51,12 @@ export class QueueListener {
     try {
       const res = await this.o.queue.receiveMessages({ numberOfMessages: this.o.batchSize, visibilityTimeout: 600 });
       got = res.receivedMessageItems.length;
+      if (this.stopped) {
+        // Stopped while the receive was in flight: hand the messages back at once instead of running
+        // functions during shutdown (or leaving them invisible for ten minutes).
+        await Promise.all(res.receivedMessageItems.map((m) => this.o.queue.updateMessage(m.messageId, m.popReceipt, undefined, 0).catch(() => undefined)));
+        return;
+      }
       await Promise.all(res.receivedMessageItems.map((m) => this.handle(m)));
     } catch (e) {
       if (!this.stopped) this.o.logger.warn(`queue ${this.o.queue.name}: poll failed: ${(e as Error).message}`);
@@ -69,30 +75,44 @@ export class QueueListener {
     nextVisibleOn: Date;
   }): Promise<void> {
     const scope = { functionName: this.o.fn.metadata.name, invocationId: m.messageId };
+    if (m.dequeueCount > this.o.maxDequeueCount) {
+      // Already dequeued maxDequeueCount times (e.g. by a host that stopped mid-invocation): like the
+      // host's QueueProcessor, poison it without running the function again.
+      this.o.logger.log('error', `Message ${m.messageId} has been dequeued ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}.`, scope);
+      await this.moveToPoison(m);
+      return;
+    }
     let text = m.messageText;
-    let error: Error | undefined;
     if (this.o.encoding === 'base64') {
       const decoded = decodeBase64Strict(m.messageText);
-      if (decoded === undefined) error = new Error('The message is not valid base64; the host expects base64 unless host.json sets extensions.queues.messageEncoding to "none".');
-      else text = decoded;
+      if (decoded === undefined) {
+        // The host's decoding-failed handler moves such a message to the poison queue on first sight,
+        // as it was sent (raw), and never hands it to the function.
+        this.o.logger.log(
+          'warning',
+          `Message ${m.messageId} is not valid base64 (the host expects base64 unless host.json sets extensions.queues.messageEncoding to "none"); moving it to ${this.o.poison.name}.`,
+          scope,
+        );
+        await this.moveToPoison(m);
+        return;
+      }
+      text = decoded;
     }
-    if (!error) {
-      const iso = (d: Date) => ({ json: JSON.stringify(d.toISOString()) });
-      const outcome = await this.o.invoker.invoke(this.o.fn, {
-        inputData: [{ name: this.o.fn.triggerName, data: { string: text } }, ...this.o.extraInputs],
-        triggerMetadata: {
-          QueueTrigger: { string: text },
-          DequeueCount: { json: String(m.dequeueCount) },
-          Id: { string: m.messageId },
-          PopReceipt: { string: m.popReceipt },
-          InsertionTime: iso(m.insertedOn),
-          ExpirationTime: iso(m.expiresOn),
-          NextVisibleTime: iso(m.nextVisibleOn),
-        },
-        retryContext: { retryCount: m.dequeueCount - 1, maxRetryCount: this.o.maxDequeueCount },
-      });
-      error = outcome.error;
-    }
+    const iso = (d: Date) => ({ json: JSON.stringify(d.toISOString()) });
+    const outcome = await this.o.invoker.invoke(this.o.fn, {
+      inputData: [{ name: this.o.fn.triggerName, data: { string: text } }, ...this.o.extraInputs],
+      triggerMetadata: {
+        QueueTrigger: { string: text },
+        DequeueCount: { json: String(m.dequeueCount) },
+        Id: { string: m.messageId },
+        PopReceipt: { string: m.popReceipt },
+        InsertionTime: iso(m.insertedOn),
+        ExpirationTime: iso(m.expiresOn),
+        NextVisibleTime: iso(m.nextVisibleOn),
+      },
+      retryContext: { retryCount: m.dequeueCount - 1, maxRetryCount: this.o.maxDequeueCount },
+    });
+    const error = outcome.error;
     if (!error) {
       this.o.logger.log('information', `Executed (Succeeded) for message ${m.messageId}`, scope);
       await this.o.queue.deleteMessage(m.messageId, m.popReceipt).catch(() => undefined);
@@ -100,13 +120,18 @@ export class QueueListener {
     }
     if (m.dequeueCount >= this.o.maxDequeueCount) {
       this.o.logger.log('error', `Message ${m.messageId} failed ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}: ${error.message}`, scope);
-      await this.o.poison.createIfNotExists();
-      await this.o.poison.sendMessage(m.messageText);
-      await this.o.queue.deleteMessage(m.messageId, m.popReceipt).catch(() => undefined);
+      await this.moveToPoison(m);
     } else {
       this.o.logger.log('warning', `Executed (Failed, attempt ${m.dequeueCount} of ${this.o.maxDequeueCount}): ${error.message}`, scope);
       await this.o.queue.updateMessage(m.messageId, m.popReceipt, undefined, this.o.visibilityTimeoutSeconds).catch(() => undefined);
     }
+  }
+
+  /** Copies the message, as it was sent, to `<queue>-poison` and deletes it from the queue. */
+  private async moveToPoison(m: { messageId: string; popReceipt: string; messageText: string }): Promise<void> {
+    await this.o.poison.createIfNotExists();
+    await this.o.poison.sendMessage(m.messageText);
+    await this.o.queue.deleteMessage(m.messageId, m.popReceipt).catch(() => undefined);
   }
 }
 
