@@ -165,7 +165,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      triggers.stop();
+      await triggers.stop();
       engine.stop();
       for (const hook of registry.hooks.appTerminate) await Promise.resolve(hook({ hookData: {}, appHookData: {} })).catch(() => undefined);
       await new Promise<void>((resolve) => {

@@ -8,8 +8,8 @@ export interface HostJson {
   extensions?: {
     http?: { routePrefix?: string; maxRequestBodySize?: number };
     durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
-    queues?: { maxDequeueCount?: number; batchSize?: number; maxPollingInterval?: string | number; visibilityTimeout?: string };
-    blobs?: { maxDegreeOfParallelism?: number };
+    queues?: { maxDequeueCount?: number; batchSize?: number; maxPollingInterval?: string | number; visibilityTimeout?: string; messageEncoding?: 'base64' | 'none' };
+    blobs?: { maxDegreeOfParallelism?: number; poisonBlobThreshold?: number };
   };
   logging?: { logLevel?: Record<string, string> };
 }

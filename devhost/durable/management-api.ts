@@ -15,6 +15,10 @@ export interface ManagementContext {
 
 class BadRequest extends Error {}
 
+/** The engine's rule for instance ids; an id outside it cannot name an instance (and is no valid table key). */
+const POSSIBLE_INSTANCE_ID = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
+const INSTANCE_OPERATIONS = new Set(['raiseEvent', 'terminate', 'suspend', 'resume', 'restart', 'rewind']);
+
 /**
  * The Durable extension's HTTP API (`/runtime/webhooks/durabletask/...`, and the same routes under
  * the client's `rpcBaseUrl`). Every malformed call gets a 4xx with a message; nothing here throws.
@@ -39,10 +43,19 @@ export async function handleManagement(ctx: ManagementContext, req: IncomingMess
       if (method === 'GET') return await list(ctx, req, res, url);
       if (method === 'DELETE') {
         const filter = parseFilter(url);
-        const n = await ctx.engine.purgeBy(filter);
+        // Only finished instances are purged; a filter naming no terminal status matches nothing.
+        if (filter.runtimeStatus) filter.runtimeStatus = filter.runtimeStatus.filter((s) => isTerminal(s));
+        const n = filter.runtimeStatus?.length === 0 ? 0 : await ctx.engine.purgeBy(filter);
         return n > 0 ? sendJson(res, 200, { instancesDeleted: n }) : sendJson(res, 404, { instancesDeleted: 0 });
       }
       return methodNotAllowed(res, 'GET, DELETE');
+    }
+    if (op !== undefined && !INSTANCE_OPERATIONS.has(op)) return notFound(res);
+    if (!POSSIBLE_INSTANCE_ID.test(id)) {
+      // e.g. 'a/b' (sent as a%2Fb): no instance can have it, and storage would reject it as a key.
+      if (op === undefined && method !== 'GET' && method !== 'DELETE') return methodNotAllowed(res, 'GET, DELETE');
+      if (op !== undefined && method !== 'POST') return methodNotAllowed(res, 'POST');
+      return sendError(res, 404, 'InstanceNotFound', `No instance with id '${id}' was found.`);
     }
     if (!op) {
       if (method === 'GET') return await getStatus(ctx, res, url, id);
@@ -104,13 +117,8 @@ async function list(ctx: ManagementContext, req: IncomingMessage, res: ServerRes
   const tokenHeader = req.headers['x-ms-continuation-token'];
   let token: string | undefined;
   if (typeof tokenHeader === 'string' && tokenHeader) {
-    try {
-      const parsed: unknown = JSON.parse(Buffer.from(tokenHeader, 'base64url').toString('utf8'));
-      if (typeof parsed !== 'string') throw new Error('not a token');
-      token = parsed;
-    } catch {
-      throw new BadRequest('The x-ms-continuation-token header is not a token this host issued.');
-    }
+    token = storageToken(tokenHeader);
+    if (token === undefined) throw new BadRequest('The x-ms-continuation-token header is not a token this host issued.');
   }
   const page = await ctx.engine.query(filter, top, token).catch((e: { statusCode?: number }) => {
     if (e.statusCode === 400) throw new BadRequest('The continuation token is not valid.');
@@ -120,6 +128,25 @@ async function list(ctx: ManagementContext, req: IncomingMessage, res: ServerRes
   const headers: Record<string, string> = {};
   if (page.continuation) headers['x-ms-continuation-token'] = Buffer.from(JSON.stringify(page.continuation)).toString('base64url');
   return sendJson(res, 200, page.rows.map((r) => statusBody(r, { showInput })), headers);
+}
+
+/**
+ * The table query token inside a continuation token this host issued: base64url JSON of the storage
+ * SDK's token, itself base64 JSON `{ nextPartitionKey, nextRowKey? }`. Undefined for anything else.
+ */
+function storageToken(header: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    if (typeof parsed !== 'string') return undefined;
+    const inner: unknown = JSON.parse(Buffer.from(parsed, 'base64').toString('utf8'));
+    if (typeof inner !== 'object' || inner === null) return undefined;
+    const { nextPartitionKey, nextRowKey } = inner as { nextPartitionKey?: unknown; nextRowKey?: unknown };
+    if (typeof nextPartitionKey !== 'string' || !nextPartitionKey) return undefined;
+    if (nextRowKey !== undefined && typeof nextRowKey !== 'string') return undefined;
+    return parsed;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseFilter(url: URL): QueryFilter {

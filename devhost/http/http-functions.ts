@@ -54,7 +54,8 @@ export class HttpFunctions {
       sendError(res, 405, 'MethodNotAllowed', `${method} is not allowed here; use ${allow}.`);
       return true;
     }
-    const presented = url.searchParams.get('code') ?? headerValue(req, 'x-functions-key');
+    // As the host does: the x-functions-key header first, then the `code` query parameter.
+    const presented = headerValue(req, 'x-functions-key') ?? url.searchParams.get('code') ?? undefined;
     if (!this.keys.allows(hit.r.authLevel, presented)) {
       res.writeHead(401, { 'Content-Length': 0 });
       res.end();
@@ -67,8 +68,9 @@ export class HttpFunctions {
   private async invoke(route: HttpRoute, params: Record<string, string>, req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: Buffer): Promise<void> {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    // The host hands the query over as one string per name; repeated names are joined with ','.
     const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) query[k] = v;
+    for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k).join(',');
     const http = { method, url: url.href, headers, query, params, body: { bytes: new Uint8Array(body) } };
     const inputData = [{ name: route.fn.triggerName, data: { http } as RpcTypedData }, ...this.extraInputs(route.fn, url.origin)];
     const started = Date.now();
@@ -84,13 +86,34 @@ export class HttpFunctions {
     const data = resultData(outcome.response);
     const r = data && 'http' in data ? data.http : undefined;
     const status = r?.statusCode ? Number(r.statusCode) : data ? 200 : 204;
+    try {
+      if (!Number.isInteger(status) || status < 200 || status > 999) throw new Error(`the status code '${r?.statusCode}' is not valid`);
+      for (const [k, v] of Object.entries(r?.headers ?? {})) res.setHeader(k, v);
+      // Cookies are added to any Set-Cookie the function put in its headers, as the host does.
+      const cookies = (r?.cookies ?? []).map(cookieHeader);
+      if (cookies.length) {
+        const existing = res.getHeader('Set-Cookie');
+        const before = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+        res.setHeader('Set-Cookie', [...before, ...cookies]);
+      }
+      res.statusCode = status;
+    } catch (e) {
+      // A response Node cannot send (bad status, header name or value) is the function's failure.
+      this.logger.log('error', `Executed (Failed, ${Date.now() - started} ms): invalid HTTP response: ${(e as Error).message}`, scope);
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      res.writeHead(500, { 'Content-Length': 0 });
+      res.end();
+      return;
+    }
     this.logger.log('information', `Executed ${method} ${url.pathname} → ${status} (${Date.now() - started} ms)`, scope);
-    for (const [k, v] of Object.entries(r?.headers ?? {})) res.setHeader(k, v);
-    const cookies = (r?.cookies ?? []).map(cookieHeader);
-    if (cookies.length) res.setHeader('Set-Cookie', cookies);
     const b = r?.body as { bytes?: Uint8Array; string?: string } | undefined;
     const out = b?.bytes ? Buffer.from(b.bytes) : b?.string !== undefined ? Buffer.from(b.string) : Buffer.alloc(0);
-    res.statusCode = status;
+    if (status === 204 || status === 304) {
+      // These carry no body (and a 204 no Content-Length).
+      if (status === 204) res.removeHeader('Content-Length');
+      res.end();
+      return;
+    }
     res.setHeader('Content-Length', out.length);
     res.end(method === 'HEAD' ? undefined : out);
   }
@@ -102,7 +125,9 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 }
 
 function cookieHeader(c: RpcHttpCookie): string {
-  const parts = [`${c.name}=${c.value}`];
+  // ASP.NET Core's Response.Cookies.Append escapes the value (Uri.EscapeDataString), so a value with
+  // ';', ',' or spaces arrives intact instead of breaking the header.
+  const parts = [`${c.name}=${escapeDataString(c.value ?? '')}`];
   if (c.domain?.value) parts.push(`Domain=${c.domain.value}`);
   if (c.path?.value) parts.push(`Path=${c.path.value}`);
   if (c.expires?.value?.seconds !== undefined) parts.push(`Expires=${new Date(c.expires.value.seconds * 1000).toUTCString()}`);
@@ -113,4 +138,9 @@ function cookieHeader(c: RpcHttpCookie): string {
   else if (c.sameSite === 'strict') parts.push('SameSite=Strict');
   else if (c.sameSite === 'explicitNone') parts.push('SameSite=None');
   return parts.join('; ');
+}
+
+/** .NET's Uri.EscapeDataString: everything but RFC 3986 unreserved characters is percent-encoded. */
+function escapeDataString(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }

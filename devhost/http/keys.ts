@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin' | 'system';
 
@@ -21,7 +21,11 @@ export class HostKeys {
   static fromEnv(env: NodeJS.ProcessEnv): HostKeys {
     const fk = (env.DEVHOST_FUNCTION_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     const mk = env.DEVHOST_MASTER_KEY?.trim() || undefined;
-    return new HostKeys(fk, mk, mk ? `${mk}-durabletask` : undefined);
+    // The Durable webhooks need a system key whenever keys are enforced. Derived from the master key
+    // when there is one; otherwise (function keys only) a random one, handed out in the management
+    // URLs the durable client builds, as the host's auto-generated system key would be.
+    const durableKey = mk ? `${mk}-durabletask` : fk.length > 0 ? `durabletask-${randomBytes(16).toString('hex')}` : undefined;
+    return new HostKeys(fk, mk, durableKey);
   }
 
   /** Whether a presented key (from `code` or `x-functions-key`) satisfies the level. */

@@ -12,31 +12,66 @@ class TooLarge extends Error {}
 
 /** The host's one HTTP listener: reads bodies (bounded), then offers the request to each route in turn. */
 export function createHttpServer(routes: Route[], logger: Logger, maxBodyBytes: number): http.Server {
+  const tooLarge = (res: ServerResponse) => {
+    res.setHeader('Connection', 'close');
+    sendError(res, 413, 'RequestTooLarge', `The request body exceeds ${maxBodyBytes} bytes.`);
+  };
   const server = http.createServer((req, res) => {
     void (async () => {
       try {
-        const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+        const url = requestUrl(req);
+        if (!url) {
+          sendError(res, 400, 'BadRequest', 'The request URL is malformed.');
+          return;
+        }
         const body = await readBody(req, maxBodyBytes);
         for (const route of routes) if (await route(req, res, url, body)) return;
         sendError(res, 404, 'NotFound', `No function or host endpoint at ${url.pathname}.`);
       } catch (e) {
         if (e instanceof TooLarge) {
-          res.setHeader('Connection', 'close');
-          sendError(res, 413, 'RequestTooLarge', `The request body exceeds ${maxBodyBytes} bytes.`);
+          tooLarge(res);
           return;
         }
-        if (e instanceof TypeError && /Invalid URL/.test(e.message)) {
-          sendError(res, 400, 'BadRequest', 'The request URL is malformed.');
-          return;
-        }
+        // The client went away mid-request: there is nobody to answer.
+        if (req.destroyed && !req.complete) return;
         logger.error(`host: unhandled error for ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
-        if (!res.headersSent) sendJson(res, 500, { error: { code: 'HostError', message: 'The host failed to handle the request.' } });
-        else res.destroy();
+        if (!res.headersSent) {
+          for (const name of res.getHeaderNames()) res.removeHeader(name);
+          sendJson(res, 500, { error: { code: 'HostError', message: 'The host failed to handle the request.' } });
+        } else res.destroy();
       }
     })();
   });
+  // `Expect: 100-continue`: refuse an oversized body before the client sends it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+      tooLarge(res);
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/**
+ * The request's URL. The request target is a path (or, from a proxy, an absolute URL); it is never
+ * resolved relative to the Host, so `//other/x` stays the path `//other/x` instead of naming a host.
+ */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  try {
+    if (/^https?:\/\//i.test(target)) return new URL(target);
+    if (!target.startsWith('/')) return undefined;
+    const host = req.headers.host ?? 'localhost';
+    // A Host header is host[:port]; anything else (a path, credentials, a second host) is refused.
+    if (!/^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d*)?$/.test(host)) return undefined;
+    const origin = new URL(`http://${host}`);
+    return new URL(`${origin.origin}${target}`);
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
@@ -60,6 +95,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A client that disconnects mid-body ends the request without 'end' (or 'error').
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('The client closed the connection before the request body was complete.'));
+    });
   });
 }
 

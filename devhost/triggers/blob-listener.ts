@@ -29,6 +29,7 @@ export class BlobListener {
   private timer: NodeJS.Timeout | undefined;
   private readonly failures = new Map<string, number>();
   private readonly known = new Set<string>();
+  private inflight: Promise<void> | undefined;
 
   constructor(private readonly o: BlobListenerOptions) {}
 
@@ -38,14 +39,21 @@ export class BlobListener {
     this.schedule(0);
   }
 
-  stop(): void {
+  /** Stops scanning; resolves once the blob being processed (if any) is done and its receipt written. */
+  stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    return this.inflight ?? Promise.resolve();
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.scan(), ms);
+    this.timer = setTimeout(() => {
+      const p = this.scan().finally(() => {
+        if (this.inflight === p) this.inflight = undefined;
+      });
+      this.inflight = p;
+    }, ms);
     this.timer.unref?.();
   }
 
@@ -80,9 +88,12 @@ export class BlobListener {
     const blob = this.o.container.getBlobClient(name);
     let content: Buffer;
     try {
-      content = await blob.downloadToBuffer();
+      // Only the listed version: the receipt names this ETag, so the content must be this version's.
+      content = await blob.downloadToBuffer(0, undefined, { conditions: { ifMatch: etag } });
     } catch (e) {
-      // Changed or deleted since the listing: the next scan sees its new version.
+      // Changed or deleted since the listing (412/404): the next scan sees its new version.
+      const status = (e as { statusCode?: number }).statusCode;
+      if (status !== 412 && status !== 404) this.o.logger.warn(`blob ${this.o.path.container}/${name}: download failed: ${(e as Error).message}`);
       return;
     }
     const triggerMetadata: Record<string, RpcTypedData> = {

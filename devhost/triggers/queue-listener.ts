@@ -27,6 +27,7 @@ export class QueueListener {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private idle = 0;
+  private inflight: Promise<void> | undefined;
 
   constructor(private readonly o: QueueListenerOptions) {}
 
@@ -35,14 +36,21 @@ export class QueueListener {
     this.schedule(0);
   }
 
-  stop(): void {
+  /** Stops polling; resolves once the messages already received have been handled. */
+  stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    return this.inflight ?? Promise.resolve();
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer = setTimeout(() => {
+      const p = this.poll().finally(() => {
+        if (this.inflight === p) this.inflight = undefined;
+      });
+      this.inflight = p;
+    }, ms);
     this.timer.unref?.();
   }
 

@@ -24,7 +24,7 @@ export interface StorageTriggerOptions {
 
 /** Starts a listener for every queue, blob and timer trigger the app registered. */
 export class StorageTriggers {
-  private readonly stops: (() => void)[] = [];
+  private readonly stops: (() => Promise<void>)[] = [];
 
   constructor(private readonly o: StorageTriggerOptions) {}
 
@@ -64,7 +64,8 @@ export class StorageTriggers {
         invoker: this.o.invoker,
         logger: this.o.logger,
         pollIntervalMs: Number(process.env.DEVHOST_BLOB_POLL_MS ?? 1000),
-        maxAttempts: 5,
+        // host.json extensions.blobs.poisonBlobThreshold, as in the Storage extension 5.x (default 5).
+        maxAttempts: (this.o.hostJson.extensions?.blobs as { poisonBlobThreshold?: number } | undefined)?.poisonBlobThreshold ?? 5,
         extraInputs: this.o.extraInputs(fn),
       });
       await listener.start();
@@ -78,18 +79,23 @@ export class StorageTriggers {
     }
   }
 
-  stop(): void {
-    this.stops.forEach((s) => s());
+  /**
+   * Stops every listener at once; resolves when the invocations already under way have finished (their
+   * queue messages deleted or released, blob receipts written), as the host drains on shutdown.
+   */
+  async stop(): Promise<void> {
+    await Promise.all(this.stops.map((s) => s()));
   }
 }
 
-/** host.json durations: "00:00:30" or a number of milliseconds. */
-function parseMs(v: string | number | undefined): number | undefined {
+/** host.json durations: a TimeSpan ("00:00:30", "00:00:00.500", "1.00:00:00") or a number of milliseconds. */
+export function parseMs(v: string | number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'number') return v;
-  const m = /^(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(v);
+  const m = /^\s*(?:(\d+)\.)?(\d+):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*$/.exec(v);
   if (!m) return undefined;
-  return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000;
+  const fraction = m[5] ? Number(`0.${m[5]}`) * 1000 : 0;
+  return (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000 + Math.round(fraction);
 }
 
 function parseSeconds(v: string | undefined): number | undefined {

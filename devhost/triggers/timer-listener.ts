@@ -5,13 +5,24 @@ import { RpcTypedData } from '../core/types';
 import { Clock } from '../durable/clock';
 import { parseCron, parseTimeSpanSchedule } from './ncrontab';
 
-/** A timer trigger on the devhost clock: NCRONTAB or TimeSpan schedule, optional run on startup. */
+/** What the host calls DefaultDateTime: `Last`/`LastUpdated` before the timer has ever run. */
+const NEVER = '0001-01-01T00:00:00';
+
+/**
+ * A timer trigger on the devhost clock: NCRONTAB or TimeSpan schedule, optional run on startup.
+ * Follows the host's TimerListener: a scheduled run is never past due (however late the clock jump
+ * that made it due), the function sees the schedule status as it stood before the run (`Next` is the
+ * occurrence now running), one run at a time, and missed occurrences collapse into one run.
+ */
 export class TimerListener {
   private stopped = false;
   private handle: NodeJS.Timeout | undefined;
-  private next: number;
-  private last: number | undefined;
+  private running = false;
+  private inflight: Promise<void> | undefined;
+  /** The host's ScheduleStatus: `next` is the occurrence the timer waits for. */
+  private status: { last: number | undefined; next: number; lastUpdated: number | undefined };
   private readonly nextAfter: (t: number) => number;
+  private readonly onAdvanced = () => this.arm();
 
   constructor(
     private readonly fn: RegisteredFunction,
@@ -29,46 +40,63 @@ export class TimerListener {
       const cron = parseCron(schedule);
       this.nextAfter = (t) => cron.next(new Date(t))?.getTime() ?? Infinity;
     }
-    this.next = this.nextAfter(clock.now());
-    clock.on('advanced', () => this.arm());
+    this.status = { last: undefined, next: this.nextAfter(clock.now()), lastUpdated: undefined };
   }
 
   start(): void {
-    if (this.runOnStartup) void this.fire(false);
-    this.arm();
+    this.clock.on('advanced', this.onAdvanced);
+    if (this.runOnStartup) this.inflight = this.run(false);
+    else this.arm();
   }
 
-  stop(): void {
+  /** Stops the schedule; resolves once a run in progress (if any) has finished. */
+  stop(): Promise<void> {
     this.stopped = true;
+    this.clock.off('advanced', this.onAdvanced);
     if (this.handle) clearTimeout(this.handle);
+    return this.inflight ?? Promise.resolve();
   }
 
   private arm(): void {
-    if (this.stopped || this.next === Infinity) return;
+    if (this.stopped || this.running) return;
     if (this.handle) clearTimeout(this.handle);
-    const wait = Math.max(0, Math.min(60_000, this.next - this.clock.now()));
+    if (this.status.next === Infinity) return;
+    // Re-checked at least once a minute so that a clock advance is never missed for long.
+    const wait = Math.max(0, Math.min(60_000, this.status.next - this.clock.now()));
     this.handle = setTimeout(() => {
-      if (this.clock.now() >= this.next) {
-        const pastDue = this.clock.now() - this.next > 60_000;
-        this.next = this.nextAfter(Math.max(this.clock.now(), this.next));
-        void this.fire(pastDue);
-      }
-      this.arm();
+      this.handle = undefined;
+      if (this.clock.now() >= this.status.next) this.inflight = this.run(true);
+      else this.arm();
     }, wait);
     this.handle.unref?.();
   }
 
-  private async fire(isPastDue: boolean): Promise<void> {
-    const now = this.clock.now();
+  private async run(scheduled: boolean): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = true;
+    const invokedAt = this.clock.now();
+    const s = this.status;
     const timer = {
       Schedule: { AdjustForDST: true },
-      ScheduleStatus: { Last: new Date(this.last ?? now).toISOString(), Next: new Date(this.next).toISOString(), LastUpdated: new Date(now).toISOString() },
-      IsPastDue: isPastDue,
+      ScheduleStatus: {
+        Last: s.last === undefined ? NEVER : new Date(s.last).toISOString(),
+        Next: new Date(s.next).toISOString(),
+        LastUpdated: s.lastUpdated === undefined ? NEVER : new Date(s.lastUpdated).toISOString(),
+      },
+      IsPastDue: false,
     };
-    this.last = now;
-    const outcome = await this.invoker.invoke(this.fn, { inputData: [{ name: this.fn.triggerName, data: { json: JSON.stringify(timer) } }, ...this.extraInputs] });
-    const scope = { functionName: this.fn.metadata.name, invocationId: outcome.invocationId };
-    if (outcome.error) this.logger.log('error', `Executed (Failed): ${outcome.error.message}`, scope);
-    else this.logger.log('information', `Executed (Succeeded); next run ${new Date(this.next).toISOString()}`, scope);
+    try {
+      const outcome = await this.invoker.invoke(this.fn, { inputData: [{ name: this.fn.triggerName, data: { json: JSON.stringify(timer) } }, ...this.extraInputs] });
+      // As the host does: a run that fired a moment early counts as the scheduled occurrence, and the
+      // next occurrence is the first one after the run (so occurrences missed during a jump run once).
+      const at = scheduled && s.next > invokedAt ? s.next : invokedAt;
+      this.status = { last: at, next: this.nextAfter(at), lastUpdated: at };
+      const scope = { functionName: this.fn.metadata.name, invocationId: outcome.invocationId };
+      if (outcome.error) this.logger.log('error', `Executed (Failed): ${outcome.error.message}`, scope);
+      else this.logger.log('information', `Executed (Succeeded); next run ${new Date(this.status.next).toISOString()}`, scope);
+    } finally {
+      this.running = false;
+      this.arm();
+    }
   }
 }
