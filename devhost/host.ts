@@ -89,7 +89,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   const mgmt = { engine, clock, hubName, systemKey: keys.durableKey };
   const routePrefix = (hostJson.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
-  const presentedKey = (req: http.IncomingMessage, url: URL) => url.searchParams.get('code') ?? (req.headers['x-functions-key'] as string | undefined);
+  const presentedKey = (req: http.IncomingMessage, url: URL) => (req.headers['x-functions-key'] as string | undefined) || url.searchParams.get('code') || undefined;
 
   routes.push(
     async (req, res, url, body) => {
@@ -145,8 +145,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     async (req, res, url, body) => {
       const p = url.pathname;
       let routePath: string;
+      const lower = p.toLowerCase();
+      const prefix = routePrefix.toLowerCase();
+      // ASP.NET routing matches the prefix case-insensitively, like the rest of the template.
       if (!routePrefix) routePath = p;
-      else if (p === `/${routePrefix}` || p.startsWith(`/${routePrefix}/`)) routePath = p.slice(routePrefix.length + 1);
+      else if (lower === `/${prefix}` || lower.startsWith(`/${prefix}/`)) routePath = p.slice(routePrefix.length + 1);
       else return false;
       return httpFunctions.handle(req, res, url, routePath, body);
     },

@@ -363,11 +363,12 @@ export class DurableEngine {
 
   async purgeBy(filter: QueryFilter): Promise<number> {
     const statuses = (filter.runtimeStatus?.length ? filter.runtimeStatus : (['Completed', 'Failed', 'Terminated', 'Canceled'] as RuntimeStatus[])).filter((s) => isTerminal(s));
+    if (statuses.length === 0) return 0;
     let deleted = 0;
     let token: string | undefined;
     do {
       const page = await this.query({ ...filter, runtimeStatus: statuses }, 100, token);
-      for (const r of page.rows) if (await this.purge(r.instanceId)) deleted++;
+      for (const r of page.rows) if (isTerminal(r.status) && (await this.purge(r.instanceId))) deleted++;
       token = page.continuation;
     } while (token);
     return deleted;
