@@ -1,0 +1,162 @@
+import { odata, TableClient } from '@azure/data-tables';
+import { fromChunks, toChunks } from '../storage/chunked-json';
+import { isConflict, isNotFound, table } from '../storage/connection';
+
+export interface StoredOffer {
+  publisherId: string;
+  offerId: string;
+  /** The draft as the partner last saved it. */
+  document: Record<string, unknown>;
+  /** Increments with every save of the draft. */
+  revision: number;
+  /** The last publishing version snapshotted from this draft (0 = never published). */
+  publishedVersion: number;
+  title: string;
+  changedTime: string;
+  etag: string;
+  live: boolean;
+}
+
+export class ConcurrencyError extends Error {}
+
+/**
+ * Offers partitioned by publisher: the draft (`Offers`), immutable publishing snapshots
+ * (`OfferVersions`), and the preview/production slots (`OfferSlots`).
+ */
+export class OfferStore {
+  private async offers(): Promise<TableClient> {
+    return table('Offers');
+  }
+
+  async get(publisherId: string, offerId: string): Promise<StoredOffer | undefined> {
+    const t = await this.offers();
+    try {
+      return toOffer(await t.getEntity<Record<string, unknown>>(publisherId, offerId));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async list(publisherId: string, top: number, continuationToken?: string): Promise<{ offers: StoredOffer[]; continuationToken?: string }> {
+    const t = await this.offers();
+    const page = await t
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${publisherId}` } })
+      .byPage({ maxPageSize: top, continuationToken })
+      .next();
+    if (page.done || !page.value) return { offers: [] };
+    return { offers: page.value.map(toOffer), continuationToken: page.value.continuationToken };
+  }
+
+  /**
+   * Creates or replaces the draft. `ifMatch` is the ETag the partner read (`*` = any existing,
+   * undefined = must not exist yet when creating). Throws ConcurrencyError on a mismatch.
+   */
+  async save(publisherId: string, offerId: string, document: Record<string, unknown>, title: string, now: string, ifMatch: string | undefined, existing: StoredOffer | undefined): Promise<StoredOffer> {
+    const t = await this.offers();
+    const entity = {
+      partitionKey: publisherId,
+      rowKey: offerId,
+      Title: title,
+      Revision: (existing?.revision ?? 0) + 1,
+      PublishedVersion: existing?.publishedVersion ?? 0,
+      Live: existing?.live ?? false,
+      ChangedTime: now,
+      ...toChunks(document),
+    };
+    try {
+      if (!existing) {
+        await t.createEntity(entity);
+      } else {
+        await t.updateEntity(entity, 'Replace', { etag: ifMatch && ifMatch !== '*' ? ifMatch : existing.etag });
+      }
+    } catch (e) {
+      if (isConflict(e)) throw new ConcurrencyError('The offer was changed by someone else; read it again and retry with its new ETag.');
+      throw e;
+    }
+    return (await this.get(publisherId, offerId))!;
+  }
+
+  async delete(publisherId: string, offerId: string, etag: string): Promise<void> {
+    const t = await this.offers();
+    try {
+      await t.deleteEntity(publisherId, offerId, { etag });
+    } catch (e) {
+      if (isConflict(e)) throw new ConcurrencyError('The offer changed while it was being deleted; read it again and retry.');
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  /**
+   * Snapshots the draft as publishing version N (immutable, so edits during a publish change
+   * nothing), and records N on the offer — guarded by the draft's ETag.
+   */
+  async snapshot(offer: StoredOffer, now: string): Promise<number> {
+    const version = offer.publishedVersion + 1;
+    const versions = await table('OfferVersions');
+    try {
+      await versions.createEntity({ partitionKey: offer.publisherId, rowKey: versionKey(offer.offerId, version), CreatedTime: now, Revision: offer.revision, ...toChunks(offer.document) });
+    } catch (e) {
+      if (isConflict(e)) throw new ConcurrencyError('Another publish of this offer was accepted at the same moment.');
+      throw e;
+    }
+    const t = await this.offers();
+    try {
+      await t.updateEntity({ partitionKey: offer.publisherId, rowKey: offer.offerId, PublishedVersion: version }, 'Merge', { etag: offer.etag });
+    } catch (e) {
+      await versions.deleteEntity(offer.publisherId, versionKey(offer.offerId, version)).catch(() => undefined);
+      if (isConflict(e)) throw new ConcurrencyError('The offer changed while it was being published; publish again.');
+      throw e;
+    }
+    return version;
+  }
+
+  async version(publisherId: string, offerId: string, version: number): Promise<Record<string, unknown> | undefined> {
+    const versions = await table('OfferVersions');
+    try {
+      return fromChunks(await versions.getEntity<Record<string, unknown>>(publisherId, versionKey(offerId, version)));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async setLive(publisherId: string, offerId: string, live: boolean): Promise<void> {
+    const t = await this.offers();
+    await t.updateEntity({ partitionKey: publisherId, rowKey: offerId, Live: live }, 'Merge');
+  }
+
+  async writeSlot(publisherId: string, offerId: string, slot: 'preview' | 'production', listing: unknown, version: number, now: string): Promise<void> {
+    const slots = await table('OfferSlots');
+    await slots.upsertEntity({ partitionKey: publisherId, rowKey: `${offerId}|${slot}`, Version: version, ChangedTime: now, ...toChunks(listing) }, 'Replace');
+  }
+
+  async slot<T>(publisherId: string, offerId: string, slot: 'preview' | 'production'): Promise<{ listing: T; version: number } | undefined> {
+    const slots = await table('OfferSlots');
+    try {
+      const e = await slots.getEntity<Record<string, unknown>>(publisherId, `${offerId}|${slot}`);
+      return { listing: fromChunks<T>(e), version: Number(e.Version) };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+}
+
+function versionKey(offerId: string, version: number): string {
+  return `${offerId}|${String(version).padStart(6, '0')}`;
+}
+
+function toOffer(e: Record<string, unknown>): StoredOffer {
+  return {
+    publisherId: String(e.partitionKey),
+    offerId: String(e.rowKey),
+    document: fromChunks(e),
+    revision: Number(e.Revision ?? 0),
+    publishedVersion: Number(e.PublishedVersion ?? 0),
+    title: String(e.Title ?? ''),
+    changedTime: String(e.ChangedTime ?? ''),
+    etag: String(e.etag),
+    live: Boolean(e.Live),
+  };
+}

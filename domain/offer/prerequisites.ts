@@ -1,0 +1,260 @@
+/**
+ * Step 1, "Validate Pre-Requisites": every required field of the offer is set and within the
+ * portal's limits (marketplace.md, "Required-field rules"). One warning per problem, each naming
+ * the field by its document path, so the partner can fix them all in one pass.
+ *
+ * Messages never echo URLs or connection strings: SAS URLs and connection strings carry secrets,
+ * and these messages end up in the status table and in e-mails.
+ */
+import { formatPath, type OfferDraft, type OfferListing, type Plan, type VmImage } from './document';
+import { isEmailAddress } from './notification-emails';
+
+export interface Warning {
+  path: string;
+  /** Short camelCase id, stable for clients: required, maxLength, pattern, unique, range, … */
+  rule: string;
+  message: string;
+}
+
+type Warn = (path: PropertyKey[], rule: string, message: string) => void;
+
+const MP = 'microsoft-azure-marketplace.';
+const VM = 'microsoft-azure-virtualmachines.';
+const OFFER: PropertyKey[] = ['definition', 'offer'];
+
+const IDENTIFIER_MAX = 50;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Azure image versions are MAJOR.MINOR.PATCH only: no pre-release or build suffix.
+const SEMVER = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/;
+
+export function validatePrerequisites(offerId: string, draft: OfferDraft): Warning[] {
+  const warnings: Warning[] = [];
+  const warn: Warn = (path, rule, message) => warnings.push({ path: formatPath(path), rule, message });
+
+  checkIdentifier(warn, ['id'], 'Offer id', offerId);
+  checkListing(warn, draft.definition.offer);
+  checkPlans(warn, draft.definition.plans);
+  return warnings;
+}
+
+// ---- shared field checks -------------------------------------------------------------------
+
+function isBlank(value: string | undefined): value is undefined {
+  return value === undefined || value.trim() === '';
+}
+
+/** Required text with an optional length limit. Returns true when the value is present. */
+function checkText(warn: Warn, path: PropertyKey[], label: string, value: string | undefined, max?: number): boolean {
+  if (isBlank(value)) {
+    warn(path, 'required', max ? `${label} is required (at most ${max} characters).` : `${label} is required.`);
+    return false;
+  }
+  if (max !== undefined && value.length > max) {
+    warn(path, 'maxLength', `${label} is ${value.length} characters long; the limit is ${max}. Shorten it by ${value.length - max}.`);
+  }
+  return true;
+}
+
+function urlProblem(value: string, httpsOnly: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return 'is not an absolute URL';
+  }
+  const allowed = httpsOnly ? ['https:'] : ['http:', 'https:'];
+  if (!allowed.includes(url.protocol)) return `uses "${url.protocol}"; it must start with ${httpsOnly ? 'https://' : 'http:// or https://'}`;
+  if (url.hostname === '') return 'has no host name';
+  return undefined;
+}
+
+function checkUrl(warn: Warn, path: PropertyKey[], label: string, value: string | undefined, hint = '', httpsOnly = false): void {
+  const kind = httpsOnly ? 'an https URL' : 'an absolute http(s) URL';
+  if (isBlank(value)) return warn(path, 'required', `${label} is required: give ${kind}${hint}.`);
+  const problem = urlProblem(value, httpsOnly);
+  if (problem) warn(path, 'url', `${label} ${problem}; give ${kind}${hint}.`);
+}
+
+/** Offer and SKU ids: how they appear in URLs and image URNs, so the portal's character rules apply. */
+function checkIdentifier(warn: Warn, path: PropertyKey[], label: string, value: string | undefined): void {
+  if (!checkText(warn, path, label, value, IDENTIFIER_MAX) || value === undefined) return;
+  if (!/^[a-z0-9-]+$/.test(value)) {
+    warn(path, 'pattern', `${label} "${value.slice(0, 60)}" may only contain lowercase letters, digits and "-".`);
+  } else if (value.endsWith('-')) {
+    warn(path, 'pattern', `${label} "${value}" must not end with "-".`);
+  }
+}
+
+// ---- the offer listing (marketing content) -------------------------------------------------
+
+const LOGOS = [
+  ['smallLogo', 'Small logo', '40×40'],
+  ['mediumLogo', 'Medium logo', '90×90'],
+  ['largeLogo', 'Large logo', '115×115'],
+  ['wideLogo', 'Wide logo', '255×115'],
+] as const;
+
+const CONTACTS = [
+  ['engineering', 'Engineering contact'],
+  ['support', 'Support contact'],
+] as const;
+
+function checkListing(warn: Warn, offer: OfferListing): void {
+  const at = (key: string): PropertyKey[] => [...OFFER, MP + key];
+
+  checkText(warn, at('title'), 'Offer title', offer['microsoft-azure-marketplace.title'], 50);
+  checkText(warn, at('summary'), 'Offer summary', offer['microsoft-azure-marketplace.summary'], 100);
+  checkText(warn, at('longSummary'), 'Offer long summary', offer['microsoft-azure-marketplace.longSummary'], 256);
+  checkText(warn, at('description'), 'Offer description', offer['microsoft-azure-marketplace.description'], 3_000);
+
+  checkPreviewSubscriptions(warn, at('allowedSubscriptions'), offer['microsoft-azure-marketplace.allowedSubscriptions'] ?? []);
+
+  const categories = offer['microsoft-azure-marketplace.categories'] ?? [];
+  if (categories.length > 2) {
+    warn(at('categories'), 'range', `An offer may have at most 2 categories; it has ${categories.length}. Remove ${categories.length - 2}.`);
+  }
+
+  for (const [key, label, size] of LOGOS) {
+    // Pixel sizes are checked by the packaging stage, which downloads the images.
+    checkUrl(warn, at(key), label, offer[`${MP}${key}`], ` to a ${size} px PNG`);
+  }
+  checkUrl(warn, at('privacyURL'), 'Privacy policy URL', offer['microsoft-azure-marketplace.privacyURL']);
+  checkText(warn, at('termsOfUse'), 'Terms of use', offer['microsoft-azure-marketplace.termsOfUse']);
+
+  for (const [who, label] of CONTACTS) {
+    checkText(warn, at(`${who}ContactName`), `${label} name`, offer[`${MP}${who}ContactName`]);
+    const email = offer[`${MP}${who}ContactEmail`];
+    if (checkText(warn, at(`${who}ContactEmail`), `${label} e-mail`, email) && email && !isEmailAddress(email.trim())) {
+      warn(at(`${who}ContactEmail`), 'email', `${label} e-mail "${email.slice(0, 100)}" is not a valid e-mail address.`);
+    }
+    checkText(warn, at(`${who}ContactPhone`), `${label} phone`, offer[`${MP}${who}ContactPhone`]);
+  }
+
+  checkLeadDestination(warn, offer, at);
+}
+
+function checkPreviewSubscriptions(warn: Warn, path: PropertyKey[], entries: NonNullable<OfferListing['microsoft-azure-marketplace.allowedSubscriptions']>): void {
+  if (entries.length === 0) {
+    return warn(path, 'required', 'Add 1–100 preview subscription ids (GUIDs): only these subscriptions can see the offer in Preview.');
+  }
+  if (entries.length > 100) {
+    warn(path, 'range', `At most 100 preview subscription ids are allowed; there are ${entries.length}. Remove ${entries.length - 100}.`);
+  }
+  const seen = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const id = typeof entry === 'string' ? entry : entry.subscriptionId;
+    const idPath = typeof entry === 'string' ? [...path, i] : [...path, i, 'subscriptionId'];
+    if (isBlank(id)) return warn(idPath, 'required', `Preview subscription #${i + 1} has no subscription id.`);
+    const key = id.trim().toLowerCase();
+    if (!GUID.test(key)) {
+      return warn(idPath, 'guid', `Preview subscription id "${id.slice(0, 60)}" is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`);
+    }
+    const first = seen.get(key);
+    if (first !== undefined) warn(idPath, 'unique', `Preview subscription id ${key} is listed twice (also entry #${first + 1}); remove the duplicate.`);
+    else seen.set(key, i);
+  });
+}
+
+function checkLeadDestination(warn: Warn, offer: OfferListing, at: (key: string) => PropertyKey[]): void {
+  const destination = offer['microsoft-azure-marketplace.leadDestination'];
+  switch (destination) {
+    case undefined:
+    case 'None':
+      return;
+    case 'AzureTable': {
+      const value = offer['microsoft-azure-marketplace.tableLeadConfiguration']?.connectionString;
+      if (isBlank(value)) {
+        warn([...at('tableLeadConfiguration'), 'connectionString'], 'required',
+          'Lead destination is AzureTable, so give the storage account connection string (leads are written to the table MarketplaceLeads).');
+      }
+      return;
+    }
+    case 'HttpsEndpoint':
+      return checkUrl(warn, [...at('httpsEndpointLeadConfiguration'), 'httpsEndpointUrl'], 'Lead HTTPS endpoint',
+        offer['microsoft-azure-marketplace.httpsEndpointLeadConfiguration']?.httpsEndpointUrl, ' that accepts POSTed leads', true);
+    case 'Salesforce':
+      if (isBlank(offer['microsoft-azure-marketplace.salesForceLeadConfiguration']?.objectIdentifier)) {
+        warn([...at('salesForceLeadConfiguration'), 'objectIdentifier'], 'required',
+          'Lead destination is Salesforce, so give the Web-to-Lead organisation id (OID).');
+      }
+      return;
+    case 'Dynamics':
+    case 'Marketo':
+      return warn(at('leadDestination'), 'unsupportedLeadDestination',
+        `Lead destination ${destination} is not supported yet; choose None, AzureTable, HttpsEndpoint or Salesforce.`);
+  }
+}
+
+// ---- plans (SKUs) and their images -----------------------------------------------------------
+
+function checkPlans(warn: Warn, plans: Plan[]): void {
+  if (plans.length === 0) {
+    return warn(['definition', 'plans'], 'required', 'Add at least one plan (SKU) to the offer.');
+  }
+  const seenIds = new Map<string, number>();
+  plans.forEach((plan, i) => {
+    const at = (...keys: PropertyKey[]): PropertyKey[] => ['definition', 'plans', i, ...keys];
+    // Plans are named in messages too: a partner reading an e-mail has no JSON paths in mind.
+    const name = isBlank(plan.planId) ? `Plan #${i + 1}` : `Plan "${plan.planId.slice(0, 60)}"`;
+
+    checkIdentifier(warn, at('planId'), `${name}: SKU id`, plan.planId);
+    if (!isBlank(plan.planId)) {
+      const first = seenIds.get(plan.planId);
+      if (first !== undefined) warn(at('planId'), 'unique', `${name}: SKU id is already used by plan #${first + 1}; every plan needs its own id.`);
+      else seenIds.set(plan.planId, i);
+    }
+
+    checkText(warn, at(`${VM}skuTitle`), `${name}: SKU title`, plan['microsoft-azure-virtualmachines.skuTitle'], 50);
+    checkText(warn, at(`${VM}skuSummary`), `${name}: SKU summary`, plan['microsoft-azure-virtualmachines.skuSummary'], 100);
+
+    if (!plan['microsoft-azure-virtualmachines.operatingSystemFamily']) {
+      warn(at(`${VM}operatingSystemFamily`), 'required', `${name}: operating system family is required (Linux or Windows).`);
+    }
+    checkText(warn, at(`${VM}operationSystem`), `${name}: operating system friendly name (e.g. "Ubuntu 22.04")`, plan['microsoft-azure-virtualmachines.operationSystem']);
+
+    const sizes = plan['microsoft-azure-virtualmachines.recommendedVMSizes'] ?? [];
+    if (sizes.length === 0) warn(at(`${VM}recommendedVMSizes`), 'required', `${name}: recommend 1–6 VM sizes (e.g. standard_d2s_v5).`);
+    else if (sizes.length > 6) warn(at(`${VM}recommendedVMSizes`), 'range', `${name}: at most 6 recommended VM sizes are allowed; there are ${sizes.length}.`);
+
+    if ((plan.regions ?? []).length === 0) {
+      warn(at('regions'), 'required', `${name}: select at least one country/region where the plan is sold.`);
+    }
+
+    checkImages(warn, at(`${VM}vmImages`), name, plan['microsoft-azure-virtualmachines.vmImages'] ?? {});
+  });
+}
+
+function checkImages(warn: Warn, path: PropertyKey[], name: string, images: Record<string, VmImage>): void {
+  const versions = Object.keys(images);
+  if (versions.length === 0) {
+    return warn(path, 'required', `${name}: add at least one disk version (e.g. 1.0.0) with an OS VHD URL.`);
+  }
+  if (versions.length > 8) {
+    warn(path, 'range', `${name}: at most 8 disk versions are allowed per SKU; there are ${versions.length}. Remove ${versions.length - 8}.`);
+  }
+  for (const version of versions) {
+    const at = [...path, version];
+    const image = images[version];
+    if (!SEMVER.test(version)) {
+      warn(at, 'semver', `${name}: disk version "${version}" must be a semantic version MAJOR.MINOR.PATCH (e.g. 1.0.0).`);
+    }
+    checkUrl(warn, [...at, 'osVhdUrl'], `${name}, version ${version}: OS VHD URL`, image.osVhdUrl, ' (a SAS URL of the .vhd blob)');
+    checkDataDisks(warn, [...at, 'lunVhdDetails'], `${name}, version ${version}`, image.lunVhdDetails ?? []);
+  }
+}
+
+function checkDataDisks(warn: Warn, path: PropertyKey[], name: string, disks: NonNullable<VmImage['lunVhdDetails']>): void {
+  if (disks.length > 15) {
+    warn(path, 'range', `${name}: at most 15 data disks are allowed; there are ${disks.length}.`);
+  }
+  disks.forEach((disk, i) => {
+    if (disk.lun === undefined) warn([...path, i, 'lun'], 'required', `${name}: data disk #${i + 1} needs a LUN (0, 1, 2…).`);
+    checkUrl(warn, [...path, i, 'lunVhdUri'], `${name}: data disk #${i + 1} VHD URL`, disk.lunVhdUri, ' (a SAS URL of the .vhd blob)');
+  });
+  // Azure attaches data disks by LUN; the set must be exactly 0..n-1 (order in the list is free).
+  const luns = disks.map((d) => d.lun).filter((lun): lun is number => lun !== undefined);
+  const sorted = [...luns].sort((a, b) => a - b);
+  if (luns.length > 0 && !sorted.every((lun, i) => lun === i)) {
+    warn(path, 'lunSequence', `${name}: data disk LUNs must be 0, 1, 2… without gaps or repeats; found ${sorted.join(', ')}.`);
+  }
+}

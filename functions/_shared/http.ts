@@ -1,0 +1,73 @@
+// Request/response helpers shared by the partner API functions: one error shape, bounded JSON
+// bodies, bearer-key authentication, and no stack trace ever leaving the process.
+import { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { PublisherKeys } from '../../adapters/auth/publisher-keys';
+
+export const API_VERSION = '2017-10-31';
+
+export function apiError(status: number, code: string, message: string, details?: unknown): HttpResponseInit {
+  return { status, jsonBody: { error: { code, message, ...(details !== undefined ? { details } : {}) } } };
+}
+
+export class ApiError extends Error {
+  constructor(readonly response: HttpResponseInit) {
+    super(String((response.jsonBody as { error?: { message?: string } })?.error?.message ?? 'error'));
+  }
+}
+
+export const fail = (status: number, code: string, message: string, details?: unknown): never => {
+  throw new ApiError(apiError(status, code, message, details));
+};
+
+/** Reads a JSON body of at most `maxBytes`; malformed or oversized bodies are refused with 4xx. */
+export async function readJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) fail(413, 'RequestTooLarge', `The request body is ${declared} bytes; at most ${maxBytes} are accepted.`);
+  const buf = Buffer.from(await request.arrayBuffer());
+  if (buf.length > maxBytes) fail(413, 'RequestTooLarge', `The request body is ${buf.length} bytes; at most ${maxBytes} are accepted.`);
+  const text = buf.toString('utf8').trim();
+  if (!text) fail(400, 'MissingBody', 'The request needs a JSON body.');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return fail(400, 'InvalidJson', `The request body is not valid JSON: ${(e as Error).message}.`);
+  }
+}
+
+export function checkApiVersion(request: HttpRequest): void {
+  const v = request.query.get('api-version');
+  if (v !== null && v !== API_VERSION) fail(400, 'UnsupportedApiVersion', `api-version '${v}' is not supported; use ${API_VERSION}.`);
+}
+
+export const keys = new PublisherKeys();
+
+/**
+ * The caller's publisher, from `Authorization: Bearer <key>`. A key for another publisher gets
+ * 404 (as if the resource did not exist), so one publisher cannot learn of another's offers.
+ */
+export async function authenticate(request: HttpRequest, routePublisherId: string): Promise<string> {
+  const header = request.headers.get('authorization') ?? '';
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) fail(401, 'Unauthorized', 'Send your publisher key as "Authorization: Bearer <key>".');
+  const publisherId = await keys.publisherFor(m![1]);
+  if (!publisherId) fail(401, 'Unauthorized', 'The key is not valid or has been revoked.');
+  if (publisherId !== routePublisherId) fail(404, 'NotFound', 'No such resource.');
+  return publisherId!;
+}
+
+/** Wraps a handler: ApiErrors become their response; anything else a 500 without internals. */
+export function handle(fn: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>): HttpHandler {
+  return async (request, context) => {
+    try {
+      return await fn(request, context);
+    } catch (e) {
+      if (e instanceof ApiError) return e.response;
+      context.error(`Unhandled error: ${(e as Error).stack ?? String(e)}`);
+      return apiError(500, 'InternalError', `Something went wrong on our side (invocation ${context.invocationId}). Try again; if it persists, open a support request quoting that id.`);
+    }
+  };
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

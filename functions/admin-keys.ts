@@ -1,0 +1,39 @@
+// Ops: issue and revoke publisher API keys. Guarded by the OPS_ADMIN_KEY setting (a bearer key
+// separate from every publisher key); without it set, these endpoints are switched off.
+import { timingSafeEqual } from 'node:crypto';
+import { app, HttpRequest } from '@azure/functions';
+import { isValidOfferId } from '../domain/offer/ids';
+import { fail, handle, keys, readJson } from './_shared/http';
+
+function requireOps(request: HttpRequest): void {
+  const configured = process.env.OPS_ADMIN_KEY;
+  if (!configured) fail(403, 'AdminDisabled', 'Key administration is disabled: set the OPS_ADMIN_KEY setting.');
+  const m = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
+  const a = Buffer.from(m?.[1] ?? '');
+  const b = Buffer.from(configured!);
+  if (!m || a.length !== b.length || !timingSafeEqual(a, b)) fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>".');
+}
+
+app.http('issuePublisherKey', {
+  route: 'admin/publishers/{publisherId}/keys',
+  methods: ['POST'],
+  handler: handle(async (request) => {
+    requireOps(request);
+    const publisherId = request.params.publisherId;
+    if (!isValidOfferId(publisherId)) fail(400, 'InvalidPublisherId', 'A publisher id is 1–50 lowercase letters, digits or "-".');
+    const key = await keys.issue(publisherId);
+    return { status: 201, jsonBody: { publisherId, key, note: 'Store this key now: only its hash is kept.' } };
+  }),
+});
+
+app.http('revokePublisherKey', {
+  route: 'admin/keys/revoke',
+  methods: ['POST'],
+  handler: handle(async (request) => {
+    requireOps(request);
+    const body = (await readJson(request, 4096)) as { key?: unknown };
+    if (typeof body?.key !== 'string' || !body.key) fail(400, 'InvalidRequest', 'key: required, the publisher key to revoke.');
+    if (!(await keys.revoke(body.key as string))) fail(404, 'NotFound', 'No such key.');
+    return { status: 200, jsonBody: { revoked: true } };
+  }),
+});

@@ -1,0 +1,152 @@
+// Partner API: the offer drafts (list, get, versions, slots, create/modify with ETag, delete).
+import { app, HttpRequest } from '@azure/functions';
+import { ConcurrencyError, OfferStore, StoredOffer } from '../adapters/offers/offer-store';
+import { StatusStore } from '../adapters/offers/status-store';
+import { DocumentTooLarge } from '../adapters/storage/chunked-json';
+import { OFFER_TYPE_ID, parseOfferDraft } from '../domain/offer/document';
+import { isValidOfferId } from '../domain/offer/ids';
+import { redactSecrets, restoreSecrets } from '../domain/offer/secrets';
+import { authenticate, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
+
+const offers = new OfferStore();
+const statuses = new StatusStore();
+const BASE = 'publishers/{publisherId}/offers';
+const MAX_OFFER_BYTES = 1024 * 1024;
+
+async function load(request: HttpRequest): Promise<{ publisherId: string; offerId: string; offer: StoredOffer }> {
+  checkApiVersion(request);
+  const publisherId = await authenticate(request, request.params.publisherId);
+  const offerId = request.params.offerId;
+  const offer = await offers.get(publisherId, offerId);
+  if (!offer) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
+  return { publisherId, offerId, offer: offer! };
+}
+
+async function view(offer: StoredOffer, document: Record<string, unknown> = offer.document) {
+  const { status } = await statuses.get(offer.publisherId, offer.offerId, nowIso());
+  return {
+    ...redactSecrets(document),
+    publisherId: offer.publisherId,
+    offerTypeId: OFFER_TYPE_ID,
+    id: offer.offerId,
+    version: offer.revision,
+    status: status.status,
+    eTag: offer.etag,
+    changedTime: offer.changedTime,
+  };
+}
+
+app.http('listOffers', {
+  route: BASE,
+  methods: ['GET'],
+  handler: handle(async (request) => {
+    checkApiVersion(request);
+    const publisherId = await authenticate(request, request.params.publisherId);
+    const top = Number(request.query.get('top') ?? 50);
+    if (!Number.isInteger(top) || top < 1 || top > 200) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
+    const token = request.query.get('continuationToken') ?? request.headers.get('x-ms-continuation-token') ?? undefined;
+    const page = await offers.list(publisherId, top, token).catch((e: { statusCode?: number }) => {
+      if (e.statusCode === 400) fail(400, 'InvalidParameter', 'The continuation token is not valid.');
+      throw e;
+    });
+    const items = await Promise.all(
+      page.offers.map(async (o) => {
+        const { status } = await statuses.get(publisherId, o.offerId, nowIso());
+        return { publisherId, offerTypeId: OFFER_TYPE_ID, id: o.offerId, title: o.title, version: o.revision, status: status.status, publishingVersion: status.publishingVersion, changedTime: status.status === 'neverPublished' ? o.changedTime : status.changedTime };
+      }),
+    );
+    return {
+      jsonBody: items,
+      headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : undefined,
+    };
+  }),
+});
+
+app.http('offer', {
+  route: `${BASE}/{offerId}`,
+  methods: ['GET', 'PUT', 'DELETE'],
+  handler: handle(async (request) => {
+    if (request.method === 'PUT') return put(request);
+    const { offer } = await load(request);
+    if (request.method === 'DELETE') {
+      const { status } = await statuses.get(offer.publisherId, offer.offerId, nowIso());
+      if (offer.publishedVersion > 0 || status.status !== 'neverPublished') {
+        fail(409, 'OfferPublished', 'Only a never-published draft can be deleted.');
+      }
+      const ifMatch = request.headers.get('if-match');
+      if (ifMatch && ifMatch !== '*' && ifMatch !== offer.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch).');
+      try {
+        await offers.delete(offer.publisherId, offer.offerId, offer.etag);
+      } catch (e) {
+        if (e instanceof ConcurrencyError) fail(412, 'PreconditionFailed', e.message);
+        throw e;
+      }
+      return { status: 204 };
+    }
+    return { jsonBody: await view(offer), headers: { ETag: offer.etag } };
+  }),
+});
+
+async function put(request: HttpRequest) {
+  checkApiVersion(request);
+  const publisherId = await authenticate(request, request.params.publisherId);
+  const offerId = request.params.offerId;
+  if (!isValidOfferId(offerId)) {
+    fail(400, 'InvalidOfferId', 'The offer id must be 1–50 lowercase letters, digits or "-", and must not end with "-".');
+  }
+  const body = await readJson(request, MAX_OFFER_BYTES);
+  const parsed = parseOfferDraft(body);
+  if (!parsed.ok) {
+    const first = parsed.issues[0];
+    fail(400, 'InvalidOfferDocument', `${first.path}: ${first.message}${parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''}`, parsed.issues);
+  }
+  const doc = parsed.ok ? parsed.value : undefined!;
+  if (doc.id !== undefined && doc.id !== offerId) fail(400, 'InvalidOfferDocument', `id: '${doc.id}' does not match the offer id in the URL ('${offerId}').`);
+  if (doc.publisherId !== undefined && doc.publisherId !== publisherId) fail(400, 'InvalidOfferDocument', `publisherId: '${doc.publisherId}' does not match the publisher in the URL.`);
+  const existing = await offers.get(publisherId, offerId);
+  const ifMatch = request.headers.get('if-match') ?? undefined;
+  if (existing) {
+    if (!ifMatch) fail(412, 'PreconditionFailed', 'The offer exists: send If-Match with its ETag (or * to overwrite).');
+    if (ifMatch !== '*' && ifMatch !== existing!.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch). Read it again and retry.');
+  } else if (ifMatch && ifMatch !== '*') {
+    fail(412, 'PreconditionFailed', 'If-Match names an ETag, but the offer does not exist.');
+  }
+  // Only the definition is stored; read-only fields are the service's.
+  const document = restoreSecrets({ definition: doc.definition }, existing?.document) as Record<string, unknown>;
+  const title = doc.definition.offer['microsoft-azure-marketplace.title'] ?? doc.definition.displayText ?? offerId;
+  try {
+    const saved = await offers.save(publisherId, offerId, document, title, nowIso(), ifMatch, existing);
+    return { status: existing ? 200 : 201, jsonBody: await view(saved), headers: { ETag: saved.etag } };
+  } catch (e) {
+    if (e instanceof ConcurrencyError) fail(412, 'PreconditionFailed', e.message);
+    if (e instanceof DocumentTooLarge) fail(413, 'RequestTooLarge', e.message);
+    throw e;
+  }
+}
+
+app.http('offerVersion', {
+  route: `${BASE}/{offerId}/versions/{version:int}`,
+  methods: ['GET'],
+  handler: handle(async (request) => {
+    const { offer } = await load(request);
+    const n = Number(request.params.version);
+    const doc = n >= 1 && n <= offer.publishedVersion ? await offers.version(offer.publisherId, offer.offerId, n) : undefined;
+    if (!doc) fail(404, 'NotFound', `Offer '${offer.offerId}' has no publishing version ${n}.`);
+    return { jsonBody: { ...(await view(offer, doc)), version: n, eTag: undefined } };
+  }),
+});
+
+app.http('offerSlot', {
+  route: `${BASE}/{offerId}/slot/{slot}`,
+  methods: ['GET'],
+  handler: handle(async (request) => {
+    const { offer } = await load(request);
+    const slot = request.params.slot;
+    if (slot === 'draft') return { jsonBody: await view(offer), headers: { ETag: offer.etag } };
+    if (slot !== 'preview' && slot !== 'production') fail(400, 'InvalidParameter', 'slot must be draft, preview or production.');
+    const stored = await offers.slot<Record<string, unknown>>(offer.publisherId, offer.offerId, slot as 'preview' | 'production');
+    if (!stored) fail(404, 'NotFound', slot === 'preview' ? 'The offer has never reached preview.' : 'The offer has never gone live.');
+    const doc = await offers.version(offer.publisherId, offer.offerId, stored!.version);
+    return { jsonBody: { ...(await view(offer, doc ?? {})), version: stored!.version, slot, eTag: undefined } };
+  }),
+});

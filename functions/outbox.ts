@@ -1,0 +1,18 @@
+// Partner API: the local e-mail outbox (what would have been e-mailed when no ACS is configured).
+import { app } from '@azure/functions';
+import { OUTBOX_TABLE, OutboxEmailSender } from '../adapters/email/outbox-email-sender';
+import { table } from '../adapters/storage/connection';
+import { authenticate, fail, handle } from './_shared/http';
+
+app.http('emailOutbox', {
+  route: 'publishers/{publisherId}/outbox',
+  methods: ['GET'],
+  handler: handle(async (request) => {
+    const publisherId = await authenticate(request, request.params.publisherId);
+    const top = Number(request.query.get('top') ?? 50);
+    if (!Number.isInteger(top) || top < 1 || top > 200) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
+    const outbox = new OutboxEmailSender(await table(OUTBOX_TABLE));
+    const page = await outbox.listOutbox(publisherId, { top, continuationToken: request.query.get('continuationToken') ?? undefined });
+    return { jsonBody: page.items, headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : undefined };
+  }),
+});

@@ -1,0 +1,55 @@
+// Partner API: the publish status (read from the status table, never from the engine) and the
+// operations (submissions) on an offer.
+import { app } from '@azure/functions';
+import { OfferStore } from '../adapters/offers/offer-store';
+import { OperationStore } from '../adapters/offers/operation-store';
+import { StatusStore } from '../adapters/offers/status-store';
+import { statusBody } from '../domain/publishing/status';
+import { authenticate, checkApiVersion, fail, handle, nowIso } from './_shared/http';
+
+const offers = new OfferStore();
+const statuses = new StatusStore();
+const operations = new OperationStore();
+const BASE = 'publishers/{publisherId}/offers/{offerId}';
+const STATES = ['inProgress', 'succeeded', 'failed', 'canceled'];
+
+async function offerOf(publisherId: string, offerId: string): Promise<void> {
+  if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
+}
+
+app.http('offerStatus', {
+  route: `${BASE}/status`,
+  methods: ['GET'],
+  handler: handle(async (request) => {
+    checkApiVersion(request);
+    const publisherId = await authenticate(request, request.params.publisherId);
+    await offerOf(publisherId, request.params.offerId);
+    const { status } = await statuses.get(publisherId, request.params.offerId, nowIso());
+    return { jsonBody: statusBody(status), headers: { 'Cache-Control': 'no-store' } };
+  }),
+});
+
+app.http('offerSubmissions', {
+  route: `${BASE}/submissions`,
+  methods: ['GET'],
+  handler: handle(async (request) => {
+    checkApiVersion(request);
+    const publisherId = await authenticate(request, request.params.publisherId);
+    await offerOf(publisherId, request.params.offerId);
+    const state = request.query.get('status') ?? undefined;
+    if (state !== undefined && !STATES.includes(state)) fail(400, 'InvalidParameter', `status must be one of ${STATES.join(', ')}.`);
+    return { jsonBody: await operations.forOffer(publisherId, request.params.offerId, state) };
+  }),
+});
+
+app.http('offerOperation', {
+  route: `${BASE}/operations/{operationId}`,
+  methods: ['GET'],
+  handler: handle(async (request) => {
+    checkApiVersion(request);
+    const publisherId = await authenticate(request, request.params.publisherId);
+    const op = await operations.get(publisherId, request.params.operationId);
+    if (!op || op.offerId !== request.params.offerId) fail(404, 'NotFound', 'No such operation.');
+    return { jsonBody: op };
+  }),
+});

@@ -1,0 +1,65 @@
+// The publishing process as one orchestration per publishing version: the stages in order, then
+// preview and the publisher's sign-off (Go Live or Cancel). Deterministic: no I/O, clock or random
+// here — every effect is an activity, every setting comes in the input.
+import * as df from 'durable-functions';
+import { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import { CANCEL_EVENT, GO_LIVE_EVENT, PublishInput, SignoffEvent } from '../domain/publishing/events';
+import { ACTIVITY, ORCHESTRATOR, PIPELINE, PublishRef, StageOutcome } from '../domain/publishing/stages';
+import { StepChange } from '../domain/publishing/status';
+import { NEXT_ACTION, StepId } from '../domain/publishing/steps';
+import { retryPolicy, transientFailure } from './retry-policy';
+
+export type PublishResult = { outcome: 'live' | 'canceled' } | { outcome: 'failed'; step: StepId };
+
+const publishOffer: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const input = context.df.getInput() as PublishInput;
+  const ref: PublishRef = { publisherId: input.publisherId, offerId: input.offerId, version: input.version, operationId: input.operationId };
+  const retry = retryPolicy(input.retry);
+  const call = (name: string, data: unknown): Task => context.df.callActivityWithRetry(name, retry, data);
+  const record = (change: StepChange): Task => call(ACTIVITY.recordStep, { ...ref, change });
+  const email = (kind: string, extra: object = {}): Task => call(ACTIVITY.sendPublishEmail, { ...ref, kind, to: input.notificationEmails, ...extra });
+
+  yield email('publish-accepted');
+  for (const stage of PIPELINE) {
+    if (!context.df.isReplaying) context.log(`${ref.publisherId}/${ref.offerId} v${ref.version}: ${stage.step}`);
+    yield record({ step: stage.step, status: 'inProgress', offerStatus: 'running' });
+    let outcome: StageOutcome = { ok: true, messages: [] };
+    try {
+      if ('orchestrator' in stage.run) {
+        outcome = yield context.df.callSubOrchestrator(stage.run.orchestrator, input, `${context.df.instanceId}:${stage.step}`);
+      } else {
+        for (const activity of stage.run.activities) {
+          const part: StageOutcome = yield call(activity, ref);
+          outcome = { ok: part.ok, messages: [...outcome.messages, ...part.messages], reportUrl: part.reportUrl ?? outcome.reportUrl };
+          if (!part.ok) break;
+        }
+      }
+    } catch (e) {
+      outcome = transientFailure(e);
+    }
+    if (!outcome.ok) {
+      const messages = [...outcome.messages, { level: 'error' as const, text: `What to do next: ${NEXT_ACTION[stage.step]}` }];
+      yield record({ step: stage.step, status: 'rejected', offerStatus: 'failed', messages, reportUrl: outcome.reportUrl });
+      yield call(ACTIVITY.completeOperation, { ...ref, state: 'failed', message: outcome.messages.map((m) => m.text).join(' ') });
+      yield email('step-failed', { step: stage.step, messages: outcome.messages.map((m) => m.text) });
+      return { outcome: 'failed', step: stage.step } satisfies PublishResult;
+    }
+    yield record({ step: stage.step, status: 'complete', messages: outcome.messages, reportUrl: outcome.reportUrl });
+  }
+
+  yield call(ACTIVITY.openPreview, ref);
+  yield email('preview-available');
+
+  const goLive = context.df.waitForExternalEvent(GO_LIVE_EVENT);
+  const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
+  const winner: Task = yield context.df.Task.any([goLive, cancel]);
+  if (winner === cancel) {
+    yield call(ACTIVITY.cancelPublish, { ...ref, signoffOperationId: (cancel.result as SignoffEvent).operationId });
+    yield email('canceled');
+    return { outcome: 'canceled' } satisfies PublishResult;
+  }
+  yield call(ACTIVITY.goLive, { ...ref, signoffOperationId: (goLive.result as SignoffEvent).operationId });
+  yield email('live');
+  return { outcome: 'live' } satisfies PublishResult;
+};
+df.app.orchestration(ORCHESTRATOR.publishOffer, publishOffer);

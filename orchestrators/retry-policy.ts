@@ -1,0 +1,21 @@
+// One retry policy for every stage activity: transient faults (storage throttling, a CRM timing
+// out) are retried with exponential backoff; a partner's wrong input is never thrown, so never retried.
+import * as df from 'durable-functions';
+import { RetrySettings } from '../domain/publishing/events';
+import { StageOutcome } from '../domain/publishing/stages';
+
+export function retryPolicy(settings: RetrySettings): df.RetryOptions {
+  const retry = new df.RetryOptions(settings.firstRetryIntervalMs, settings.maxAttempts);
+  retry.backoffCoefficient = 2;
+  retry.maxRetryIntervalInMilliseconds = 60_000;
+  return retry;
+}
+
+/** The outcome of a stage whose retries were exhausted: reported at the step, actionable. */
+export function transientFailure(e: unknown): StageOutcome {
+  const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return {
+    ok: false,
+    messages: [{ level: 'error', text: `The step kept failing after several retries: ${detail.replace(/^Activity function '[^']+' failed: /, '')}` }],
+  };
+}
