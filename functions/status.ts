@@ -23,8 +23,10 @@ app.http('offerStatus', {
   handler: handle(async (request) => {
     checkApiVersion(request);
     const publisherId = await authenticate(request, request.params.publisherId);
-    await offerOf(publisherId, request.params.offerId);
-    const { status } = await statuses.get(publisherId, request.params.offerId, nowIso());
+    const rec = await statuses.getShared(publisherId, request.params.offerId, nowIso());
+    // A status row implies the offer; only a never-published one needs the offer looked up.
+    if (!rec.etag) await offerOf(publisherId, request.params.offerId);
+    const status = rec.status;
     return { jsonBody: statusBody(status), headers: { 'Cache-Control': 'no-store' } };
   }),
 });

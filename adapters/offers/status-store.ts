@@ -11,6 +11,23 @@ export class StatusConflict extends Error {}
 
 /** The publish status of each offer (`PublishStatus` table, PartitionKey = publisher): what the API and portal read. */
 export class StatusStore {
+  private readonly inFlight = new Map<string, Promise<StatusRecord>>();
+
+  /**
+   * A read for the status API: concurrent requests for the same offer share one table read
+   * (single flight), so a crowd polling one offer costs one read at a time and sees no older data
+   * than a read started after it asked.
+   */
+  getShared(publisherId: string, offerId: string, now: string): Promise<StatusRecord> {
+    const key = `${publisherId}/${offerId}`;
+    let p = this.inFlight.get(key);
+    if (!p) {
+      p = this.get(publisherId, offerId, now).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, p);
+    }
+    return p;
+  }
+
   async get(publisherId: string, offerId: string, now: string): Promise<StatusRecord> {
     const t = await table('PublishStatus');
     try {
