@@ -48,11 +48,28 @@ export const keys = new PublisherKeys();
 export async function authenticate(request: HttpRequest, routePublisherId: string): Promise<string> {
   const header = request.headers.get('authorization') ?? '';
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) fail(401, 'Unauthorized', 'Send your publisher key as "Authorization: Bearer <key>".');
-  const publisherId = await keys.publisherFor(m![1]);
+  const viaPlatform = !m ? platformPublisher(request) : undefined;
+  if (!m && !viaPlatform) fail(401, 'Unauthorized', 'Send your publisher key as "Authorization: Bearer <key>".');
+  const publisherId = viaPlatform ?? (await keys.publisherFor(m![1]));
   if (!publisherId) fail(401, 'Unauthorized', 'The key is not valid or has been revoked.');
   if (publisherId !== routePublisherId) fail(404, 'NotFound', 'No such resource.');
   return publisherId!;
+}
+
+/**
+ * Behind App Service Authentication the platform puts the signed-in principal in
+ * `x-ms-client-principal`; only when APP_SERVICE_AUTH_PUBLISHERS maps principals to publishers
+ * (`user@contoso.com:contoso,…`) is it trusted — without the platform in front, anyone could send it.
+ */
+function platformPublisher(request: HttpRequest): string | undefined {
+  const map = process.env.APP_SERVICE_AUTH_PUBLISHERS;
+  const user = map ? request.user : null;
+  if (!map || !user?.username) return undefined;
+  for (const pair of map.split(',')) {
+    const at = pair.lastIndexOf(':');
+    if (at > 0 && pair.slice(0, at).trim().toLowerCase() === user.username.toLowerCase()) return pair.slice(at + 1).trim();
+  }
+  return undefined;
 }
 
 /** Wraps a handler: ApiErrors become their response; anything else a 500 without internals. */

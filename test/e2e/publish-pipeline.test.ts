@@ -19,6 +19,7 @@ beforeAll(async () => {
   slow = await startSlowImageServer(1500);
   stack = await startStack('.', {
     OUTBOUND_ALLOWED_HOSTS: slow.host,
+    APP_SERVICE_AUTH_PUBLISHERS: 'alice@contoso.example.com:contoso',
     DEV_PUBLISHERS: 'contoso:contoso-key,fabrikam:fabrikam-key',
     PUBLISH_RETRY_FIRST_MS: '100',
     PUBLISH_RETRY_ATTEMPTS: '2',
@@ -211,6 +212,14 @@ test('isolation: no key → 401, another publisher → 404, a revoked-looking ke
   expect((await fabrikam.call('GET', '/offers')).status).toBe(200);
   expect(await (await fabrikam.call('GET', '/offers')).json()).toEqual([]);
   expect((await new Partner(stack, 'contoso', 'nope').call('GET', '/offers')).status).toBe(401);
+});
+
+test('behind App Service Authentication a mapped principal acts as its publisher; others are refused', async () => {
+  await putOffer(contoso, 'easyauth-vm', offer('easyauth-vm'));
+  const principal = (name: string) => ({ 'x-ms-client-principal-name': name, 'x-ms-client-principal-id': 'id-1', 'x-ms-client-principal-idp': 'aad' });
+  expect((await fetch(contoso.url('/offers/easyauth-vm'), { headers: principal('alice@contoso.example.com') })).status).toBe(200);
+  expect((await fetch(stack.url('/api/publishers/fabrikam/offers'), { headers: principal('alice@contoso.example.com') })).status).toBe(404);
+  expect((await fetch(contoso.url('/offers/easyauth-vm'), { headers: principal('mallory@evil.example.com') })).status).toBe(401);
 });
 
 test('bad input: malformed JSON, a 5 MB body, wrong types, unknown fields → 4xx with a code; the host keeps serving', async () => {
