@@ -216,7 +216,13 @@ test('isolation: no key → 401, another publisher → 404, a revoked-looking ke
 
 test('behind App Service Authentication a mapped principal acts as its publisher; others are refused', async () => {
   await putOffer(contoso, 'easyauth-vm', offer('easyauth-vm'));
-  const principal = (name: string) => ({ 'x-ms-client-principal-name': name, 'x-ms-client-principal-id': 'id-1', 'x-ms-client-principal-idp': 'aad' });
+  // What App Service Authentication adds in front of the app (claims in base64 JSON, plus the name headers).
+  const principal = (name: string) => ({
+    'x-ms-client-principal': Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'name', val: name }] })).toString('base64'),
+    'x-ms-client-principal-name': name,
+    'x-ms-client-principal-id': 'id-1',
+    'x-ms-client-principal-idp': 'aad',
+  });
   expect((await fetch(contoso.url('/offers/easyauth-vm'), { headers: principal('alice@contoso.example.com') })).status).toBe(200);
   expect((await fetch(stack.url('/api/publishers/fabrikam/offers'), { headers: principal('alice@contoso.example.com') })).status).toBe(404);
   expect((await fetch(contoso.url('/offers/easyauth-vm'), { headers: principal('mallory@evil.example.com') })).status).toBe(401);
