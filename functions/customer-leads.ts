@@ -5,7 +5,7 @@ import { app, InvocationContext } from '@azure/functions';
 import { deliverLead, LeadRejected } from '../adapters/leads/lead-destinations';
 import { CustomerLeadRecord, enqueueDelivery, LEAD_DELIVERY_QUEUE, LEAD_STATES, LeadDeliveryMessage, LeadState, LeadStore, newLeadId } from '../adapters/leads/lead-store';
 import { OfferStore } from '../adapters/offers/offer-store';
-import { customerLead, customerLeadRequestSchema, firstIssue, leadDestinationOf, redeliveryDelaySeconds } from '../domain/leads/delivery';
+import { customerLead, customerLeadRequestSchema, firstIssue, leadDestinationOf, redeliveryDelaySeconds, scrubSecrets } from '../domain/leads/delivery';
 import { Listing } from '../domain/listing/listing';
 import { isValidOfferId } from '../domain/offer/ids';
 import { authenticate, fail, handle, nowIso, readJson } from './_shared/http';
@@ -90,7 +90,7 @@ export async function deliverCustomerLead(message: LeadDeliveryMessage, context:
     await leads.update({ ...r, state: 'delivered', attempts: r.attempts + 1, destination: destination.kind, lastError: undefined, changedTime: now, deliveredTime: now });
   } catch (e) {
     const rejected = e instanceof LeadRejected;
-    const error = (e as Error).message.split('\n')[0];
+    const error = scrubSecrets((e as Error).message.split('\n')[0]);
     await leads.update({ ...r, state: rejected ? 'failed' : 'pending', attempts: r.attempts + 1, lastError: error, changedTime: now });
     if (rejected) return; // the partner must fix the destination; retrying would not help
     const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
@@ -104,5 +104,10 @@ export async function deliverCustomerLead(message: LeadDeliveryMessage, context:
 app.storageQueue('deliverCustomerLead', {
   queueName: LEAD_DELIVERY_QUEUE,
   connection: 'AzureWebJobsStorage',
-  handler: (item, context) => deliverCustomerLead(item as LeadDeliveryMessage, context),
+  handler: async (item, context) => {
+    const m = item as Partial<LeadDeliveryMessage> | null;
+    // Not one of ours (e.g. put there by hand): retrying cannot help, so drop it with a note.
+    if (typeof m?.publisherId !== 'string' || typeof m.leadId !== 'string') return context.warn('Ignoring a lead-deliveries message without publisherId and leadId.');
+    await deliverCustomerLead({ publisherId: m.publisherId, leadId: m.leadId, round: Number(m.round) || 0 }, context);
+  },
 });

@@ -18,7 +18,7 @@ const OFFER = 'marketplace/offers/{publisherId}.{offerId}';
 const notFound = (): never => fail(404, 'NotFound', 'No such offer in the marketplace.');
 
 /** The listing the caller may see: production, or with ?preview=true the preview for its audience. */
-export async function visibleListing(request: HttpRequest): Promise<{ listing: Listing; preview: boolean }> {
+async function visibleListing(request: HttpRequest): Promise<{ listing: Listing; preview: boolean }> {
   const { publisherId, offerId } = request.params;
   if (!isValidOfferId(offerId) || !isValidOfferId(publisherId)) notFound();
   const preview = (request.query.get('preview') ?? '').toLowerCase() === 'true';

@@ -1,15 +1,11 @@
 // Partner API: the offer drafts (list, get, versions, slots, create/modify with ETag, delete).
 import { app, HttpRequest } from '@azure/functions';
-import { ConcurrencyError, OfferStore, StoredOffer } from '../adapters/offers/offer-store';
-import { StatusStore } from '../adapters/offers/status-store';
-import { DocumentTooLarge } from '../adapters/storage/chunked-json';
-import { OFFER_TYPE_ID, parseOfferDraft } from '../domain/offer/document';
-import { isValidOfferId } from '../domain/offer/ids';
-import { redactSecrets, restoreSecrets } from '../domain/offer/secrets';
+import { ConcurrencyError, StoredOffer } from '../adapters/offers/offer-store';
+import { OFFER_TYPE_ID } from '../domain/offer/document';
+import { redactSecrets } from '../domain/offer/secrets';
+import { offers, saveDraft, statuses } from './_shared/offer-commands';
 import { authenticate, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
 
-const offers = new OfferStore();
-const statuses = new StatusStore();
 const BASE = 'publishers/{publisherId}/offers';
 const MAX_OFFER_BYTES = 1024 * 1024;
 
@@ -90,38 +86,9 @@ app.http('offer', {
 async function put(request: HttpRequest) {
   checkApiVersion(request);
   const publisherId = await authenticate(request, request.params.publisherId);
-  const offerId = request.params.offerId;
-  if (!isValidOfferId(offerId)) {
-    fail(400, 'InvalidOfferId', 'The offer id must be 1–50 lowercase letters, digits or "-", and must not end with "-".');
-  }
   const body = await readJson(request, MAX_OFFER_BYTES);
-  const parsed = parseOfferDraft(body);
-  if (!parsed.ok) {
-    const first = parsed.issues[0];
-    fail(400, 'InvalidOfferDocument', `${first.path}: ${first.message}${parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''}`, parsed.issues);
-  }
-  const doc = parsed.ok ? parsed.value : undefined!;
-  if (doc.id !== undefined && doc.id !== offerId) fail(400, 'InvalidOfferDocument', `id: '${doc.id}' does not match the offer id in the URL ('${offerId}').`);
-  if (doc.publisherId !== undefined && doc.publisherId !== publisherId) fail(400, 'InvalidOfferDocument', `publisherId: '${doc.publisherId}' does not match the publisher in the URL.`);
-  const existing = await offers.get(publisherId, offerId);
-  const ifMatch = request.headers.get('if-match') ?? undefined;
-  if (existing) {
-    if (!ifMatch) fail(412, 'PreconditionFailed', 'The offer exists: send If-Match with its ETag (or * to overwrite).');
-    if (ifMatch !== '*' && ifMatch !== existing!.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch). Read it again and retry.');
-  } else if (ifMatch && ifMatch !== '*') {
-    fail(412, 'PreconditionFailed', 'If-Match names an ETag, but the offer does not exist.');
-  }
-  // Only the definition is stored; read-only fields are the service's.
-  const document = restoreSecrets({ definition: doc.definition }, existing?.document) as Record<string, unknown>;
-  const title = doc.definition.offer['microsoft-azure-marketplace.title'] ?? doc.definition.displayText ?? offerId;
-  try {
-    const saved = await offers.save(publisherId, offerId, document, title, nowIso(), ifMatch, existing);
-    return { status: existing ? 200 : 201, jsonBody: await view(saved), headers: { ETag: saved.etag } };
-  } catch (e) {
-    if (e instanceof ConcurrencyError) fail(412, 'PreconditionFailed', e.message);
-    if (e instanceof DocumentTooLarge) fail(413, 'RequestTooLarge', e.message);
-    throw e;
-  }
+  const { created, offer } = await saveDraft(publisherId, request.params.offerId, body, request.headers.get('if-match') ?? undefined);
+  return { status: created ? 201 : 200, jsonBody: await view(offer), headers: { ETag: offer.etag } };
 }
 
 app.http('offerVersion', {

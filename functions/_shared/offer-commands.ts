@@ -1,0 +1,213 @@
+// What partners can do to an offer — save a draft, publish, go live, cancel — independent of how
+// the request arrived (HTTP API, a dropped blob, a queue command). Failures are ApiErrors with the
+// status and message an HTTP caller gets; other entry points record them instead.
+import { randomUUID } from 'node:crypto';
+import { DurableClient } from 'durable-functions';
+import { ConcurrencyError, OfferStore, StoredOffer } from '../../adapters/offers/offer-store';
+import { Operation, OperationStore, SubmissionType } from '../../adapters/offers/operation-store';
+import { StatusConflict, StatusStore } from '../../adapters/offers/status-store';
+import { retrySettings } from '../../adapters/settings/retry-settings';
+import { DocumentTooLarge } from '../../adapters/storage/chunked-json';
+import { OFFER_TYPE_ID, parseOfferDraft } from '../../domain/offer/document';
+import { isValidOfferId } from '../../domain/offer/ids';
+import { parseNotificationEmails } from '../../domain/offer/notification-emails';
+import { validatePrerequisites } from '../../domain/offer/prerequisites';
+import { restoreSecrets } from '../../domain/offer/secrets';
+import { CANCEL_EVENT, GO_LIVE_EVENT, PublishInput, publishInstanceId, SignoffEvent } from '../../domain/publishing/events';
+import { initialSteps, isInFlight, PublishStatus } from '../../domain/publishing/status';
+import { stepDefinition } from '../../domain/publishing/steps';
+import { fail, nowIso } from './http';
+
+export const offers = new OfferStore();
+export const statuses = new StatusStore();
+export const operations = new OperationStore();
+
+function newOperation(publisherId: string, offerId: string, type: SubmissionType, version: number, emails: string[], now: string): Operation {
+  return {
+    id: randomUUID(),
+    offerId,
+    offerVersion: version,
+    offerTypeId: OFFER_TYPE_ID,
+    publisherId,
+    submissionType: type,
+    submissionState: 'inProgress',
+    publishingVersion: version,
+    slot: type === 'golive' ? 'production' : 'preview',
+    definition: { metadata: { emails } },
+    changedTime: now,
+    cancellationRequestState: 'none',
+  };
+}
+
+function currentStepName(s: PublishStatus): string {
+  const st = s.steps.find((x) => x.status === 'inProgress') ?? s.steps.find((x) => x.status !== 'complete');
+  return st ? stepDefinition(st.id).stepName : 'Live';
+}
+
+/** Creates or replaces a draft: schema-checked, ETag-guarded (`ifMatch`: an ETag, `*`, or none to create). */
+export async function saveDraft(publisherId: string, offerId: string, body: unknown, ifMatch: string | undefined): Promise<{ created: boolean; offer: StoredOffer }> {
+  if (!isValidOfferId(offerId)) {
+    fail(400, 'InvalidOfferId', 'The offer id must be 1–50 lowercase letters, digits or "-", and must not end with "-".');
+  }
+  const parsed = parseOfferDraft(body);
+  if (!parsed.ok) {
+    const first = parsed.issues[0];
+    fail(400, 'InvalidOfferDocument', `${first.path}: ${first.message}${parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''}`, parsed.issues);
+  }
+  const doc = parsed.ok ? parsed.value : undefined!;
+  if (doc.id !== undefined && doc.id !== offerId) fail(400, 'InvalidOfferDocument', `id: '${doc.id}' does not match the offer id in the URL ('${offerId}').`);
+  if (doc.publisherId !== undefined && doc.publisherId !== publisherId) fail(400, 'InvalidOfferDocument', `publisherId: '${doc.publisherId}' does not match the publisher in the URL.`);
+  const existing = await offers.get(publisherId, offerId);
+  if (existing) {
+    if (!ifMatch) fail(412, 'PreconditionFailed', 'The offer exists: send If-Match with its ETag (or * to overwrite).');
+    if (ifMatch !== '*' && ifMatch !== existing!.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch). Read it again and retry.');
+  } else if (ifMatch && ifMatch !== '*') {
+    fail(412, 'PreconditionFailed', 'If-Match names an ETag, but the offer does not exist.');
+  }
+  // Only the definition is stored; read-only fields are the service's.
+  const document = restoreSecrets({ definition: doc.definition }, existing?.document) as Record<string, unknown>;
+  const title = doc.definition.offer['microsoft-azure-marketplace.title'] ?? doc.definition.displayText ?? offerId;
+  try {
+    return { created: !existing, offer: await offers.save(publisherId, offerId, document, title, nowIso(), ifMatch, existing) };
+  } catch (e) {
+    if (e instanceof ConcurrencyError) fail(412, 'PreconditionFailed', e.message);
+    if (e instanceof DocumentTooLarge) fail(413, 'RequestTooLarge', e.message);
+    throw e;
+  }
+}
+
+export interface Accepted {
+  status: 200 | 202;
+  operationId: string;
+  publishingVersion: number | null;
+  state: string;
+}
+
+/** Publish: prerequisite validation, an immutable snapshot, the status commit, then the orchestration. */
+export async function startPublish(client: DurableClient, publisherId: string, offerId: string, body: unknown): Promise<Accepted> {
+  const request = body as { metadata?: Record<string, unknown> } | null;
+  if (!request || typeof request !== 'object' || !request.metadata || typeof request.metadata !== 'object') {
+    fail(400, 'InvalidPublishRequest', 'metadata: required, e.g. {"metadata":{"notification-emails":"a@x.com,b@y.com"}}.');
+  }
+  const emails = parseNotificationEmails(request!.metadata!['notification-emails']);
+  if (!emails.ok) fail(400, 'InvalidPublishRequest', `metadata.notification-emails: ${emails.message}`);
+  const notificationEmails = emails.ok ? emails.emails : [];
+  const offer = await offers.get(publisherId, offerId);
+  if (!offer) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
+  const now = nowIso();
+  const statusRec = await statuses.get(publisherId, offerId, now);
+  if (isInFlight(statusRec.status)) {
+    fail(409, 'OperationInProgress', `Publishing version ${statusRec.status.publishingVersion} of this offer is ${statusRec.status.status === 'running' ? `running (at "${currentStepName(statusRec.status)}")` : 'waiting for your sign-off'}; finish or cancel it before publishing again.`);
+  }
+  const parsed = parseOfferDraft(offer!.document);
+  const warnings = parsed.ok ? validatePrerequisites(offerId, parsed.value) : parsed.issues.map((i) => ({ path: i.path, rule: 'schema', message: i.message }));
+  if (warnings.length > 0) {
+    fail(422, 'ValidationFailed', `The offer is not ready to publish: ${warnings.length} field(s) need attention. Nothing was started.`, warnings);
+  }
+
+  let version: number;
+  try {
+    version = await offers.snapshot(offer!, now);
+  } catch (e) {
+    if (e instanceof ConcurrencyError) fail(409, 'Conflict', e.message);
+    throw e;
+  }
+  const op = newOperation(publisherId, offerId, 'publish', version!, notificationEmails, now);
+  const instanceId = publishInstanceId(publisherId, offerId, version!);
+  const next: PublishStatus = {
+    status: 'running',
+    publishingVersion: version!,
+    operationId: op.id,
+    instanceId,
+    notificationEmails: notificationEmails.join(','),
+    steps: initialSteps(),
+    messages: [],
+    previewLinks: [],
+    liveLinks: [],
+    signoff: 'none',
+    changedTime: now,
+  };
+  // The ETag-guarded status write is the commit point: a concurrent publish loses here.
+  try {
+    await statuses.put(publisherId, offerId, statusRec, next);
+  } catch (e) {
+    if (e instanceof StatusConflict) fail(409, 'OperationInProgress', 'Another publish of this offer was accepted at the same moment.');
+    throw e;
+  }
+  await operations.put(op);
+  const input: PublishInput = { publisherId, offerId, version: version!, operationId: op.id, notificationEmails, retry: retrySettings() };
+  try {
+    await client.startNew('publishOffer', { instanceId, input });
+  } catch (e) {
+    // Undo the commit so the partner can simply publish again.
+    await statuses.put(publisherId, offerId, await statuses.get(publisherId, offerId, now), { ...statusRec.status, changedTime: nowIso() }).catch(() => undefined);
+    await operations.update(publisherId, op.id, { submissionState: 'failed', message: 'The publishing workflow could not be started.' });
+    throw e;
+  }
+  return { status: 202, operationId: op.id, publishingVersion: version!, state: 'running' };
+}
+
+/** Go Live and Cancel: accepted once per publishing version, and only at publisher sign-off. */
+export async function requestSignoff(client: DurableClient, kind: 'golive' | 'cancel', publisherId: string, offerId: string): Promise<Accepted> {
+  if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
+  const wanted = kind === 'golive' ? 'goLiveRequested' : 'cancelRequested';
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const now = nowIso();
+    const rec = await statuses.get(publisherId, offerId, now);
+    const s = rec.status;
+    const done = kind === 'golive' ? s.status === 'succeeded' : s.status === 'canceled';
+    if (s.signoff === wanted || done) {
+      // Already requested (or done) for this version: the same answer, no second event.
+      const existing = (await operations.forOffer(publisherId, offerId)).find((o) => o.submissionType === kind && o.publishingVersion === s.publishingVersion);
+      if (existing) {
+        return { status: done ? 200 : 202, operationId: existing.id, publishingVersion: s.publishingVersion, state: done ? (kind === 'golive' ? 'live' : 'canceled') : 'accepted' };
+      }
+    }
+    if (s.status !== 'waitingForPublisherReview' || s.signoff !== 'none') {
+      fail(409, 'InvalidState', signoffRefusal(kind, s));
+    }
+    const op = newOperation(publisherId, offerId, kind, s.publishingVersion!, s.notificationEmails.split(',').filter(Boolean), now);
+    try {
+      await statuses.put(publisherId, offerId, rec, { ...s, signoff: wanted, changedTime: now });
+    } catch (e) {
+      if (e instanceof StatusConflict) continue;
+      throw e;
+    }
+    await operations.put(op);
+    const event: SignoffEvent = { operationId: op.id, requestedAt: now };
+    try {
+      await client.raiseEvent(s.instanceId!, kind === 'golive' ? GO_LIVE_EVENT : CANCEL_EVENT, event);
+    } catch (e) {
+      await statuses.update(publisherId, offerId, nowIso, (cur) => (cur.signoff === wanted ? { ...cur, signoff: 'none' } : undefined));
+      await operations.update(publisherId, op.id, { submissionState: 'failed', message: 'The request could not be delivered to the publishing workflow.' });
+      throw e;
+    }
+    if (kind === 'cancel') {
+      const pub = (await operations.forOffer(publisherId, offerId)).find((o) => o.submissionType === 'publish' && o.publishingVersion === s.publishingVersion);
+      if (pub) await operations.update(publisherId, pub.id, { cancellationRequestState: 'requested' });
+    }
+    return { status: 202, operationId: op.id, publishingVersion: s.publishingVersion, state: 'accepted' };
+  }
+  return fail(409, 'Conflict', 'The publish status kept changing; try again.');
+}
+
+function signoffRefusal(kind: 'golive' | 'cancel', s: PublishStatus): string {
+  const what = kind === 'golive' ? 'Go Live' : 'Cancel';
+  switch (s.status) {
+    case 'running':
+      return kind === 'cancel'
+        ? `A publishing request can be cancelled only once it has reached the Publisher signoff step; version ${s.publishingVersion} is at "${currentStepName(s)}".`
+        : `Go Live is possible only at the Publisher signoff step; version ${s.publishingVersion} is at "${currentStepName(s)}".`;
+    case 'succeeded':
+      return kind === 'cancel' ? 'The offer is already live; a live publish cannot be cancelled.' : 'The offer is already live.';
+    case 'waitingForPublisherReview':
+      return s.signoff === 'goLiveRequested' ? 'Go Live was already requested for this version; it can no longer be cancelled.' : 'Cancel was already requested for this version.';
+    case 'failed':
+      return `${what} is not possible: the last publish failed. Fix the problem and publish again.`;
+    case 'canceled':
+      return `${what} is not possible: the last publish was cancelled. Publish again first.`;
+    default:
+      return `${what} is not possible: the offer has not been published. Publish it first.`;
+  }
+}
+
