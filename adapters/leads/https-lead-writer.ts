@@ -36,13 +36,29 @@ export async function postToCrm(rawUrl: string, what: string, body: string, cont
     const why = err.name === 'TimeoutError' ? `did not answer within ${timeoutMs()} ms` : `could not be reached (${err.cause?.code ?? err.message})`;
     throw new LeadDeliveryUnavailable(`${what} ${why}.`);
   }
-  const text = await res.text().catch(() => '');
+  const text = await readStart(res, 4096).catch(() => '');
   if (res.ok) return;
   const excerpt = answerExcerpt(text);
   const answer = `${what} answered HTTP ${res.status}${excerpt ? `: ${excerpt}` : ''}`;
   if (isTransientStatus(res.status)) throw new LeadDeliveryUnavailable(answer);
   if (res.status >= 300 && res.status < 400) throw new LeadRejected(`${answer} (a redirect; redirects are not followed — configure the final URL).`);
   throw new LeadRejected(answer);
+}
+
+/** The first `max` bytes of an answer: enough to quote, without buffering a hostile CRM's gigabyte. */
+async function readStart(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
 /** The HTTPS endpoint destination: the lead as JSON, in the marketplace's lead shape. */

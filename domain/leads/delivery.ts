@@ -123,3 +123,8 @@ export function isTransientStatus(status: number): boolean {
 export function redeliveryDelaySeconds(round: number, baseSeconds: number): number {
   return Math.min(3600, Math.max(1, Math.round(baseSeconds * 2 ** Math.min(round, 20))));
 }
+
+/** Removes anything that looks like a credential (SAS signatures, account keys) from an error text. */
+export function scrubSecrets(text: string): string {
+  return text.replace(/\b(sig|AccountKey|SharedAccessSignature|password|client_secret)=[^&;\s]+/gi, '$1=***');
+}

@@ -1,0 +1,270 @@
+// Builds disk images for certification tests at test time, from folder trees: mkfs.ext4 -d fills
+// a small filesystem without mounting anything, sfdisk writes the MBR, and the result is placed
+// at 1 MiB inside a sparse 30 GiB file with a fixed-VHD footer, so a compliant-size disk costs a
+// few MiB of real disk. Needs e2fsprogs (mkfs.ext4, debugfs) and fdisk (sfdisk).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ByteSource } from '../../domain/image/byte-source';
+import { buildFixedVhdFooter, FOOTER_SIZE } from '../../domain/image/vhd-footer';
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+
+/** A file's content, a symlink, an empty directory, or content with a mode. */
+export type TreeNode = string | Buffer | { symlink: string } | { dir: true } | { content: string | Buffer; mode: number };
+export type Tree = Record<string, TreeNode>;
+
+export interface PartitionSpec {
+  start: number;
+  sectors: number;
+  type: string;
+  bootable?: boolean;
+}
+
+export interface ImageSpec {
+  tree?: Tree;
+  /** Virtual disk size (default 30 GiB). */
+  diskSize?: number;
+  /** Size of the ext4 filesystem (default 16 MiB). */
+  fsMiB?: number;
+  /** Extra mkfs arguments, e.g. ['-O', '^64bit'] or ['-t', 'ext2', '-b', '1024']. */
+  mkfs?: string[];
+  /** debugfs -w commands run on the filesystem before it is placed (hard links, inode fields…). */
+  debugfs?: string[];
+  /** Edits the filesystem image bytes before it is placed. */
+  patchFs?: (fsImage: Buffer) => void;
+  /** sfdisk label (default dos). */
+  label?: 'dos' | 'gpt';
+  /** Partitions for sfdisk (default: one bootable Linux partition at 1 MiB holding the filesystem). */
+  partitions?: PartitionSpec[];
+  /** Which partition (0-based) receives the filesystem (default 0); null = none. */
+  fsIn?: number | null;
+  /** Raw bytes to place at an absolute disk offset after everything else (e.g. a hand-made MBR). */
+  raw?: { offset: number; data: Buffer }[];
+  /** Edits the footer before it is written. */
+  patchFooter?: (footer: Buffer) => void;
+  /** Cut the finished file to this many bytes (a truncated upload). */
+  truncateTo?: number;
+}
+
+export interface BuiltImage {
+  path: string;
+  /** Bytes of the file, footer included. */
+  size: number;
+  /** Where the filesystem starts on the disk. */
+  fsOffset: number;
+  /** The filesystem image on its own (for debugfs and byte surgery). */
+  fsPath: string;
+}
+
+export function tempDir(prefix = 'img-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** An ELF header for a tiny "binary": class 2 = 64-bit, machine 62 = x86-64. */
+export function elfHeader(elfClass: 1 | 2 = 2, machine = 62): Buffer {
+  const b = Buffer.alloc(64);
+  b.write('\x7fELF', 0, 'latin1');
+  b[4] = elfClass;
+  b[5] = 1; // little-endian
+  b[6] = 1;
+  b.writeUInt16LE(2, 16); // ET_EXEC
+  b.writeUInt16LE(machine, 18);
+  return b;
+}
+
+/** What a compliant Azure Linux image contains, as far as certification looks. */
+export function compliantTree(): Tree {
+  return {
+    'usr/lib/os-release': 'NAME="Ubuntu"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME="Ubuntu 22.04.4 LTS"\nVERSION_ID="22.04"\n',
+    'etc/os-release': { symlink: '../usr/lib/os-release' },
+    'etc/waagent.conf': '# Azure Linux Agent configuration\nProvisioning.Agent=auto\nProvisioning.DeleteRootPassword=y\nResourceDisk.Format=y\nResourceDisk.Filesystem=ext4\nResourceDisk.EnableSwap=y\nResourceDisk.SwapSizeMB=2048\n',
+    'usr/sbin/waagent': '#!/usr/bin/python3\nimport azurelinuxagent.agent as agent\nagent.main()\n',
+    'usr/lib/python3/dist-packages/azurelinuxagent/common/version.py': "AGENT_NAME = 'WALinuxAgent'\nAGENT_VERSION = '2.9.1.1'\n",
+    'etc/ssh/sshd_config': 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nClientAliveInterval 180\n',
+    'etc/ssh/sshd_config.d/50-cloudimg.conf': 'PasswordAuthentication no\n',
+    'etc/default/grub': 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=0\nGRUB_CMDLINE_LINUX_DEFAULT=""\nGRUB_CMDLINE_LINUX="console=tty1 console=ttyS0,115200n8 earlyprintk=ttyS0 rootdelay=300"\n',
+    'boot/grub/grub.cfg': "menuentry 'Ubuntu' {\n\tlinux\t/boot/vmlinuz-5.15.0-1057-azure root=UUID=0b6b0b4e ro console=tty1 console=ttyS0,115200n8 earlyprintk=ttyS0 rootdelay=300\n\tinitrd\t/boot/initrd.img-5.15.0-1057-azure\n}\n",
+    'etc/shadow': { content: 'root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nalice:!:19000:0:99999:7:::\n', mode: 0o640 },
+    'etc/fstab': 'UUID=0b6b0b4e / ext4 defaults,discard 0 1\n',
+    'root/.bashrc': '# ~/.bashrc\n',
+    'home/alice/.bash_history': 'ls\nexit\n',
+    'home/alice/.profile': '# profile\n',
+    'usr/bin/dash': elfHeader(),
+    'usr/bin/bash': elfHeader(),
+    'usr/bin/sh': { symlink: 'dash' },
+    bin: { symlink: 'usr/bin' },
+    'usr/sbin/sshd': elfHeader(),
+    tmp: { dir: true },
+  };
+}
+
+export function writeTree(root: string, tree: Tree): void {
+  fs.mkdirSync(root, { recursive: true });
+  for (const [rel, node] of Object.entries(tree)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    if (typeof node === 'string' || Buffer.isBuffer(node)) fs.writeFileSync(p, node);
+    else if ('symlink' in node) fs.symlinkSync(node.symlink, p);
+    else if ('dir' in node) fs.mkdirSync(p, { recursive: true });
+    else {
+      fs.writeFileSync(p, node.content);
+      fs.chmodSync(p, node.mode);
+    }
+  }
+}
+
+const run = (cmd: string, args: string[], input?: string) => execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+
+/** An ext4 filesystem image file built from a tree (no mount, no root needed). */
+export function buildFs(dir: string, name: string, spec: Pick<ImageSpec, 'tree' | 'fsMiB' | 'mkfs' | 'debugfs' | 'patchFs'>): string {
+  const treeDir = path.join(dir, `${name}.tree`);
+  writeTree(treeDir, spec.tree ?? compliantTree());
+  const fsPath = path.join(dir, `${name}.ext4`);
+  const mkfs = spec.mkfs ?? [];
+  const blockSize = mkfs.includes('-b') ? [] : ['-b', '4096'];
+  run('mkfs.ext4', ['-F', '-q', ...blockSize, '-L', 'rootfs', '-E', 'root_owner=0:0', ...mkfs, '-d', treeDir, fsPath, `${spec.fsMiB ?? 16}M`]);
+  for (const cmd of spec.debugfs ?? []) run('debugfs', ['-w', '-R', cmd, fsPath]);
+  if (spec.patchFs) {
+    const img = fs.readFileSync(fsPath);
+    spec.patchFs(img);
+    fs.writeFileSync(fsPath, img);
+  }
+  fs.rmSync(treeDir, { recursive: true, force: true });
+  return fsPath;
+}
+
+/** Copies the non-zero 64 KiB chunks of `data` into the file at `offset`, keeping it sparse. */
+function writeSparse(fd: number, data: Buffer, offset: number): void {
+  const chunk = 64 * 1024;
+  const zero = Buffer.alloc(chunk);
+  for (let at = 0; at < data.length; at += chunk) {
+    const piece = data.subarray(at, Math.min(at + chunk, data.length));
+    if (!piece.equals(zero.subarray(0, piece.length))) fs.writeSync(fd, piece, 0, piece.length, offset + at);
+  }
+}
+
+/** A complete sparse VHD: partition table, filesystem, footer. */
+export function buildImage(dir: string, name: string, spec: ImageSpec = {}): BuiltImage {
+  const diskSize = spec.diskSize ?? 30 * GiB;
+  const fsMiB = spec.fsMiB ?? 16;
+  const fsPath = buildFs(dir, name, spec);
+  const partitions = spec.partitions ?? [{ start: 2048, sectors: fsMiB * 2048, type: '83', bootable: true }];
+  const file = path.join(dir, `${name}.vhd`);
+  fs.writeFileSync(file, '');
+  fs.truncateSync(file, diskSize);
+  if (partitions.length) {
+    const lines = [`label: ${spec.label ?? 'dos'}`, ...(spec.label === 'gpt' ? [] : ['label-id: 0x4f474c31'])];
+    for (const p of partitions) lines.push(`start=${p.start}, size=${p.sectors}, type=${p.type}${p.bootable ? ', bootable' : ''}`);
+    run('sfdisk', ['-q', '--no-reread', '--no-tell-kernel', file], lines.join('\n') + '\n');
+  }
+  const fsIn = spec.fsIn === undefined ? 0 : spec.fsIn;
+  const fsOffset = fsIn === null ? -1 : partitions[fsIn].start * 512;
+  const fd = fs.openSync(file, 'r+');
+  try {
+    if (fsOffset >= 0) writeSparse(fd, fs.readFileSync(fsPath), fsOffset);
+    for (const r of spec.raw ?? []) fs.writeSync(fd, r.data, 0, r.data.length, r.offset);
+    const footer = buildFixedVhdFooter(BigInt(diskSize));
+    spec.patchFooter?.(footer);
+    fs.writeSync(fd, footer, 0, FOOTER_SIZE, diskSize);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (spec.truncateTo !== undefined) fs.truncateSync(file, spec.truncateTo);
+  return { path: file, size: fs.statSync(file).size, fsOffset, fsPath };
+}
+
+/** A hand-made MBR sector (for tables sfdisk refuses to write: overlapping, out of range). */
+export function mbr(entries: { type: number; start: number; sectors: number; bootable?: boolean }[]): Buffer {
+  const b = Buffer.alloc(512);
+  entries.forEach((e, i) => {
+    const o = 446 + i * 16;
+    b[o] = e.bootable ? 0x80 : 0;
+    b[o + 4] = e.type;
+    b.writeUInt32LE(e.start, o + 8);
+    b.writeUInt32LE(e.sectors, o + 12);
+  });
+  b[510] = 0x55;
+  b[511] = 0xaa;
+  return b;
+}
+
+/** A Windows-looking disk: an NTFS partition at 1 MiB whose boot sector says "NTFS    ". */
+export function ntfsBootSector(): Buffer {
+  const b = Buffer.alloc(512);
+  b.set([0xeb, 0x52, 0x90], 0);
+  b.write('NTFS    ', 3, 'latin1');
+  b.writeUInt16LE(512, 11);
+  b[510] = 0x55;
+  b[511] = 0xaa;
+  return b;
+}
+
+/** Where debugfs says an inode lives: byte offset inside the filesystem image. */
+export function inodeOffset(fsPath: string, spec: string): number {
+  const out = run('debugfs', ['-R', `imap ${spec}`, fsPath]);
+  const m = /located at block (\d+), offset 0x([0-9a-f]+)/.exec(out);
+  if (!m) throw new Error(`debugfs imap ${spec}: ${out}`);
+  return Number(m[1]) * blockSizeOf(fsPath) + parseInt(m[2], 16);
+}
+
+/** The first data block of a file or directory, from debugfs. */
+export function firstDataBlock(fsPath: string, spec: string): number {
+  const out = run('debugfs', ['-R', `blocks ${spec}`, fsPath]);
+  const n = Number(out.trim().split(/\s+/)[0]);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`debugfs blocks ${spec}: ${out}`);
+  return n;
+}
+
+export function blockSizeOf(fsPath: string): number {
+  const m = /Block size:\s+(\d+)/.exec(run('dumpe2fs', ['-h', fsPath]));
+  return Number(m![1]);
+}
+
+export function debugfs(fsPath: string, cmd: string): string {
+  return run('debugfs', ['-R', cmd, fsPath]);
+}
+
+/** A read-only ranged view of a local file, counting requests like a blob would. */
+export async function openFile(file: string): Promise<ByteSource & { close(): Promise<void>; requests: number }> {
+  const fh = await fs.promises.open(file, 'r');
+  const size = (await fh.stat()).size;
+  const src = {
+    size,
+    requests: 0,
+    async read(offset: number, length: number): Promise<Buffer> {
+      src.requests++;
+      const buf = Buffer.alloc(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
+        if (bytesRead === 0) throw new Error(`Unexpected end of ${file} at ${offset + done}.`);
+        done += bytesRead;
+      }
+      return buf;
+    },
+    close: () => fh.close(),
+  };
+  return src;
+}
+
+/**
+ * A disk held in memory as a few pieces over zeros (for property tests: thousands of runs without
+ * touching the file system).
+ */
+export function sparseSource(size: number, pieces: { offset: number; data: Buffer }[]): ByteSource {
+  return {
+    size,
+    async read(offset, length) {
+      const out = Buffer.alloc(length);
+      for (const p of pieces) {
+        const from = Math.max(offset, p.offset);
+        const to = Math.min(offset + length, p.offset + p.data.length);
+        if (from < to) p.data.copy(out, from - offset, from - p.offset, to - p.offset);
+      }
+      return out;
+    },
+  };
+}
