@@ -49,6 +49,9 @@ df.app.activity(ACTIVITY.goLive, { handler: goLive });
 
 /** Cancel at sign-off: the status goes back to step 1; a new Publish is needed. */
 export async function cancelPublish(input: PublishRef & { signoffOperationId: string }): Promise<void> {
+  // The preview audience must no longer see a cancelled preview.
+  const preview = await offers.slot(input.publisherId, input.offerId, 'preview');
+  if (preview?.version === input.version) await offers.clearSlot(input.publisherId, input.offerId, 'preview');
   await statuses.update(input.publisherId, input.offerId, nowIso, (s) => {
     if (s.publishingVersion !== input.version) return undefined;
     return {

@@ -131,6 +131,13 @@ export class OfferStore {
     await slots.upsertEntity({ partitionKey: publisherId, rowKey: `${offerId}|${slot}`, Version: version, ChangedTime: now, ...toChunks(listing) }, 'Replace');
   }
 
+  async clearSlot(publisherId: string, offerId: string, slot: 'preview' | 'production'): Promise<void> {
+    const slots = await table('OfferSlots');
+    await slots.deleteEntity(publisherId, `${offerId}|${slot}`).catch((e) => {
+      if (!isNotFound(e)) throw e;
+    });
+  }
+
   async slot<T>(publisherId: string, offerId: string, slot: 'preview' | 'production'): Promise<{ listing: T; version: number } | undefined> {
     const slots = await table('OfferSlots');
     try {

@@ -23,7 +23,10 @@ export interface EmailContent {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 // Step messages may carry simple HTML (messageHtml); e-mails show them as text.
-const strip = (s: string) => s.replace(/<[^>]*>/g, '');
+const strip = (s: string) =>
+  s
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
 
 export function renderEmail(kind: EmailKind, c: EmailContext): EmailContent {
   const offer = `${c.publisherId}/${c.offerId}`;

@@ -135,6 +135,7 @@ test('publish while one runs → 409; cancel at sign-off resets to step 1; Go Li
   expect([200, 202]).toContain((await contoso.call('POST', '/offers/signoff-vm/cancel')).status); // idempotent
   const canceled = await contoso.waitForStatus('signoff-vm', ['canceled']);
   expect(canceled.steps.every((s) => s.status === 'notStarted')).toBe(true);
+  expect((await contoso.call('GET', '/offers/signoff-vm/slot/preview')).status).toBe(404); // the audience no longer sees it
   expect((await contoso.call('POST', '/offers/signoff-vm/cancel')).status).toBe(200);
   expect((await contoso.call('POST', '/offers/signoff-vm/golive')).status).toBe(409);
   const mail = await contoso.outbox();
