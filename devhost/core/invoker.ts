@@ -29,6 +29,7 @@ export class Invoker {
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
     const invocationId = randomUUID();
     const scope = { functionName: fn.metadata.name, invocationId };
+    const started = Date.now();
     const model = this.registry.programmingModel;
     if (!model) return { invocationId, error: new Error('No programming model was registered by the app.') };
     const coreCtx: CoreInvocationContext = {
@@ -76,14 +77,26 @@ export class Invoker {
       coreCtx.state = 'done';
       if (post.error !== undefined && post.error !== null) throw post.error;
       const response = await invocationModel.getResponse(context, post.result);
+      this.executed(fn, scope, started, undefined);
       return { invocationId, response };
     } catch (e) {
       const error = e instanceof Error ? e : new Error(typeof e === 'string' ? e : JSON.stringify(e));
+      this.executed(fn, scope, started, error);
       return { invocationId, error };
     }
   }
 
   readonly appHookData: Record<string, unknown> = {};
+
+  // One line per invocation, like the host's "Executed 'Functions.X' (Succeeded, Id=…, Duration=…)".
+  // HTTP, queue, blob and timer listeners log their own line with what triggered them.
+  private executed(fn: RegisteredFunction, scope: { functionName: string; invocationId: string }, started: number, error: Error | undefined): void {
+    const type = fn.trigger.type.toLowerCase();
+    if (type !== 'activitytrigger' && type !== 'orchestrationtrigger') return;
+    const ms = Date.now() - started;
+    if (error) this.logger.log('warning', `Executed (Failed, ${ms} ms): ${error.message.split('\n')[0].slice(0, 300)}`, scope);
+    else this.logger.log(type === 'orchestrationtrigger' ? 'debug' : 'information', `Executed (Succeeded, ${ms} ms)`, scope);
+  }
 }
 
 /** The function's result: `$return` output (HTTP) or the return value. */
