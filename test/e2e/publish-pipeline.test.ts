@@ -3,6 +3,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { sampleOffer } from '../../domain/offer/sample-offer';
+import { ACTIVITY, ORCHESTRATOR } from '../../domain/publishing/stages';
 import { status as engineStatus } from '../support/durable-http';
 import { Partner } from '../support/partner-api';
 import { startSlowImageServer } from '../support/slow-image-server';
@@ -43,6 +44,12 @@ async function putOffer(p: Partner, offerId: string, doc: unknown): Promise<stri
   expect(res.status).toBe(201);
   return res.headers.get('etag')!;
 }
+
+test('package.json main registers every orchestrator and activity the pipeline calls', async () => {
+  const registered = ((await (await fetch(stack.url('/admin/functions'))).json()) as { name: string; trigger: string }[]).map((f) => `${f.trigger}:${f.name}`);
+  for (const name of Object.values(ORCHESTRATOR)) expect(registered).toContain(`orchestrationTrigger:${name}`);
+  for (const name of Object.values(ACTIVITY)) expect(registered).toContain(`activityTrigger:${name}`);
+});
 
 test('happy path: PUT → Publish → every step → preview → Go Live → live, with e-mails and a test lead', async () => {
   await putOffer(contoso, 'happy-vm', offer('happy-vm'));
