@@ -139,11 +139,17 @@ export class Ext4 implements BlockReader {
   /** Entries of a directory inode, block by block, '.' and '..' included. */
   private async *entries(dir: Inode, where: string): AsyncGenerator<DirEntry> {
     if (dir.type !== 'dir') throw new Ext4Error('notDirectory', `${where} is not a directory.`);
-    if (hasInlineData(dir)) throw new Ext4Error('unsupported', `Directory ${where} keeps its entries inline, which this checker does not read.`);
+    const hasFileType = (this.sb.incompat & INCOMPAT.filetype) !== 0;
+    if (hasInlineData(dir)) {
+      // Small inline directory: the parent's inode number, then entries in the rest of i_block.
+      if (dir.size > I_BLOCK_SIZE) throw new Ext4Error('unsupported', `Directory ${where} keeps entries in an extended attribute (inline data), which this checker does not read.`);
+      yield { name: '..', ino: dir.iBlock.readUInt32LE(0), fileType: FILE_TYPE.dir };
+      yield* parseDirBlock(dir.iBlock.subarray(4), where, hasFileType, this.sb.inodesCount);
+      return;
+    }
     if (dir.size > MAX_DIR_BYTES) throw new Ext4Error('badDirectory', `Directory ${where} claims ${dir.size} bytes (more than ${MAX_DIR_BYTES}).`);
     const bs = this.sb.blockSize;
     const blocks = Math.ceil(dir.size / bs);
-    const hasFileType = (this.sb.incompat & INCOMPAT.filetype) !== 0;
     for (let at = 0; at < blocks; at += DIR_CHUNK_BLOCKS) {
       for (const run of await mapBlocks(this, dir, at, Math.min(DIR_CHUNK_BLOCKS, blocks - at))) {
         if (run.physical === 0) continue; // a hole: nothing stored there
@@ -179,6 +185,7 @@ export class Ext4 implements BlockReader {
     let links = 0;
     let steps = 0;
     const here = () => stack.map((s) => s.name).join('/') || '/';
+    const child = (name: string) => `${stack.length > 1 ? here() : ''}/${name}`;
     while (pending.length) {
       if (++steps > MAX_PATH_STEPS) throw new Ext4Error('pathTooLong', `Resolving ${path} took more than ${MAX_PATH_STEPS} steps.`);
       const name = pending.shift()!;
@@ -191,15 +198,15 @@ export class Ext4 implements BlockReader {
       if (dir.inode.type !== 'dir') throw new Ext4Error('notDirectory', `${here()} is not a directory (resolving ${path}).`);
       const entry = await this.find(dir.inode, name, here());
       if (!entry) throw new Ext4Error('notFound', `${path} not found (no ${name} in ${here()}).`);
-      const child = await this.inode(entry.ino);
-      if (child.type === 'symlink' && (pending.length > 0 || followLast)) {
-        if (++links > MAX_SYMLINKS) throw new Ext4Error('symlinkLoop', `Too many levels of symbolic links resolving ${path} (a symlink loop at ${here()}/${name}?).`);
-        const target = await this.linkTarget(child, `${here()}/${name}`);
+      const inode = await this.inode(entry.ino);
+      if (inode.type === 'symlink' && (pending.length > 0 || followLast)) {
+        if (++links > MAX_SYMLINKS) throw new Ext4Error('symlinkLoop', `Too many levels of symbolic links resolving ${path} (a symlink loop at ${child(name)}?).`);
+        const target = await this.linkTarget(inode, child(name));
         if (target.startsWith('/')) stack = stack.slice(0, 1);
         pending.unshift(...target.split('/'));
         continue;
       }
-      stack.push({ inode: child, name });
+      stack.push({ inode, name });
     }
     const last = stack[stack.length - 1];
     return { inode: last.inode, path: here(), ancestors: stack.slice(0, -1).map((s) => s.inode.ino) };
@@ -299,5 +306,3 @@ export class Ext4 implements BlockReader {
     await go(start.inode, start.path, new Set([...start.ancestors, start.inode.ino]), 1);
   }
 }
-
-export { FILE_TYPE };

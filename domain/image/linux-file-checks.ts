@@ -16,7 +16,7 @@ import {
   sshdSeconds,
 } from './config-files';
 import { Ext4 } from './ext4';
-import { isNotFound } from './ext4-errors';
+import { Ext4Error, isNotFound } from './ext4-errors';
 import { CheckRow } from './footer-checks';
 
 export const MIN_AGENT_VERSION = '2.2.10';
@@ -270,13 +270,16 @@ const SHELLS = ['/bin/sh', '/usr/bin/bash', '/bin/bash'];
 
 export async function archRow(fs: Ext4): Promise<CheckRow> {
   const base = { id: 'linux.arch64', name: '64-bit operating system', expected: 'ELF class 64 (x86-64 or aarch64) for /bin/sh' };
+  let firstError: unknown;
   for (const path of SHELLS) {
     let head: Buffer;
     try {
       head = await fs.readRange(path, 0, 64);
     } catch (e) {
-      if (isNotFound(e)) continue;
-      throw e;
+      // A missing or broken /bin/sh (e.g. a symlink loop) still leaves the other shells to look at.
+      if (!(e instanceof Ext4Error)) throw e;
+      if (!isNotFound(e)) firstError ??= e;
+      continue;
     }
     const st = await fs.stat(path);
     const elf = elfInfo(head);
@@ -285,6 +288,7 @@ export async function archRow(fs: Ext4): Promise<CheckRow> {
     const ok = elf.bits === 64 && (elf.machine === 'x86-64' || elf.machine === 'aarch64');
     return { ...base, result: ok ? 'pass' : 'fail', actual: `${where}: ELF ${elf.bits ?? '?'}-bit ${elf.machine}`, fix: 'Azure Marketplace images must be 64-bit: build the image from a 64-bit (x86-64) installation.' };
   }
+  if (firstError) throw firstError;
   return { ...base, result: 'fail', actual: `no shell found (${SHELLS.join(', ')})`, fix: 'Install a shell (bash or dash) in the image.' };
 }
 

@@ -28,6 +28,7 @@ export async function probePartitions(disk: ByteSource, table: PartitionTable): 
   return out;
 }
 
+const bytes = (n: number) => (n % 2 ** 20 === 0 ? `${n / 2 ** 20} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 const list = (ps: Partition[]) => ps.map((p) => describe(p)).join('; ');
 
 export function gen1PartitionRows(table: PartitionTable): CheckRow[] {
@@ -36,7 +37,7 @@ export function gen1PartitionRows(table: PartitionTable): CheckRow[] {
   const expected = 'an MBR (msdos) partition table';
   if (table.scheme === 'gpt') {
     const why = table.gptHeader ? 'a GPT header ("EFI PART") at sector 1' : 'a GPT protective entry (type 0xEE) in the MBR';
-    rows.push({ id: 'partition.table', name, result: 'fail', actual: `GPT (${why})`, expected, fix: 'Generation 1 VMs boot from MBR disks only: repartition with an msdos label (parted -s disk.raw mklabel msdos), or convert with sgdisk -m / gdisk\'s "recovery → make hybrid", then rebuild the VHD.' });
+    rows.push({ id: 'partition.table', name, result: 'fail', actual: `GPT (${why})`, expected, fix: 'Generation 1 VMs boot from MBR disks only: convert the table (sgdisk --gpttombr=1 disk.raw, then reinstall GRUB for BIOS) or repartition with an msdos label, then rebuild the VHD.' });
     return rows;
   }
   if (table.scheme === 'none') {
@@ -57,7 +58,7 @@ export function gen1PartitionRows(table: PartitionTable): CheckRow[] {
     id: 'partition.firstStart',
     name: 'First partition starts at 1 MiB',
     result: first?.startLba === FIRST_PARTITION_LBA ? 'pass' : 'fail',
-    actual: first ? `sector ${first.startLba} (${((first.startLba * SECTOR) / 1024).toFixed(1)} KiB)` : 'no partitions',
+    actual: first ? `sector ${first.startLba} (${bytes(first.startLba * SECTOR)})` : 'no partitions',
     expected: `sector ${FIRST_PARTITION_LBA} (1 MiB)`,
     fix: 'Align the first partition at 1 MiB: recreate it with parted -a optimal … mkpart primary 1MiB … (older tools started it at sector 63).',
   });

@@ -33,14 +33,16 @@ export interface ImageSpec {
   mkfs?: string[];
   /** debugfs -w commands run on the filesystem before it is placed (hard links, inode fields…). */
   debugfs?: string[];
-  /** Edits the filesystem image bytes before it is placed. */
-  patchFs?: (fsImage: Buffer) => void;
+  /** Edits the filesystem image bytes before it is placed (fsPath still holds the unpatched image, for debugfs look-ups). */
+  patchFs?: (fsImage: Buffer, fsPath: string) => void;
   /** sfdisk label (default dos). */
   label?: 'dos' | 'gpt';
   /** Partitions for sfdisk (default: one bootable Linux partition at 1 MiB holding the filesystem). */
   partitions?: PartitionSpec[];
   /** Which partition (0-based) receives the filesystem (default 0); null = none. */
   fsIn?: number | null;
+  /** Place the filesystem at this byte offset instead (e.g. 0: a filesystem on the bare disk). */
+  fsAt?: number;
   /** Raw bytes to place at an absolute disk offset after everything else (e.g. a hand-made MBR). */
   raw?: { offset: number; data: Buffer }[];
   /** Edits the footer before it is written. */
@@ -53,9 +55,9 @@ export interface BuiltImage {
   path: string;
   /** Bytes of the file, footer included. */
   size: number;
-  /** Where the filesystem starts on the disk. */
+  /** Where the filesystem starts on the disk (-1: no filesystem). */
   fsOffset: number;
-  /** The filesystem image on its own (for debugfs and byte surgery). */
+  /** The filesystem image on its own (for debugfs and byte surgery); '' when none. */
   fsPath: string;
 }
 
@@ -116,7 +118,16 @@ export function writeTree(root: string, tree: Tree): void {
   }
 }
 
-const run = (cmd: string, args: string[], input?: string) => execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+const PACKAGES: Record<string, string> = { sfdisk: 'fdisk', 'mkfs.ext4': 'e2fsprogs', debugfs: 'e2fsprogs', dumpe2fs: 'e2fsprogs' };
+
+function run(cmd: string, args: string[], input?: string): string {
+  try {
+    return execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${cmd} is not installed: apt-get install -y ${PACKAGES[cmd] ?? cmd}`);
+    throw e;
+  }
+}
 
 /** An ext4 filesystem image file built from a tree (no mount, no root needed). */
 export function buildFs(dir: string, name: string, spec: Pick<ImageSpec, 'tree' | 'fsMiB' | 'mkfs' | 'debugfs' | 'patchFs'>): string {
@@ -129,7 +140,7 @@ export function buildFs(dir: string, name: string, spec: Pick<ImageSpec, 'tree' 
   for (const cmd of spec.debugfs ?? []) run('debugfs', ['-w', '-R', cmd, fsPath]);
   if (spec.patchFs) {
     const img = fs.readFileSync(fsPath);
-    spec.patchFs(img);
+    spec.patchFs(img, fsPath);
     fs.writeFileSync(fsPath, img);
   }
   fs.rmSync(treeDir, { recursive: true, force: true });
@@ -150,8 +161,10 @@ function writeSparse(fd: number, data: Buffer, offset: number): void {
 export function buildImage(dir: string, name: string, spec: ImageSpec = {}): BuiltImage {
   const diskSize = spec.diskSize ?? 30 * GiB;
   const fsMiB = spec.fsMiB ?? 16;
-  const fsPath = buildFs(dir, name, spec);
   const partitions = spec.partitions ?? [{ start: 2048, sectors: fsMiB * 2048, type: '83', bootable: true }];
+  const fsIn = spec.fsIn === undefined ? 0 : spec.fsIn;
+  const fsOffset = spec.fsAt ?? (fsIn === null ? -1 : partitions[fsIn].start * 512);
+  const fsPath = fsOffset >= 0 ? buildFs(dir, name, spec) : '';
   const file = path.join(dir, `${name}.vhd`);
   fs.writeFileSync(file, '');
   fs.truncateSync(file, diskSize);
@@ -160,8 +173,6 @@ export function buildImage(dir: string, name: string, spec: ImageSpec = {}): Bui
     for (const p of partitions) lines.push(`start=${p.start}, size=${p.sectors}, type=${p.type}${p.bootable ? ', bootable' : ''}`);
     run('sfdisk', ['-q', '--no-reread', '--no-tell-kernel', file], lines.join('\n') + '\n');
   }
-  const fsIn = spec.fsIn === undefined ? 0 : spec.fsIn;
-  const fsOffset = fsIn === null ? -1 : partitions[fsIn].start * 512;
   const fd = fs.openSync(file, 'r+');
   try {
     if (fsOffset >= 0) writeSparse(fd, fs.readFileSync(fsPath), fsOffset);
