@@ -7,7 +7,8 @@ export class EgressRefused extends Error {}
 // into our own network: only https to public addresses, plus the app's own storage endpoints and
 // hosts named in OUTBOUND_ALLOWED_HOSTS (for local development against Azurite and test receivers).
 
-function allowedHosts(env: NodeJS.ProcessEnv): Set<string> {
+/** The app's own storage endpoints and OUTBOUND_ALLOWED_HOSTS: reachable even over http or on loopback. */
+export function allowedHosts(env: NodeJS.ProcessEnv = process.env): Set<string> {
   const hosts = new Set<string>();
   for (const m of (env.AzureWebJobsStorage ?? '').matchAll(/(?:Blob|Queue|Table)Endpoint=([^;]+)/gi)) {
     try {

@@ -173,6 +173,28 @@ function paths(): Record<string, Json> {
         responses: { '200': json(ref('Operation'), 'The operation.'), '400': R('BadRequest') },
       }),
     },
+    [p(`${OFFER}/certification-report`)]: {
+      parameters: offerPath,
+      get: partner('Publishing', {
+        operationId: 'getCertificationReport',
+        summary: 'The certification report of a publishing version (JSON, or a readable HTML page)',
+        parameters: [
+          P('apiVersion'),
+          query('version', 'Publishing version (default: the latest).', { type: 'integer', minimum: 1 }),
+          query('format', 'html for the readable page.', { type: 'string', enum: ['json', 'html'] }),
+        ],
+        responses: { '200': json({ type: 'object', description: 'CertificationReport: {offer, disks: [{label, rows: [{id, name, result, actual, expected, fix}], stats}], verdict, generatedAt}' }, 'The report.'), '400': R('BadRequest') },
+      }),
+    },
+    [p(`${OFFER}/plans/{planId}/certify`)]: {
+      parameters: [...offerPath, { name: 'planId', in: 'path', required: true, description: 'A plan (SKU) id of the draft.', schema: { type: 'string' } }],
+      post: partner('Publishing', {
+        operationId: 'preflightCertify',
+        summary: "Pre-flight: certify the draft plan's images now, before publishing",
+        parameters: [P('apiVersion'), query('format', 'html for the readable page.', { type: 'string', enum: ['json', 'html'] })],
+        responses: { '200': json({ type: 'object', description: 'CertificationReport; verdict pass or fail.' }, 'The report.'), '400': R('BadRequest'), '422': { description: 'The stored draft does not parse.', content: { 'application/json': { schema: ref('Error') } } } },
+      }),
+    },
     [p(`${OFFER}/support-requests`)]: {
       parameters: offerPath,
       get: partner('Support', {
