@@ -169,9 +169,14 @@ export function buildImage(dir: string, name: string, spec: ImageSpec = {}): Bui
   fs.writeFileSync(file, '');
   fs.truncateSync(file, diskSize);
   if (partitions.length) {
-    const lines = [`label: ${spec.label ?? 'dos'}`, ...(spec.label === 'gpt' ? [] : ['label-id: 0x4f474c31'])];
-    for (const p of partitions) lines.push(`start=${p.start}, size=${p.sectors}, type=${p.type}${p.bootable ? ', bootable' : ''}`);
-    run('sfdisk', ['-q', '--no-reread', '--no-tell-kernel', file], lines.join('\n') + '\n');
+    if (hasSfdisk()) {
+      const lines = [`label: ${spec.label ?? 'dos'}`, ...(spec.label === 'gpt' ? [] : ['label-id: 0x4f474c31'])];
+      for (const p of partitions) lines.push(`start=${p.start}, size=${p.sectors}, type=${p.type}${p.bootable ? ', bootable' : ''}`);
+      run('sfdisk', ['-q', '--no-reread', '--no-tell-kernel', file], lines.join('\n') + '\n');
+    } else {
+      // Without sfdisk (package fdisk), write the same table by hand so `npm test` needs nothing extra.
+      writePartitionTable(file, spec.label ?? 'dos', partitions, diskSize);
+    }
   }
   const fd = fs.openSync(file, 'r+');
   try {
@@ -278,4 +283,61 @@ export function sparseSource(size: number, pieces: { offset: number; data: Buffe
       return out;
     },
   };
+}
+
+let sfdiskFound: boolean | undefined;
+function hasSfdisk(): boolean {
+  if (sfdiskFound === undefined) {
+    try {
+      execFileSync('sfdisk', ['--version'], { stdio: 'ignore' });
+      sfdiskFound = true;
+    } catch {
+      sfdiskFound = false;
+    }
+  }
+  return sfdiskFound;
+}
+
+/** An MBR, or a protective MBR plus a GPT header, equivalent to what sfdisk writes for these tests. */
+function writePartitionTable(file: string, label: 'dos' | 'gpt', partitions: PartitionSpec[], diskSize: number): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    if (label === 'dos') {
+      const typeOf = (p: PartitionSpec) => parseInt(p.type, 16);
+      const extIndex = partitions.findIndex((p) => [0x05, 0x0f, 0x85].includes(typeOf(p)));
+      const primaries = extIndex < 0 ? partitions : partitions.slice(0, extIndex + 1);
+      const sector = mbr(primaries.map((p) => ({ type: typeOf(p), start: p.start, sectors: p.sectors, bootable: p.bootable })));
+      sector.writeUInt32LE(0x4f474c31, 440);
+      fs.writeSync(fd, sector, 0, 512, 0);
+      if (extIndex >= 0) {
+        // Logical partitions: a chain of EBRs, each holding one partition (relative to the EBR)
+        // and a link to the next EBR (relative to the extended partition's start).
+        const ext = partitions[extIndex];
+        const logical = partitions.slice(extIndex + 1);
+        const ebrs = logical.map((l, i) => (i === 0 ? ext.start : Math.max(logical[i - 1].start + logical[i - 1].sectors, l.start - 2048)));
+        logical.forEach((l, i) => {
+          const entries = [{ type: typeOf(l), start: l.start - ebrs[i], sectors: l.sectors }];
+          if (i + 1 < logical.length) entries.push({ type: 0x05, start: ebrs[i + 1] - ext.start, sectors: logical[i + 1].start + logical[i + 1].sectors - ebrs[i + 1] });
+          fs.writeSync(fd, mbr(entries), 0, 512, ebrs[i] * 512);
+        });
+      }
+      return;
+    }
+    const sectors = Math.floor(diskSize / 512);
+    fs.writeSync(fd, mbr([{ type: 0xee, start: 1, sectors: Math.min(sectors - 1, 0xffffffff) }]), 0, 512, 0);
+    const header = Buffer.alloc(512);
+    header.write('EFI PART', 0, 'latin1');
+    header.writeUInt32LE(0x00010000, 8);
+    header.writeUInt32LE(92, 12);
+    header.writeBigUInt64LE(1n, 24);
+    header.writeBigUInt64LE(BigInt(sectors - 1), 32);
+    header.writeBigUInt64LE(34n, 40);
+    header.writeBigUInt64LE(BigInt(sectors - 34), 48);
+    header.writeBigUInt64LE(2n, 72);
+    header.writeUInt32LE(128, 80);
+    header.writeUInt32LE(128, 84);
+    fs.writeSync(fd, header, 0, 512, 512);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
