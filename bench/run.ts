@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each printed beside its baseline from the same run.
+import { benchCertify } from './certify.bench';
 import { benchDevhost } from './devhost.bench';
 import { benchPipeline } from './pipeline.bench';
 import { benchProvision } from './provision.bench';
@@ -7,6 +8,7 @@ import { printTable } from './report';
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'devhost') printTable('Durable engine on the devhost (Azurite)', await benchDevhost());
+  if (!only || only === 'certify') printTable('Certification: 30 GiB sparse VHD in Azurite', await benchCertify());
   if (!only || only === 'provision') printTable('Provisioning: image replication', await benchProvision());
   if (!only || only === 'pipeline') printTable('Publishing pipeline (devhost + Azurite)', await benchPipeline());
 }
