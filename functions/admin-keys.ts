@@ -6,7 +6,8 @@ import { isValidOfferId } from '../domain/offer/ids';
 import { fail, handle, keys, readJson } from './_shared/http';
 
 function requireOps(request: HttpRequest): void {
-  const configured = process.env.OPS_ADMIN_KEY;
+  // An unresolved Key Vault reference reaches the app as its literal text: never a usable key.
+  const configured = process.env.OPS_ADMIN_KEY?.startsWith('@Microsoft.KeyVault(') ? undefined : process.env.OPS_ADMIN_KEY;
   if (!configured) fail(403, 'AdminDisabled', 'Key administration is disabled: set the OPS_ADMIN_KEY setting.');
   const m = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
   const a = Buffer.from(m?.[1] ?? '');

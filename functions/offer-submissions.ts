@@ -23,6 +23,8 @@ interface Outcome {
 app.storageBlob('offerSubmission', {
   path: `${CONTAINER}/{publisherId}/{offerId}.json`,
   connection: 'AzureWebJobsStorage',
+  // Flex Consumption runs blob triggers from Event Grid only (the subscription is created on deploy).
+  source: 'EventGrid',
   extraInputs: [df.input.durableClient()],
   handler: async (blob: unknown, context: InvocationContext) => {
     const meta = context.triggerMetadata as { publisherId: string; offerId: string; metadata?: Record<string, string>; properties?: { etag?: string; eTag?: string; ETag?: string } };
