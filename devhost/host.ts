@@ -13,6 +13,7 @@ import { HttpFunctions } from './http/http-functions';
 import { HostKeys } from './http/keys';
 import { sendError, sendJson } from './http/respond';
 import { createHttpServer, isLoopback, listen, Route } from './http/server';
+import { EventGridWebhook } from './triggers/event-grid-webhook';
 import { StorageTriggers } from './triggers/storage-triggers';
 
 export interface HostOptions {
@@ -88,6 +89,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   await triggers.start();
 
   const mgmt = { engine, clock, hubName, systemKey: keys.durableKey };
+  const eventGrid = new EventGridWebhook(registry, invoker, logger, (fn) => durableClientInputs(fn, origin));
   const routePrefix = (hostJson.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
   const presentedKey = (req: http.IncomingMessage, url: URL) => (req.headers['x-functions-key'] as string | undefined) || url.searchParams.get('code') || undefined;
 
@@ -98,6 +100,12 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
         const key = presentedKey(req, url);
         if (!keys.allows('system', key) && !keys.allows('admin', key)) return unauthorized(res);
         await handleManagement(mgmt, req, res, url, p.slice('/runtime/webhooks/durabletask/'.length), body);
+        return true;
+      }
+      if (p === '/runtime/webhooks/eventgrid') {
+        const key = presentedKey(req, url);
+        if (!keys.allows('system', key) && !keys.allows('admin', key)) return unauthorized(res);
+        await eventGrid.handle(req, res, url, body);
         return true;
       }
       if (p.startsWith('/durabletask/')) {

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Subscribes the offerSubmission blob trigger to the storage account's blob events.
+# Subscribes the offerSubmission blob trigger and the vhdPreflight Event Grid trigger to the storage
+# account's blob events.
 # Flex Consumption runs blob triggers only from Event Grid (app.storageBlob with source: 'EventGrid');
 # Event Grid checks the webhook when the subscription is created, so this runs after the code is
 # deployed. Re-running updates the subscription in place.
@@ -32,3 +33,19 @@ az eventgrid system-topic event-subscription create \
   --subject-ends-with .json \
   --output none
 echo "postdeploy: blob events of $CONTAINER/ go to $FUNCTION."
+
+# VHDs landing in vhds/ start a pre-flight certification (an Event Grid trigger: only the event, never
+# the 30 GiB content, reaches the function).
+egkey=$(az functionapp keys list --name "$AZURE_FUNCTION_APP_NAME" --resource-group "$AZURE_RESOURCE_GROUP" \
+  --query systemKeys.eventgrid_extension --output tsv)
+az eventgrid system-topic event-subscription create \
+  --name vhds \
+  --resource-group "$AZURE_RESOURCE_GROUP" \
+  --system-topic-name "$AZURE_EVENT_GRID_SYSTEM_TOPIC_NAME" \
+  --endpoint-type webhook \
+  --endpoint "$SERVICE_API_URI/runtime/webhooks/eventgrid?functionName=vhdPreflight&code=$egkey" \
+  --included-event-types Microsoft.Storage.BlobCreated \
+  --subject-begins-with "/blobServices/default/containers/vhds/blobs/" \
+  --subject-ends-with .vhd \
+  --output none
+echo "postdeploy: blob events of vhds/ go to vhdPreflight."

@@ -121,3 +121,41 @@ test('queue commands: applied, refused for a forged key, and a poison command re
   expect(invalid[0]).toMatchObject({ Outcome: 'poisoned', DequeueCount: 5 });
   expect(String(invalid[0].Reason)).toContain('command');
 });
+
+async function blobCreated(path: string): Promise<number> {
+  const event = {
+    id: `ev-${path}`,
+    eventType: 'Microsoft.Storage.BlobCreated',
+    subject: `/blobServices/default/containers/vhds/blobs/${path}`,
+    eventTime: new Date().toISOString(),
+    dataVersion: '',
+    data: { api: 'PutBlob', url: `http://127.0.0.1/devstoreaccount1/vhds/${path}`, blobType: 'PageBlob' },
+  };
+  const res = await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=vhdPreflight'), { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]) });
+  return res.status;
+}
+
+test('a VHD landing in vhds/ is certified on its Event Grid event, with the report written beside it', async () => {
+  const vhds = BlobServiceClient.fromConnectionString(stack.connectionString).getContainerClient('vhds');
+  await uploadVhd(stack.connectionString, 'vhds', 'contoso/landed.vhd');
+  await vhds.getBlobClient('contoso/landed.vhd').setMetadata({ publisherkey: 'contoso-key' });
+  // Event Grid's subscription handshake, then the BlobCreated notification.
+  const validate = await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=vhdPreflight'), {
+    method: 'POST',
+    headers: { 'aeg-event-type': 'SubscriptionValidation' },
+    body: JSON.stringify([{ id: 'v', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'abc-123' } }]),
+  });
+  expect(await validate.json()).toEqual({ validationResponse: 'abc-123' });
+  expect(await blobCreated('contoso/landed.vhd')).toBe(200);
+  const report = JSON.parse((await vhds.getBlobClient('contoso/landed.vhd.certification.json').downloadToBuffer()).toString()) as { outcome: string; verdict: string; disks: { stats: { bytes: number } }[] };
+  expect(report).toMatchObject({ outcome: 'certified', verdict: 'pass' });
+  expect(report.disks[0].stats.bytes).toBeLessThan(8 * 1024 * 1024);
+  expect((await vhds.getBlobClient('contoso/landed.vhd.certification.html').downloadToBuffer()).toString()).toContain('vhd.cookie');
+
+  await uploadVhd(stack.connectionString, 'vhds', 'contoso/forged.vhd');
+  await vhds.getBlobClient('contoso/forged.vhd').setMetadata({ publisherkey: 'fabrikam-key' });
+  expect(await blobCreated('contoso/forged.vhd')).toBe(200);
+  const refused = JSON.parse((await vhds.getBlobClient('contoso/forged.vhd.certification.json').downloadToBuffer()).toString()) as { outcome: string };
+  expect(refused.outcome).toBe('rejected');
+  expect(await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=nope'), { method: 'POST', body: '[]' }).then((r) => r.status)).toBe(404);
+});
