@@ -1,0 +1,25 @@
+// @ts-check
+// The signed-in publisher: id and key in sessionStorage (this tab only, gone when it closes).
+
+const KEY = 'offer-go-live.publisher';
+
+/** @typedef {{ publisherId: string, key: string }} Session */
+
+/** @returns {Session | null} */
+export function currentSession() {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null');
+    return s && typeof s.publisherId === 'string' && typeof s.key === 'string' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {Session} s */
+export function saveSession(s) {
+  sessionStorage.setItem(KEY, JSON.stringify(s));
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(KEY);
+}
