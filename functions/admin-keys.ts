@@ -16,7 +16,7 @@ function requireOps(request: HttpRequest): void {
 }
 
 app.http('issuePublisherKey', {
-  route: 'admin/publishers/{publisherId}/keys',
+  route: 'api/admin/publishers/{publisherId}/keys',
   methods: ['POST'],
   handler: handle(async (request) => {
     requireOps(request);
@@ -28,7 +28,7 @@ app.http('issuePublisherKey', {
 });
 
 app.http('revokePublisherKey', {
-  route: 'admin/keys/revoke',
+  route: 'api/admin/keys/revoke',
   methods: ['POST'],
   handler: handle(async (request) => {
     requireOps(request);

@@ -7,7 +7,7 @@ import { parseOfferDraft } from '../domain/offer/document';
 import { authenticate, checkApiVersion, fail, handle, nowIso } from './_shared/http';
 import { offers, statuses } from './_shared/offer-commands';
 
-const BASE = 'publishers/{publisherId}/offers/{offerId}';
+const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
 
 app.http('certificationReport', {
   route: `${BASE}/certification-report`,

@@ -14,7 +14,7 @@ const offers = new OfferStore();
 const leads = new LeadStore();
 
 app.http('customerLead', {
-  route: 'marketplace/offers/{publisherId}.{offerId}/leads',
+  route: 'api/marketplace/offers/{publisherId}.{offerId}/leads',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: handle(async (request) => {
@@ -47,7 +47,7 @@ app.http('customerLead', {
 });
 
 app.http('publisherLeads', {
-  route: 'publishers/{publisherId}/leads',
+  route: 'api/publishers/{publisherId}/leads',
   methods: ['GET'],
   handler: handle(async (request) => {
     const publisherId = await authenticate(request, request.params.publisherId);

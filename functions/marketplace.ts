@@ -11,7 +11,7 @@ import { PAGE_HEADERS, renderProductPage } from '../domain/listing/page';
 import { fail, handle } from './_shared/http';
 
 const offers = new OfferStore();
-const OFFER = 'marketplace/offers/{publisherId}.{offerId}';
+const OFFER = 'api/marketplace/offers/{publisherId}.{offerId}';
 
 // One answer for "no such offer", "never live" and "a preview you may not see", so nobody can
 // learn that an unreleased offer exists.
@@ -72,7 +72,7 @@ async function liveListings(): Promise<Listing[]> {
 }
 
 app.http('marketplaceSearch', {
-  route: 'marketplace/search',
+  route: 'api/marketplace/search',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: handle(async (request) => {

@@ -6,7 +6,7 @@ import { redactSecrets } from '../domain/offer/secrets';
 import { offers, saveDraft, statuses } from './_shared/offer-commands';
 import { authenticate, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
 
-const BASE = 'publishers/{publisherId}/offers';
+const BASE = 'api/publishers/{publisherId}/offers';
 const MAX_OFFER_BYTES = 1024 * 1024;
 
 async function load(request: HttpRequest): Promise<{ publisherId: string; offerId: string; offer: StoredOffer }> {

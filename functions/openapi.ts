@@ -6,7 +6,7 @@ import { openApiDocument } from '../domain/api/openapi-document';
 let document: ReturnType<typeof openApiDocument> | undefined;
 
 app.http('openApiDocument', {
-  route: 'openapi.json',
+  route: 'api/openapi.json',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: async (request: HttpRequest) => {

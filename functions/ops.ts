@@ -41,7 +41,7 @@ function requireOps(request: HttpRequest, change = false): void {
 const noStore = { 'cache-control': 'no-store' };
 
 app.http('opsWhoAmI', {
-  route: 'ops/whoami',
+  route: 'api/ops/whoami',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: handle(async (request) => {
@@ -113,7 +113,7 @@ function summary(s: DurableOrchestrationStatus) {
 }
 
 app.http('opsInstances', {
-  route: 'ops/instances',
+  route: 'api/ops/instances',
   methods: ['GET'],
   authLevel: 'anonymous',
   extraInputs: [durable],
@@ -166,7 +166,7 @@ async function historyOf(context: InvocationContext, status: DurableOrchestratio
   return body.historyEvents ?? [];
 }
 
-const instanceRoute = (suffix = '') => `ops/instances/{instanceId}${suffix}`;
+const instanceRoute = (suffix = '') => `api/ops/instances/{instanceId}${suffix}`;
 
 app.http('opsInstance', {
   route: instanceRoute(),
@@ -269,7 +269,7 @@ async function releasePublish(status: DurableOrchestrationStatus, reason: string
 // ---- support requests -----------------------------------------------------------------------
 
 app.http('opsSupportRequests', {
-  route: 'ops/support-requests',
+  route: 'api/ops/support-requests',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: handle(async (request) => {
@@ -281,7 +281,7 @@ app.http('opsSupportRequests', {
 });
 
 app.http('opsResolveSupportRequest', {
-  route: 'ops/support-requests/{publisherId}/{ticketId}/resolve',
+  route: 'api/ops/support-requests/{publisherId}/{ticketId}/resolve',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: handle(async (request): Promise<HttpResponseInit> => {

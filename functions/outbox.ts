@@ -5,7 +5,7 @@ import { table } from '../adapters/storage/connection';
 import { authenticate, fail, handle } from './_shared/http';
 
 app.http('emailOutbox', {
-  route: 'publishers/{publisherId}/outbox',
+  route: 'api/publishers/{publisherId}/outbox',
   methods: ['GET'],
   handler: handle(async (request) => {
     const publisherId = await authenticate(request, request.params.publisherId);

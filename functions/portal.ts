@@ -73,18 +73,17 @@ export async function resolvePortalFile(requestPath: string): Promise<{ file: st
   return { file: file!, type: type! };
 }
 
+// The host's route prefix is empty so the portal can own "/"; every API route spells out its "api/".
+// The constraint keeps this catch-all off the API and the host's own /admin and /runtime paths even
+// where a host ranks a catch-all above them: an unknown /api/… path stays the host's plain 404.
+export const PORTAL_ROUTE = '{*path:regex(^(?!(api|admin|runtime)(/|$)).*$)}';
+
 app.http('portal', {
-  route: 'portal/{*path}',
+  route: PORTAL_ROUTE,
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const requestPath = request.params.path ?? '';
-    const url = new URL(request.url);
-    // "/api/portal" without its slash would resolve the pages' relative links one level too high.
-    if (requestPath === '' && !url.pathname.endsWith('/')) {
-      return { status: 308, headers: { location: `${url.pathname}/${url.search}`, ...SECURITY_HEADERS } };
-    }
-    const { file, type } = await resolvePortalFile(requestPath);
+    const { file, type } = await resolvePortalFile(request.params.path ?? '');
     const body = await fs.readFile(file);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     // Revalidated on every load, so a deployment is picked up at once; unchanged files cost a 304.

@@ -4,7 +4,7 @@ import * as df from 'durable-functions';
 import { Accepted, requestSignoff, startPublish } from './_shared/offer-commands';
 import { authenticate, checkApiVersion, handle, readJson } from './_shared/http';
 
-const BASE = 'publishers/{publisherId}/offers/{offerId}';
+const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
 
 function accepted(request: HttpRequest, publisherId: string, offerId: string, a: Accepted) {
   return {

@@ -10,7 +10,7 @@ import { authenticate, checkApiVersion, fail, handle, nowIso } from './_shared/h
 const offers = new OfferStore();
 const statuses = new StatusStore();
 const operations = new OperationStore();
-const BASE = 'publishers/{publisherId}/offers/{offerId}';
+const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
 const STATES = ['inProgress', 'succeeded', 'failed', 'canceled'];
 
 async function offerOf(publisherId: string, offerId: string): Promise<void> {

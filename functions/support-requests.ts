@@ -23,7 +23,7 @@ const MAX_DESCRIPTION = 4000;
 let sender: EmailSender | undefined;
 
 app.http('supportRequests', {
-  route: 'publishers/{publisherId}/offers/{offerId}/support-requests',
+  route: 'api/publishers/{publisherId}/offers/{offerId}/support-requests',
   methods: ['GET', 'POST'],
   handler: handle(async (request, context) => {
     checkApiVersion(request);

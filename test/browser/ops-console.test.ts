@@ -48,7 +48,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const consoleUrl = (s: Stack, hash = '') => s.url(`/api/portal/ops.html${hash}`);
+const consoleUrl = (s: Stack, hash = '') => s.url(`/ops.html${hash}`);
 
 async function page(): Promise<{ page: Page; problems: PageProblems }> {
   const { context, page, problems } = await openPage(browser);

@@ -51,7 +51,7 @@ afterAll(async () => {
   await slow?.close();
 });
 
-const portal = (hash = '') => stack.url(`/api/portal/${hash}`);
+const portal = (hash = '') => stack.url(`/${hash}`);
 
 async function page(viewport?: { width: number; height: number }): Promise<{ page: Page; problems: PageProblems }> {
   const { context, page, problems } = await openPage(browser, { viewport });
@@ -495,22 +495,26 @@ test('the portal is served with a strict CSP, correct types, and nothing outside
       req.on('error', reject);
       req.end();
     });
-  const index = await raw('/api/portal/');
+  const index = await raw('/');
   expect(index.status).toBe(200);
   expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
   expect(index.headers['content-security-policy']).toContain("script-src 'self'");
   expect(index.headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
   expect(index.headers['x-content-type-options']).toBe('nosniff');
-  expect((await raw('/api/portal/js/portal.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
-  expect((await raw('/api/portal/css/portal.css')).headers['content-type']).toBe('text/css; charset=utf-8');
-  expect((await raw('/api/portal/ops.html')).status).toBe(200);
-  const redirect = await raw('/api/portal');
-  expect(redirect.status).toBe(308);
-  expect(redirect.headers.location).toBe('/api/portal/');
-  for (const path of ['/api/portal/../host.json', '/api/portal/..%2fhost.json', '/api/portal/%2e%2e%2fhost.json', '/api/portal/js/..%2F..%2Fpackage.json', '/api/portal/.gitignore', '/api/portal/nope.html', '/api/portal/js', '/api/portal/index.html%00.js', '/api/portal/..\\host.json']) {
+  expect((await raw('/index.html')).status).toBe(200);
+  expect((await raw('/js/portal.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+  expect((await raw('/css/portal.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+  expect((await raw('/ops.html')).status).toBe(200);
+  for (const path of ['/../host.json', '/js/../../host.json', '/..%2fhost.json', '/%2e%2e%2fhost.json', '/js/..%2F..%2Fpackage.json', '/.gitignore', '/nope.html', '/js', '/index.html%00.js', '/..\\host.json', '/devhost/host.ts']) {
     expect({ path, status: (await raw(path)).status }).toEqual({ path, status: 404 });
   }
+  // The portal owns "/" but never the API's or the host's own paths.
+  const unknownApi = await fetch(stack.url('/api/no-such-route'));
+  expect(unknownApi.status).toBe(404);
+  expect(unknownApi.headers.get('content-type')).toMatch(/application\/json/);
+  expect(await unknownApi.text()).not.toContain('No such page');
+  expect((await fetch(stack.url('/api/openapi.json'))).headers.get('content-type')).toMatch(/application\/json/);
   const etag = index.headers.etag!;
-  const cached = await fetch(stack.url('/api/portal/'), { headers: { 'if-none-match': etag } });
+  const cached = await fetch(stack.url('/'), { headers: { 'if-none-match': etag } });
   expect(cached.status).toBe(304);
 });

@@ -17,7 +17,7 @@ const NON_PARTNER_ROUTES: { pattern: RegExp; why: string }[] = [
   { pattern: /^openapi\.json$/, why: 'this description itself' },
   { pattern: /^admin(\/|$)/, why: 'ops: publisher key administration and other OPS_ADMIN_KEY endpoints' },
   { pattern: /^ops(\/|$)/, why: 'the ops console and the API behind it (orchestration history, support queue)' },
-  { pattern: /^portal(\/|$)/, why: 'the web portal\'s static files; the portal itself calls the described API' },
+  { pattern: /^\{path\}$/, why: 'the web portal\'s static files at the site root; the portal itself calls the described API' },
   { pattern: /^\{\*[^}]+\}$/, why: 'a catch-all route serving static files' },
   { pattern: /^(runtime|durabletask)(\/|$)/, why: 'host internals (durable management API)' },
 ];
