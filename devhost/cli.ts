@@ -10,6 +10,8 @@ interface Args {
   port: number;
   testClock: boolean;
   inMemory: boolean;
+  /** Read instead of local.settings.json while that file does not exist (a fresh clone). */
+  settingsFallback?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -20,10 +22,12 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--port') args.port = Number(argv[++i]);
     else if (a === '--test-clock') args.testClock = true;
     else if (a === '--in-memory') args.inMemory = true;
+    else if (a === '--settings-fallback') args.settingsFallback = argv[++i];
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'Usage: devhost [--app DIR] [--port N] [--test-clock] [--in-memory]\n' +
+        'Usage: devhost [--app DIR] [--port N] [--test-clock] [--in-memory] [--settings-fallback FILE]\n' +
           'Runs the Functions app in DIR (default: the current folder) with its Durable orchestrations.\n' +
+          'Settings: DIR/local.settings.json, or DIR/FILE while that does not exist; the environment wins.\n' +
           'Storage: AzureWebJobsStorage if set to a real account; otherwise Azurite is started from node_modules\n' +
           '(data in DIR/.azurite, or in memory with --in-memory).\n',
       );
@@ -36,7 +40,8 @@ function parseArgs(argv: string[]): Args {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  applyLocalSettings(args.app);
+  const settings = applyLocalSettings(args.app, args.settingsFallback);
+  if (settings.file) process.stdout.write(`Settings from ${path.relative(args.app, settings.file) || settings.file}${settings.file.endsWith('local.settings.json') ? '' : ' (copy it to local.settings.json to change them)'}\n`);
   let azurite: AzuriteHandle | undefined;
   let connection = process.env.AzureWebJobsStorage;
   if (!connection || /UseDevelopmentStorage=true/i.test(connection)) {

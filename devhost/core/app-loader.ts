@@ -43,9 +43,15 @@ export async function loadApp(appDir: string, registry: Registry): Promise<strin
 }
 
 /** Settings from local.settings.json `Values`, applied to process.env without overriding what is already set. */
-export function applyLocalSettings(appDir: string): string[] {
-  const file = path.join(appDir, 'local.settings.json');
-  if (!fs.existsSync(file)) return [];
+/**
+ * Copies `Values` of the app's local.settings.json (or, when there is none, of `fallback`, a file
+ * name in the same folder) into the environment, never over a variable already set. Returns the
+ * file read and the names it applied.
+ */
+export function applyLocalSettings(appDir: string, fallback?: string): { file?: string; applied: string[] } {
+  let file = path.join(appDir, 'local.settings.json');
+  if (!fs.existsSync(file) && fallback) file = path.join(appDir, fallback);
+  if (!fs.existsSync(file)) return { applied: [] };
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { Values?: Record<string, string> };
   const applied: string[] = [];
   for (const [k, v] of Object.entries(json.Values ?? {})) {
@@ -54,5 +60,5 @@ export function applyLocalSettings(appDir: string): string[] {
       applied.push(k);
     }
   }
-  return applied;
+  return { file, applied };
 }

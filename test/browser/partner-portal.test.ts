@@ -239,6 +239,8 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   });
   await p.locator('#go-live:enabled').waitFor();
   expect(await p.locator('#cancel-publish').isEnabled()).toBe(true);
+  // Publishing again is offered only once this publish has ended.
+  expect(await p.locator('#publish-again').isVisible()).toBe(false);
   const provision = p.locator('li[data-step="displayprovision"]');
   await expect(provision.locator('progress').getAttribute('value')).resolves.toBe('100');
   await expect(provision.textContent()).resolves.toContain('Estimated time frame: < 1 day');
@@ -279,6 +281,33 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   await p.locator('#outbox article', { hasText: 'Live: contoso/portal-vm' }).getByText('Show the message').click();
   await expect(p.locator('#outbox article', { hasText: 'Live: contoso/portal-vm' }).locator('.mail-body a').first().getAttribute('href')).resolves.toContain('/api/');
   await screenshot(p, 'portal-05-outbox');
+
+  // A customer asks to be contacted from the live listing: the lead shows on the Leads page and
+  // reaches the partner's table; the filter narrows the list.
+  const asked = await fetch(stack.url('/api/marketplace/offers/contoso.portal-vm/leads'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'contact-me', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', company: 'Analytical Engines' }),
+  });
+  expect(asked.status).toBe(202);
+  await p.getByRole('link', { name: 'Leads' }).click();
+  await p.getByRole('heading', { name: 'Leads received' }).waitFor();
+  const adaRow = p.locator('#leads-table tbody tr', { hasText: 'Ada Lovelace' });
+  await adaRow.waitFor();
+  await expect(adaRow.textContent()).resolves.toMatch(/ada@example\.com · Analytical Engines.*portal-vm.*Contact me/);
+  // Delivery happens from a queue: refresh until the row says delivered.
+  await waitUntil(async () => {
+    await p.getByRole('button', { name: 'Refresh' }).click();
+    return (await adaRow.getAttribute('data-state').catch(() => null)) === 'delivered' || undefined;
+  }, 30_000, 'the lead delivered');
+  await expect(adaRow.locator('.badge').textContent()).resolves.toBe('Delivered');
+  await p.getByLabel('Show').selectOption('failed');
+  await p.getByText('No failed leads yet.').waitFor();
+  expect(await p.locator('#leads-table').isHidden()).toBe(true);
+  await p.getByLabel('Show').selectOption('delivered');
+  await adaRow.waitFor();
+  expect(await p.getByRole('button', { name: 'Show more leads' }).isVisible()).toBe(false);
+  await screenshot(p, 'portal-05b-leads');
   expect(problems.errors).toEqual([]);
 });
 

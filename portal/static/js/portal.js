@@ -4,6 +4,7 @@
 import { focusView, h, replace } from './dom.js';
 import { clearSession, currentSession } from './session.js';
 import { editorView } from './views/editor.js';
+import { leadsView } from './views/leads.js';
 import { offersView } from './views/offers.js';
 import { outboxView } from './views/outbox.js';
 import { signInView } from './views/signin.js';
@@ -30,6 +31,7 @@ function route() {
   if (parts[0] === 'offers' && parts.length === 2) return editorView({ session, offerId: parts[1] });
   if (parts[0] === 'offers' && parts.length === 3 && parts[2] === 'status') return statusView({ session, offerId: parts[1] });
   if (parts[0] === 'outbox' && parts.length === 1) return outboxView({ session });
+  if (parts[0] === 'leads' && parts.length === 1) return leadsView({ session });
   const heading = h('h1', {}, 'Page not found');
   queueMicrotask(() => focusView(heading));
   return { el: h('section', {}, heading, h('p', {}, 'There is no such page in the portal. '), h('p', {}, h('a', { href: '#/offers' }, 'Go to all offers'))) };
