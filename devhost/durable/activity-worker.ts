@@ -7,8 +7,9 @@ import { Delivered } from './queue-channel';
 
 /**
  * Runs activity functions for work items, at most `concurrency` at a time, and reports each result
- * as a TaskCompleted/TaskFailed control item. The work item is acknowledged only after the result
- * is on the control queue, so a crash re-runs the activity rather than losing its result.
+ * as a TaskCompleted/TaskFailed control item together with the work item's acknowledgement. The
+ * receiver acknowledges only once the result is durable (in the orchestration's committed
+ * history), so a crash re-runs the activity rather than losing its result.
  */
 export class ActivityWorker {
   private running = 0;
@@ -18,7 +19,7 @@ export class ActivityWorker {
     private readonly registry: Registry,
     private readonly invoker: Invoker,
     private readonly clock: Clock,
-    private readonly report: (item: ControlItem) => Promise<void>,
+    private readonly report: (result: Delivered<ControlItem>) => void,
     private readonly concurrency: number,
   ) {}
 
@@ -36,8 +37,7 @@ export class ActivityWorker {
       const d = this.waiting.shift()!;
       this.running++;
       void this.execute(d.item)
-        .then((result) => this.report(result))
-        .then(() => d.ack())
+        .then((result) => this.report({ item: result, ack: () => d.ack() }))
         .catch(() => undefined /* unacknowledged: the queue redelivers after the lease */)
         .finally(() => {
           this.running--;
