@@ -8,7 +8,7 @@ import { launchChromium, openPage, PageProblems, screenshot } from '../support/b
 import { Partner } from '../support/partner-api';
 import { startStack, Stack, waitUntil } from '../support/stack';
 import { asDynamic, uploadVhd } from '../support/vhd-images';
-import { SlowProxy, startSlowProxy } from './slow-proxy';
+import { SlowProxy, startSlowProxy } from '../support/slow-proxy';
 
 jest.setTimeout(120_000);
 

@@ -179,3 +179,37 @@ function toneOf(status) {
       return 'neutral';
   }
 }
+
+/**
+ * A view's reload loop: `run()` loads now (dropping a reload already scheduled), `again(ms)`
+ * schedules the next one, `stop()` cancels it, and after `dispose()` (the view was left) nothing
+ * runs again and `live` is false, so an answer arriving late is dropped.
+ * @param {() => Promise<unknown>} load
+ */
+export function poller(load) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let live = true;
+  const p = {
+    get live() {
+      return live;
+    },
+    run() {
+      clearTimeout(timer);
+      if (live) void load();
+    },
+    /** @param {number} ms */
+    again(ms) {
+      clearTimeout(timer);
+      if (live) timer = setTimeout(() => p.run(), ms);
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+    dispose() {
+      live = false;
+      clearTimeout(timer);
+    },
+  };
+  return p;
+}

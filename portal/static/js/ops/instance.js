@@ -1,7 +1,7 @@
 // @ts-check
 import { api, enc, errorMessage } from '../api.js';
 import { OPS_REFRESH_MS } from '../config.js';
-import { announce, badge, focusView, formatDuration, formatTime, h, replace } from '../dom.js';
+import { announce, badge, focusView, formatDuration, formatTime, h, poller, replace } from '../dom.js';
 import { confirmDialog } from '../views/publish-dialog.js';
 import { ganttEl, timelineOf } from './gantt.js';
 import { autoRefresh } from './session.js';
@@ -49,14 +49,12 @@ export function instanceView({ session, instanceId }) {
   /** @type {Instance | null} */
   let current = null;
   let lastJson = '';
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  let disposed = false;
+  const poll = poller(load);
 
   async function load() {
-    clearTimeout(timer);
+    poll.stop();
     const r = await api(path, { key: session.key });
-    if (disposed) return;
+    if (!poll.live) return;
     if (r.status === 404) {
       replace(summary, h('p', {}, 'This instance does not exist (it may have been purged).'));
       replace(timeline);
@@ -78,7 +76,7 @@ export function instanceView({ session, instanceId }) {
         render(current, first);
       }
     }
-    if (auto.checked && (!current || ACTIVE.has(current.runtimeStatus))) timer = setTimeout(() => void load(), OPS_REFRESH_MS);
+    if (auto.checked && (!current || ACTIVE.has(current.runtimeStatus))) poll.again(OPS_REFRESH_MS);
   }
 
   /** @param {Instance} i @param {boolean} first */
@@ -214,17 +212,14 @@ export function instanceView({ session, instanceId }) {
 
   auto.addEventListener('change', () => {
     autoRefresh.set(auto.checked);
-    if (auto.checked) void load();
-    else clearTimeout(timer);
+    if (auto.checked) poll.run();
+    else poll.stop();
   });
 
   void load();
   return {
     el,
-    dispose: () => {
-      disposed = true;
-      clearTimeout(timer);
-    },
+    dispose: () => poll.dispose(),
   };
 }
 

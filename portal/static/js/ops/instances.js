@@ -1,7 +1,7 @@
 // @ts-check
 import { api, enc, errorMessage } from '../api.js';
 import { OPS_REFRESH_MS } from '../config.js';
-import { badge, focusView, formatTime, h, replace } from '../dom.js';
+import { badge, focusView, formatTime, h, poller, replace } from '../dom.js';
 import { autoRefresh } from './session.js';
 
 /**
@@ -103,16 +103,14 @@ export function instancesView({ session }) {
     return p;
   }
 
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  let disposed = false;
+  const poll = poller(load);
 
   async function load() {
-    clearTimeout(timer);
+    poll.stop();
     const p = params();
     history.replaceState(null, '', `#/instances?${p}`);
     const r = await api(`/ops/instances?${p}`, { key: session.key });
-    if (disposed) return;
+    if (!poll.live) return;
     if (!r.ok) {
       error.textContent = errorMessage(r);
       error.hidden = false;
@@ -129,7 +127,7 @@ export function instancesView({ session }) {
       next.disabled = data.page >= data.pageCount;
       refreshed.textContent = `Refreshed ${formatTime(new Date().toISOString())}.`;
     }
-    if (auto.checked) timer = setTimeout(() => void load(), OPS_REFRESH_MS);
+    if (auto.checked) poll.again(OPS_REFRESH_MS);
   }
 
   /** @param {number} n */
@@ -153,8 +151,8 @@ export function instancesView({ session }) {
 
   auto.addEventListener('change', () => {
     autoRefresh.set(auto.checked);
-    if (auto.checked) void load();
-    else clearTimeout(timer);
+    if (auto.checked) poll.run();
+    else poll.stop();
   });
 
   const form = h(
@@ -193,9 +191,6 @@ export function instancesView({ session }) {
   void load();
   return {
     el,
-    dispose: () => {
-      disposed = true;
-      clearTimeout(timer);
-    },
+    dispose: () => poll.dispose(),
   };
 }

@@ -1,7 +1,7 @@
 // @ts-check
 import { api, enc, errorMessage } from '../api.js';
 import { OPS_REFRESH_MS } from '../config.js';
-import { announce, focusView, formatTime, h, replace } from '../dom.js';
+import { announce, focusView, formatTime, h, poller, replace } from '../dom.js';
 import { autoRefresh } from './session.js';
 
 /**
@@ -26,14 +26,12 @@ export function supportView({ session }) {
     h('thead', {}, h('tr', {}, ...['Ticket', 'Publisher / offer', 'Version', 'Failing step', 'Message', 'What the partner wrote', 'Opened', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Actions'))))),
     body,
   );
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  let disposed = false;
+  const poll = poller(load);
 
   async function load() {
-    clearTimeout(timer);
+    poll.stop();
     const r = await api(`/ops/support-requests?state=${enc(state.value)}`, { key: session.key });
-    if (disposed) return;
+    if (!poll.live) return;
     if (!r.ok) {
       error.textContent = errorMessage(r);
       error.hidden = false;
@@ -45,7 +43,7 @@ export function supportView({ session }) {
       table.hidden = items.length === 0;
       status.textContent = items.length === 0 ? `No ${state.value} support requests.` : `${items.length} ${state.value} support request${items.length === 1 ? '' : 's'}.`;
     }
-    if (autoRefresh.get()) timer = setTimeout(() => void load(), OPS_REFRESH_MS);
+    if (autoRefresh.get()) poll.again(OPS_REFRESH_MS);
   }
 
   /** @param {SupportRequest} s */
@@ -94,9 +92,6 @@ export function supportView({ session }) {
   void load();
   return {
     el,
-    dispose: () => {
-      disposed = true;
-      clearTimeout(timer);
-    },
+    dispose: () => poll.dispose(),
   };
 }

@@ -1,7 +1,7 @@
 // @ts-check
 import { api, enc, errorMessage } from '../api.js';
 import { STATUS_POLL_MS } from '../config.js';
-import { announce, badge, focusView, formatTime, h, replace, STATUS_LABELS, textOf } from '../dom.js';
+import { announce, badge, focusView, formatTime, h, poller, replace, STATUS_LABELS, textOf } from '../dom.js';
 import { openEditorWithWarnings } from './editor.js';
 import { showNotFound } from './offers.js';
 import { confirmDialog, openPublishDialog } from './publish-dialog.js';
@@ -55,15 +55,13 @@ export function statusView({ session, offerId }) {
   /** @type {PublishStatus | null} */
   let current = null;
   let lastJson = '';
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  let disposed = false;
+  const poll = poller(refresh);
   let pendingAction = false;
 
   async function refresh() {
-    clearTimeout(timer);
+    poll.stop();
     const r = await api(`${base}/status`, { key: session.key });
-    if (disposed) return;
+    if (!poll.live) return;
     if (r.status === 404) return showNotFound(el, `There is no offer "${offerId}" for publisher ${session.publisherId}.`);
     if (!r.ok) {
       loadError.textContent = `The status could not be read: ${errorMessage(r)} Retrying…`;
@@ -87,8 +85,7 @@ export function statusView({ session, offerId }) {
 
   /** @param {number} ms */
   function schedule(ms) {
-    clearTimeout(timer);
-    if (!disposed) timer = setTimeout(() => void refresh(), document.hidden ? ms * 4 : ms);
+    poll.again(document.hidden ? ms * 4 : ms);
   }
 
   /** @param {PublishStatus} s */
@@ -353,8 +350,7 @@ export function statusView({ session, offerId }) {
   return {
     el,
     dispose: () => {
-      disposed = true;
-      clearTimeout(timer);
+      poll.dispose();
       document.removeEventListener('visibilitychange', onVisible);
     },
   };
