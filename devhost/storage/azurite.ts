@@ -31,6 +31,8 @@ export interface AzuriteOptions {
   log?: (line: string) => void;
 }
 
+const KEEP_ALIVE_SECONDS = 3600;
+
 /** Starts Azurite from node_modules on loopback (telemetry off), resolving once all three services listen. */
 export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteHandle> {
   const bin = require.resolve('azurite/dist/src/azurite.js');
@@ -43,6 +45,10 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteHa
     '--loose',
     '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
     '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
+    // Azurite closes idle keep-alive connections after 5 s; a client reusing one just as it closes
+    // gets a reset and the SDKs retry after a back-off, so the first request after a pause of about
+    // five seconds took up to 5 s. Azure Storage keeps idle connections far longer: so does this.
+    '--blobKeepAliveTimeout', String(KEEP_ALIVE_SECONDS), '--queueKeepAliveTimeout', String(KEEP_ALIVE_SECONDS), '--tableKeepAliveTimeout', String(KEEP_ALIVE_SECONDS),
   ];
   if (opts.location) {
     fs.mkdirSync(opts.location, { recursive: true });
