@@ -37,6 +37,8 @@ export class QueueChannel<T> {
   private stopped = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private idlePolls = 0;
+  /** The receive under way, if any: a delete refused for its pop receipt waits for it (see remove). */
+  private polling: Promise<void> | undefined;
 
   constructor(
     private readonly opts: {
@@ -119,7 +121,9 @@ export class QueueChannel<T> {
         break;
       } catch (e) {
         const status = (e as { statusCode?: number }).statusCode;
-        // A poller may have re-leased the message meanwhile (new pop receipt): retry with it.
+        // The poller may have re-leased the message meanwhile (a new pop receipt), possibly in a
+        // receive whose answer has not been read yet: wait for it, then retry with the new receipt.
+        if (status === 400 && env.popReceipt === receipt) await this.polling;
         if (env.popReceipt !== receipt) continue;
         if (status !== 404) this.opts.logger.warn(`${this.opts.name}: could not delete message ${env.messageId}: ${(e as Error).message}`);
         break;
@@ -131,7 +135,9 @@ export class QueueChannel<T> {
 
   private schedulePoll(delayMs: number): void {
     if (this.stopped) return;
-    this.pollTimer = setTimeout(() => void this.poll(), delayMs);
+    this.pollTimer = setTimeout(() => {
+      this.polling = this.poll().finally(() => (this.polling = undefined));
+    }, delayMs);
     this.pollTimer.unref?.();
   }
 
