@@ -26,7 +26,7 @@ const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   // Storage reached through a delaying proxy: that disk makes Certification and Provisioning take seconds.
-  slow = await startSlowProxy(() => `http://127.0.0.1:${stack.azurite.ports.blob}`, 80);
+  slow = await startSlowProxy(() => `http://127.0.0.1:${stack.azurite.ports.blob}`, 400);
   [stack, browser] = await Promise.all([
     startStack('.', {
       DEV_PUBLISHERS: 'contoso:contoso-key,fabrikam:fabrikam-key',
