@@ -131,7 +131,7 @@ describe('certify delegation', () => {
   it('runs the tool with the same arguments and exits with its code', async () => {
     const tool = path.join(dir, 'certify-cli.js');
     const log = path.join(dir, 'args.json');
-    fs.writeFileSync(tool, `require('fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2))); process.exit(3);`);
+    fs.writeFileSync(tool, `require('fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2))); process.exitCode = 3;`);
     const io = fakeIo({ ...process.env, OFFERS_CLI_CERTIFY_TOOL: tool });
     expect(await run(['certify', 'disk.vhd', '--os', 'Linux', '--json'], io)).toBe(3);
     expect(JSON.parse(fs.readFileSync(log, 'utf8'))).toEqual(['disk.vhd', '--os', 'Linux', '--json']);
