@@ -74,7 +74,7 @@ export async function copyImage(sourceUrl: string, container: ContainerClient, n
 /** Written byte ranges [start, end), sorted, with touching neighbours joined (services may split a run). */
 function merged(ranges: { offset?: number; count?: number }[]): [number, number][] {
   const out: [number, number][] = [];
-  for (const [start, length] of ranges.map(span).sort((a, b) => a[0] - b[0])) {
+  for (const [start, length] of ranges.map(offsetAndLength).sort((a, b) => a[0] - b[0])) {
     const last = out[out.length - 1];
     if (last && last[1] >= start) last[1] = Math.max(last[1], start + length);
     else out.push([start, start + length]);
@@ -140,6 +140,6 @@ async function hashInOrder(layout: Span[], task: (s: Span) => Promise<Buffer>): 
 }
 
 /** The SDK reports a page range as {offset, count: end - offset} with an inclusive end: the length is count + 1. */
-function span(r: { offset?: number; count?: number }): [number, number] {
+function offsetAndLength(r: { offset?: number; count?: number }): [number, number] {
   return [r.offset ?? 0, (r.count ?? 0) + 1];
 }
