@@ -2,18 +2,39 @@ import * as df from 'durable-functions';
 import { deliverLead, LeadRejected } from '../adapters/leads/lead-destinations';
 import { leadDestinationOf } from '../domain/leads/delivery';
 import { testLead } from '../domain/leads/lead';
+import { blobService } from '../adapters/storage/connection';
+import { provisionRegions } from '../adapters/settings/public-url';
+import { deploymentTemplate, DeploymentTemplate, newestVersion } from '../domain/listing/deployment-template';
 import { buildListing } from '../domain/listing/listing';
+import { regionContainer, replicaBlobName } from '../domain/publishing/replicas';
 import { ACTIVITY, PublishRef, StageOutcome } from '../domain/publishing/stages';
 import { nowIso, offers, snapshot } from './_shared/context';
 
 const M = 'microsoft-azure-marketplace.';
+const V = 'microsoft-azure-virtualmachines.';
 
-/** Step 4a: the listing built from the snapshot, written to the preview slot. */
+/**
+ * Step 4a: the listing built from the snapshot, with a deployment template per plan that points at
+ * the image provisioning replicated (its newest version, in every provisioned region), written to
+ * the preview slot.
+ */
 export async function packageListing(ref: PublishRef): Promise<StageOutcome> {
   const doc = await snapshot(ref);
   const listing = buildListing(ref.publisherId, ref.offerId, ref.version, doc);
-  await offers.writeSlot(ref.publisherId, ref.offerId, 'preview', listing, ref.version, nowIso());
-  return { ok: true, messages: [{ level: 'information', text: `Product page packaged with ${listing.plans.length} plan(s).` }] };
+  const regions = provisionRegions();
+  const templates: Record<string, DeploymentTemplate> = {};
+  for (const [i, plan] of listing.plans.entries()) {
+    const images = ((doc.definition.plans[i] as Record<string, unknown>)[V + 'vmImages'] ?? {}) as Record<string, { lunVhdDetails?: { lun?: number }[] }>;
+    const version = newestVersion(Object.keys(images));
+    if (!version) continue;
+    const url = (region: string, disk: string) => blobService().getContainerClient(regionContainer(region)).getBlobClient(replicaBlobName(ref, plan.planId, version, disk)).url;
+    const luns = (images[version].lunVhdDetails ?? []).map((d, k) => d.lun ?? k);
+    const replicas = Object.fromEntries(regions.map((r) => [r, { osVhdUri: url(r, 'os.vhd'), dataDisks: luns.map((lun) => ({ lun, blobUri: url(r, `lun${lun}.vhd`) })) }]));
+    templates[plan.planId] = deploymentTemplate(ref, plan, version, replicas);
+  }
+  await offers.writeSlot(ref.publisherId, ref.offerId, 'preview', { ...listing, deploymentTemplates: templates }, ref.version, nowIso());
+  const n = Object.keys(templates).length;
+  return { ok: true, messages: [{ level: 'information', text: `Product page packaged with ${listing.plans.length} plan(s) and ${n} deployment template${n === 1 ? '' : 's'}.` }] };
 }
 df.app.activity(ACTIVITY.packageListing, { handler: packageListing });
 

@@ -3,6 +3,7 @@ import { blobService } from '../adapters/storage/connection';
 import { checkOutboundUrl } from '../adapters/net/egress-policy';
 import { copyImage, copyMode } from '../adapters/images/copy-image';
 import { provisionRegions } from '../adapters/settings/public-url';
+import { regionContainer, replicaBlobName } from '../domain/publishing/replicas';
 import { ACTIVITY, PublishRef } from '../domain/publishing/stages';
 import { applyStepChange } from '../domain/publishing/status';
 import { nowIso, snapshot, statuses } from './_shared/context';
@@ -29,7 +30,7 @@ export class RegionCopyFailed extends Error {}
  */
 export async function copyImageToRegion(input: CopyInput): Promise<{ region: string; copied: number; skipped: number }> {
   const doc = await snapshot(input);
-  const container = blobService().getContainerClient(`region-${input.region}`);
+  const container = blobService().getContainerClient(regionContainer(input.region));
   await container.createIfNotExists();
   let copied = 0;
   let skipped = 0;
@@ -39,7 +40,7 @@ export async function copyImageToRegion(input: CopyInput): Promise<{ region: str
       const disks = [{ name: 'os.vhd', url: image.osVhdUrl! }, ...(image.lunVhdDetails ?? []).map((d) => ({ name: `lun${d.lun}.vhd`, url: d.lunVhdUri! }))];
       for (const disk of disks) {
         await checkOutboundUrl(disk.url, `The image of plan ${plan.planId} ${version}`);
-        const name = `${input.publisherId}/${input.offerId}/v${input.version}/${plan.planId}/${version}/${disk.name}`;
+        const name = replicaBlobName(input, plan.planId ?? '', version, disk.name);
         try {
           const r = await copyImage(disk.url, container, name, copyMode());
           if (r.skipped) skipped++;

@@ -56,6 +56,18 @@ app.http('marketplaceOfferPage', {
   }),
 });
 
+app.http('marketplaceDeploymentTemplate', {
+  route: `${OFFER}/plans/{planId}/template`,
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: handle(async (request) => {
+    const { listing, preview } = await visibleListing(request);
+    const template = listing.deploymentTemplates?.[request.params.planId];
+    if (!template) fail(404, 'NotFound', 'No such plan in this listing.');
+    return { jsonBody: template, headers: cacheHeaders(preview) };
+  }),
+});
+
 /**
  * Every production listing. Slots are partitioned by publisher with RowKey `<offerId>|<slot>`, and
  * Table queries cannot filter on a key suffix, so this reads the whole `OfferSlots` table and keeps

@@ -261,6 +261,16 @@ function paths(): Record<string, Json> {
         responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } }, '404': R('NotFound') },
       }),
     },
+    [p(`${LISTING}/plans/{planId}/template`)]: {
+      parameters: [P('publisherId'), P('offerId'), { name: 'planId', in: 'path', required: true, description: 'A plan (SKU) id of the listing.', schema: { type: 'string' } }],
+      get: marketplace({
+        operationId: 'getDeploymentTemplate',
+        summary: 'The deployment template of a plan',
+        description: 'An Azure Resource Manager template that creates a VM from the plan\'s replicated image, in any region it was replicated to. Same preview rule as the listing.',
+        parameters: listingQuery(),
+        responses: { '200': json({ type: 'object', description: 'An ARM deployment template.' }, 'The template.'), '404': R('NotFound') },
+      }),
+    },
     [p(`${LISTING}/leads`)]: {
       parameters: [P('publisherId'), P('offerId')],
       post: marketplace({

@@ -256,7 +256,8 @@ export function schemas(): Record<string, Json> {
       regions: arr(str()),
       licenseModel: str(),
       imageVersions: arr(str()),
-    }),
+      deploymentTemplateUrl: str('Path of the plan\'s deployment template (once packaged).'),
+    }, ['planId', 'title', 'summary', 'description', 'operatingSystemFamily', 'operatingSystem', 'recommendedVMSizes', 'regions', 'licenseModel', 'imageVersions']),
     Listing: obj(
       {
         publisherId: str(),

@@ -70,10 +70,17 @@ export function searchCatalog(listings: Listing[], q: CatalogQuery): CatalogEntr
     .sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
 }
 
-/** The listing as the public sees it: the preview audience (customers' subscription ids) removed. */
-export function publicListing(l: Listing): Omit<Listing, 'previewAudience'> {
-  const { previewAudience: _hidden, ...rest } = l;
-  return rest;
+/** Where a plan's deployment template is served (functions/marketplace.ts). */
+export const deploymentTemplatePath = (l: Pick<Listing, 'publisherId' | 'offerId'>, planId: string): string =>
+  `/api/marketplace/offers/${encodeURIComponent(l.publisherId)}.${encodeURIComponent(l.offerId)}/plans/${encodeURIComponent(planId)}/template`;
+
+/**
+ * The listing as the public sees it: the preview audience (customers' subscription ids) removed,
+ * and each plan's deployment template as a link rather than inline.
+ */
+export function publicListing(l: Listing): Omit<Listing, 'previewAudience' | 'deploymentTemplates'> {
+  const { previewAudience: _hidden, deploymentTemplates: templates, ...rest } = l;
+  return { ...rest, plans: rest.plans.map((p) => (templates?.[p.planId] ? { ...p, deploymentTemplateUrl: deploymentTemplatePath(l, p.planId) } : p)) };
 }
 
 /** Whether a subscription may see the preview (GUIDs compared case-insensitively). */

@@ -1,6 +1,7 @@
 // The machine-readable listing built from an offer snapshot: what the product page and the
 // marketplace catalogue show. Marketing text is sanitised here, once.
 import { OfferDraft } from '../offer/document';
+import type { DeploymentTemplate } from './deployment-template';
 import { sanitizeDescription } from './sanitize';
 
 export interface ListingPlan {
@@ -33,6 +34,8 @@ export interface Listing {
   plans: ListingPlan[];
   /** Subscriptions that may see the preview. */
   previewAudience: string[];
+  /** Per plan id, the template that deploys its replicated image (added at packaging). */
+  deploymentTemplates?: Record<string, DeploymentTemplate>;
 }
 
 const M = 'microsoft-azure-marketplace.';

@@ -2,6 +2,7 @@
 // Table, Salesforce, a refusing CRM), the preview audience, the live listing, its product page and
 // search, and customer leads that survive a CRM outage.
 import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { OfferDraft } from '../../domain/offer/document';
 import { SAMPLE_SUBSCRIPTION_IDS, sampleOffer } from '../../domain/offer/sample-offer';
@@ -116,12 +117,34 @@ test('before Go Live: no live listing; the preview only for its audience, and a 
   expect(listing).not.toHaveProperty('previewAudience');
   expect((await market(`/offers/contoso.market-vm/page?preview=true&subscriptionId=${SAMPLE_SUBSCRIPTION_IDS[1]}`)).status).toBe(200);
   expect((await (await market('/search?q=quokkaflux')).json()) as { count: number }).toMatchObject({ count: 0 });
+
+  // The plan's deployment template, under the same rule, points at the image provisioning replicated.
+  const plans = listing.plans as { planId: string; deploymentTemplateUrl?: string }[];
+  expect(plans[0].deploymentTemplateUrl).toBe('/api/marketplace/offers/contoso.market-vm/plans/standard/template');
+  expect(listing).not.toHaveProperty('deploymentTemplates');
+  const templatePath = '/offers/contoso.market-vm/plans/standard/template';
+  for (const res of [await market(templatePath), await market(`${templatePath}?preview=true&subscriptionId=${OUTSIDER}`)]) expect(await bodyOf(res)).toEqual(missing);
+  const tpl = await market(`${templatePath}?preview=true&subscriptionId=${SAMPLE_SUBSCRIPTION_IDS[0]}`);
+  expect(tpl.status).toBe(200);
+  const template = (await tpl.json()) as { parameters: Record<string, { allowedValues?: string[] }>; variables: { replicatedImages: Record<string, { osVhdUri: string }> }; resources: { type: string }[] };
+  expect(template.parameters.location.allowedValues).toEqual(['eastus']);
+  expect(template.resources.map((r) => r.type)).toEqual(['Microsoft.Compute/images', 'Microsoft.Network/virtualNetworks', 'Microsoft.Network/networkInterfaces', 'Microsoft.Compute/virtualMachines']);
+  const replica = new URL(template.variables.replicatedImages.eastus.osVhdUri);
+  expect(replica.search).toBe(''); // no SAS in a published template
+  expect(replica.pathname).toBe('/devstoreaccount1/region-eastus/contoso/market-vm/v1/standard/1.0.0/os.vhd');
+  const blob = BlobServiceClient.fromConnectionString(stack.connectionString).getContainerClient('region-eastus').getBlobClient('contoso/market-vm/v1/standard/1.0.0/os.vhd');
+  expect((await blob.getProperties()).metadata?.complete).toBe('true');
+  expect((await market(`/offers/contoso.market-vm/plans/nope/template?preview=true&subscriptionId=${SAMPLE_SUBSCRIPTION_IDS[0]}`)).status).toBe(404);
 });
 
 test('after Go Live: listing and product page for everyone, scripts gone, strict CSP; search by text, category and OS', async () => {
   expect((await contoso.call('POST', '/offers/market-vm/golive')).status).toBe(202);
   await contoso.waitForStatus('market-vm', ['succeeded']);
   expect((await market('/offers/contoso.market-vm')).status).toBe(200);
+  // Go Live promoted the deployment template with the listing: now anyone may fetch it.
+  const template = await market('/offers/contoso.market-vm/plans/standard/template');
+  expect(template.status).toBe(200);
+  expect(((await template.json()) as { metadata: Record<string, unknown> }).metadata).toEqual({ offer: 'contoso.market-vm', plan: 'standard', imageVersion: '1.0.0', publishingVersion: 1 });
 
   const page = await market('/offers/contoso.market-vm/page');
   expect(page.status).toBe(200);
