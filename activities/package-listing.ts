@@ -6,7 +6,8 @@ import { blobService } from '../adapters/storage/connection';
 import { provisionRegions } from '../adapters/settings/public-url';
 import { deploymentTemplate, DeploymentTemplate, newestVersion } from '../domain/listing/deployment-template';
 import { buildListing } from '../domain/listing/listing';
-import { regionContainer, replicaBlobName } from '../domain/publishing/replicas';
+import type { VmImage } from '../domain/offer/document';
+import { imageDisks, regionContainer, replicaBlobName } from '../domain/publishing/replicas';
 import { ACTIVITY, PublishRef, StageOutcome } from '../domain/publishing/stages';
 import { nowIso, offers, snapshot } from './_shared/context';
 
@@ -24,12 +25,12 @@ export async function packageListing(ref: PublishRef): Promise<StageOutcome> {
   const regions = provisionRegions();
   const templates: Record<string, DeploymentTemplate> = {};
   for (const [i, plan] of listing.plans.entries()) {
-    const images = ((doc.definition.plans[i] as Record<string, unknown>)[V + 'vmImages'] ?? {}) as Record<string, { lunVhdDetails?: { lun?: number }[] }>;
+    const images = ((doc.definition.plans[i] as Record<string, unknown>)[V + 'vmImages'] ?? {}) as Record<string, VmImage>;
     const version = newestVersion(Object.keys(images));
     if (!version) continue;
+    const [os, ...data] = imageDisks(images[version]);
     const url = (region: string, disk: string) => blobService().getContainerClient(regionContainer(region)).getBlobClient(replicaBlobName(ref, plan.planId, version, disk)).url;
-    const luns = (images[version].lunVhdDetails ?? []).map((d, k) => d.lun ?? k);
-    const replicas = Object.fromEntries(regions.map((r) => [r, { osVhdUri: url(r, 'os.vhd'), dataDisks: luns.map((lun) => ({ lun, blobUri: url(r, `lun${lun}.vhd`) })) }]));
+    const replicas = Object.fromEntries(regions.map((r) => [r, { osVhdUri: url(r, os.name), dataDisks: data.map((d) => ({ lun: d.lun ?? 0, blobUri: url(r, d.name) })) }]));
     templates[plan.planId] = deploymentTemplate(ref, plan, version, replicas);
   }
   await offers.writeSlot(ref.publisherId, ref.offerId, 'preview', { ...listing, deploymentTemplates: templates }, ref.version, nowIso());

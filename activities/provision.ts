@@ -3,7 +3,7 @@ import { blobService } from '../adapters/storage/connection';
 import { checkOutboundUrl } from '../adapters/net/egress-policy';
 import { copyImage, copyMode } from '../adapters/images/copy-image';
 import { provisionRegions } from '../adapters/settings/public-url';
-import { regionContainer, replicaBlobName } from '../domain/publishing/replicas';
+import { imageDisks, regionContainer, replicaBlobName } from '../domain/publishing/replicas';
 import { ACTIVITY, PublishRef } from '../domain/publishing/stages';
 import { applyStepChange } from '../domain/publishing/status';
 import { nowIso, snapshot, statuses } from './_shared/context';
@@ -37,8 +37,7 @@ export async function copyImageToRegion(input: CopyInput): Promise<{ region: str
   for (const plan of doc.definition.plans) {
     const images = ((plan as Record<string, unknown>)[V + 'vmImages'] as Record<string, { osVhdUrl?: string; lunVhdDetails?: { lun?: number; lunVhdUri?: string }[] }>) ?? {};
     for (const [version, image] of Object.entries(images)) {
-      const disks = [{ name: 'os.vhd', url: image.osVhdUrl! }, ...(image.lunVhdDetails ?? []).map((d) => ({ name: `lun${d.lun}.vhd`, url: d.lunVhdUri! }))];
-      for (const disk of disks) {
+      for (const disk of imageDisks(image)) {
         await checkOutboundUrl(disk.url, `The image of plan ${plan.planId} ${version}`);
         const name = replicaBlobName(input, plan.planId ?? '', version, disk.name);
         try {

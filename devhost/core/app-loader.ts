@@ -42,7 +42,6 @@ export async function loadApp(appDir: string, registry: Registry): Promise<strin
   return files;
 }
 
-/** Settings from local.settings.json `Values`, applied to process.env without overriding what is already set. */
 /**
  * Copies `Values` of the app's local.settings.json (or, when there is none, of `fallback`, a file
  * name in the same folder) into the environment, never over a variable already set. Returns the
