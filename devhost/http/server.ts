@@ -29,6 +29,9 @@ export function createHttpServer(routes: Route[], logger: Logger, maxBodyBytes: 
         sendError(res, 404, 'NotFound', `No function or host endpoint at ${url.pathname}.`);
       } catch (e) {
         if (e instanceof TooLarge) {
+          // Answer once the client has finished sending (within bounds): a client still writing
+          // when the socket closes sees a reset (EPIPE) instead of the 413.
+          await drain(req, DRAIN_BYTES, DRAIN_MS);
           tooLarge(res);
           return;
         }
@@ -72,6 +75,31 @@ function requestUrl(req: IncomingMessage): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+const DRAIN_BYTES = 256 * 1024 * 1024;
+const DRAIN_MS = 10_000;
+
+/** Discards the rest of a refused body, up to `maxBytes` or `maxMs`, whichever comes first. */
+function drain(req: IncomingMessage, maxBytes: number, maxMs: number): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      resolve();
+    };
+    const onData = (c: Buffer) => {
+      seen += c.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, maxMs);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {

@@ -107,6 +107,9 @@ test('lists the instances with filters and paging, and shows an instance\'s hist
   await p.getByLabel('Sort by').selectOption('instanceId');
   await p.getByLabel('Order').selectOption('asc');
   await p.getByRole('button', { name: 'Apply filters' }).click();
+  // The previous filter's rows stay on screen until the new ones arrive: wait for this load.
+  await p.waitForURL(/runtimeStatus=Completed/);
+  await p.locator('#instances-table[aria-busy="false"]').waitFor({ state: 'attached' });
   await p.locator('#page-info', { hasText: 'Page 1 of' }).waitFor();
   const ids = await p.locator('#instances-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance')!));
   expect(ids.length).toBeGreaterThan(0);

@@ -108,9 +108,12 @@ export function instancesView({ session }) {
   async function load() {
     poll.stop();
     const p = params();
+    // Busy from the moment the filters are in the URL until the rows for them are shown.
+    table.setAttribute('aria-busy', 'true');
     history.replaceState(null, '', `#/instances?${p}`);
     const r = await api(`/ops/instances?${p}`, { key: session.key });
     if (!poll.live) return;
+    table.setAttribute('aria-busy', 'false');
     if (!r.ok) {
       error.textContent = errorMessage(r);
       error.hidden = false;
