@@ -18,6 +18,12 @@ async function load(request: HttpRequest): Promise<{ publisherId: string; offerI
   return { publisherId, offerId, offer: offer! };
 }
 
+/**
+ * The offer's version as the reference counts it: "incremented after each publishing". The draft
+ * is the version being prepared (1 before any publish); `versions/{n}` below it are published.
+ */
+const draftVersion = (offer: StoredOffer): number => offer.publishedVersion + 1;
+
 async function view(offer: StoredOffer, document: Record<string, unknown> = offer.document) {
   const { status } = await statuses.get(offer.publisherId, offer.offerId, nowIso());
   return {
@@ -25,11 +31,16 @@ async function view(offer: StoredOffer, document: Record<string, unknown> = offe
     publisherId: offer.publisherId,
     offerTypeId: OFFER_TYPE_ID,
     id: offer.offerId,
-    version: offer.revision,
+    version: draftVersion(offer),
     status: status.status,
     eTag: offer.etag,
     changedTime: offer.changedTime,
   };
+}
+
+function displayText(o: StoredOffer): string {
+  const d = (o.document as { definition?: { displayText?: unknown } }).definition?.displayText;
+  return typeof d === 'string' && d !== '' ? d : o.title;
 }
 
 app.http('listOffers', {
@@ -48,7 +59,18 @@ app.http('listOffers', {
     const items = await Promise.all(
       page.offers.map(async (o) => {
         const { status } = await statuses.get(publisherId, o.offerId, nowIso());
-        return { publisherId, offerTypeId: OFFER_TYPE_ID, id: o.offerId, title: o.title, version: o.revision, status: status.status, publishingVersion: status.publishingVersion, changedTime: status.status === 'neverPublished' ? o.changedTime : status.changedTime };
+        return {
+          publisherId,
+          offerTypeId: OFFER_TYPE_ID,
+          id: o.offerId,
+          title: o.title,
+          version: draftVersion(o),
+          status: status.status,
+          publishingVersion: status.publishingVersion,
+          // The reference's summarized view of the definition.
+          definition: { displayText: displayText(o) },
+          changedTime: status.status === 'neverPublished' ? o.changedTime : status.changedTime,
+        };
       }),
     );
     return {
@@ -97,8 +119,10 @@ app.http('offerVersion', {
   handler: handle(async (request) => {
     const { offer } = await load(request);
     const n = Number(request.params.version);
+    // The version being drafted is answered too, so every version the API ever reported can be read.
+    if (n === draftVersion(offer)) return { jsonBody: await view(offer), headers: { ETag: offer.etag } };
     const doc = n >= 1 && n <= offer.publishedVersion ? await offers.version(offer.publisherId, offer.offerId, n) : undefined;
-    if (!doc) fail(404, 'NotFound', `Offer '${offer.offerId}' has no publishing version ${n}.`);
+    if (!doc) fail(404, 'NotFound', `Offer '${offer.offerId}' has no version ${n}; its versions are 1 to ${draftVersion(offer)}.`);
     return { jsonBody: { ...(await view(offer, doc)), version: n, eTag: undefined } };
   }),
 });
@@ -108,9 +132,10 @@ app.http('offerSlot', {
   methods: ['GET'],
   handler: handle(async (request) => {
     const { offer } = await load(request);
-    const slot = request.params.slot;
+    // The reference spells the slots Draft, Preview and Production; any case is accepted.
+    const slot = request.params.slot.toLowerCase();
     if (slot === 'draft') return { jsonBody: await view(offer), headers: { ETag: offer.etag } };
-    if (slot !== 'preview' && slot !== 'production') fail(400, 'InvalidParameter', 'slot must be draft, preview or production.');
+    if (slot !== 'preview' && slot !== 'production') fail(400, 'InvalidParameter', 'slotId: must be Draft, Preview or Production.');
     const stored = await offers.slot<Record<string, unknown>>(offer.publisherId, offer.offerId, slot as 'preview' | 'production');
     if (!stored) fail(404, 'NotFound', slot === 'preview' ? 'The offer has never reached preview.' : 'The offer has never gone live.');
     const doc = await offers.version(offer.publisherId, offer.offerId, stored!.version);

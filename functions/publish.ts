@@ -2,14 +2,19 @@
 import { app, HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { Accepted, requestSignoff, startPublish } from './_shared/offer-commands';
-import { authenticate, checkApiVersion, handle, readJson } from './_shared/http';
+import { API_VERSION, authenticate, checkApiVersion, handle, readJson, readOptionalJson } from './_shared/http';
 
 const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
 
+/**
+ * Where to follow the operation: `Location` as the 2020–21 reference gives it (a relative path with
+ * the api-version), and `Operation-Location` as the 2018 revision named it (an absolute URL).
+ */
 function accepted(request: HttpRequest, publisherId: string, offerId: string, a: Accepted) {
+  const path = `/api/publishers/${encodeURIComponent(publisherId)}/offers/${encodeURIComponent(offerId)}/operations/${a.operationId}?api-version=${API_VERSION}`;
   return {
     status: a.status,
-    headers: { Location: new URL(`/api/publishers/${publisherId}/offers/${offerId}/operations/${a.operationId}`, request.url).href },
+    headers: { Location: path, 'Operation-Location': new URL(path, request.url).href },
     jsonBody: { operationId: a.operationId, publishingVersion: a.publishingVersion, status: a.state },
   };
 }
@@ -21,7 +26,8 @@ app.http('publishOfferRequest', {
   handler: handle(async (request: HttpRequest, context: InvocationContext) => {
     checkApiVersion(request);
     const publisherId = await authenticate(request, request.params.publisherId);
-    const body = await readJson(request, 64 * 1024);
+    // The reference's own publish example is written with single quotes; such a body is accepted too.
+    const body = await readJson(request, 64 * 1024, { lenient: true });
     const a = await startPublish(df.getClient(context), publisherId, request.params.offerId, body);
     context.log(`Publish accepted: ${publisherId}/${request.params.offerId} version ${a.publishingVersion}`);
     return accepted(request, publisherId, request.params.offerId, a);
@@ -32,6 +38,9 @@ function signoffHandler(kind: 'golive' | 'cancel') {
   return handle(async (request: HttpRequest, context: InvocationContext) => {
     checkApiVersion(request);
     const publisherId = await authenticate(request, request.params.publisherId);
+    // Cancel may carry {"metadata":{"notification-emails":…}} (the reference's example); the
+    // addresses given at publish are the ones notified, but a malformed body is still refused.
+    if (kind === 'cancel') await readOptionalJson(request, 64 * 1024);
     return accepted(request, publisherId, request.params.offerId, await requestSignoff(df.getClient(context), kind, publisherId, request.params.offerId));
   });
 }

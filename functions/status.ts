@@ -4,6 +4,7 @@ import { app } from '@azure/functions';
 import { OfferStore } from '../adapters/offers/offer-store';
 import { OperationStore } from '../adapters/offers/operation-store';
 import { StatusStore } from '../adapters/offers/status-store';
+import { OPERATION_STATUSES, operationBody, statesForFilter, submissionItem } from '../domain/publishing/operation-view';
 import { statusBody } from '../domain/publishing/status';
 import { authenticate, checkApiVersion, fail, handle, nowIso } from './_shared/http';
 
@@ -11,7 +12,6 @@ const offers = new OfferStore();
 const statuses = new StatusStore();
 const operations = new OperationStore();
 const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
-const STATES = ['inProgress', 'succeeded', 'failed', 'canceled'];
 
 async function offerOf(publisherId: string, offerId: string): Promise<void> {
   if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
@@ -38,9 +38,12 @@ app.http('offerSubmissions', {
     checkApiVersion(request);
     const publisherId = await authenticate(request, request.params.publisherId);
     await offerOf(publisherId, request.params.offerId);
-    const state = request.query.get('status') ?? undefined;
-    if (state !== undefined && !STATES.includes(state)) fail(400, 'InvalidParameter', `status must be one of ${STATES.join(', ')}.`);
-    return { jsonBody: await operations.forOffer(publisherId, request.params.offerId, state) };
+    const filter = request.query.get('status') ?? undefined;
+    const states = filter === undefined ? undefined : statesForFilter(filter);
+    if (filter !== undefined && !states) fail(400, 'InvalidParameter', `status: '${filter.slice(0, 40)}' is not an operation status; use one of ${OPERATION_STATUSES.join(', ')}.`);
+    const current = (await statuses.getShared(publisherId, request.params.offerId, nowIso())).status;
+    const ops = await operations.forOffer(publisherId, request.params.offerId, states);
+    return { jsonBody: ops.map((op) => submissionItem(op, current)) };
   }),
 });
 
@@ -52,6 +55,7 @@ app.http('offerOperation', {
     const publisherId = await authenticate(request, request.params.publisherId);
     const op = await operations.get(publisherId, request.params.operationId);
     if (!op || op.offerId !== request.params.offerId) fail(404, 'NotFound', 'No such operation.');
-    return { jsonBody: op };
+    const current = (await statuses.getShared(publisherId, request.params.offerId, nowIso())).status;
+    return { jsonBody: operationBody(op!, current) };
   }),
 });

@@ -1,25 +1,8 @@
 import { odata } from '@azure/data-tables';
+import type { Operation, SubmissionState } from '../../domain/publishing/operation-view';
 import { isNotFound, table } from '../storage/connection';
 
-export type SubmissionType = 'publish' | 'golive' | 'cancel';
-export type SubmissionState = 'inProgress' | 'succeeded' | 'failed' | 'canceled';
-
-/** One operation (submission) on an offer, in the shape of the Cloud Partner Portal API. */
-export interface Operation {
-  id: string;
-  offerId: string;
-  offerVersion: number;
-  offerTypeId: string;
-  publisherId: string;
-  submissionType: SubmissionType;
-  submissionState: SubmissionState;
-  publishingVersion: number;
-  slot: 'preview' | 'production';
-  definition: { metadata: { emails: string[] } };
-  changedTime: string;
-  cancellationRequestState: 'none' | 'requested' | 'completed';
-  message?: string;
-}
+export type { Operation, SubmissionState, SubmissionType } from '../../domain/publishing/operation-view';
 
 export class OperationStore {
   async put(op: Operation): Promise<void> {
@@ -42,11 +25,14 @@ export class OperationStore {
     if (op) await this.put({ ...op, ...patch });
   }
 
-  async forOffer(publisherId: string, offerId: string, state?: string): Promise<Operation[]> {
+  /** The offer's operations, newest first; `states` keeps only those in one of these states. */
+  async forOffer(publisherId: string, offerId: string, states?: readonly SubmissionState[]): Promise<Operation[]> {
     const t = await table('Operations');
-    const filter = state ? odata`PartitionKey eq ${publisherId} and OfferId eq ${offerId} and State eq ${state}` : odata`PartitionKey eq ${publisherId} and OfferId eq ${offerId}`;
+    const filter = odata`PartitionKey eq ${publisherId} and OfferId eq ${offerId}`;
     const ops: Operation[] = [];
-    for await (const e of t.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) ops.push(JSON.parse(String(e.Json)) as Operation);
+    for await (const e of t.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      if (!states || states.includes(e.State as SubmissionState)) ops.push(JSON.parse(String(e.Json)) as Operation);
+    }
     return ops.sort((a, b) => b.changedTime.localeCompare(a.changedTime));
   }
 }

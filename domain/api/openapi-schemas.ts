@@ -320,7 +320,7 @@ const errorResponse = (description: string): Json => ({ description, content: { 
 
 export function responses(): Record<string, Json> {
   return {
-    BadRequest: errorResponse('The request is malformed: code InvalidParameter, InvalidJson, MissingBody, UnsupportedApiVersion, …'),
+    BadRequest: errorResponse('The request is malformed: code InvalidParameter, InvalidJson, MissingBody, InvalidAPIVersion, MissingIfMatch, …'),
     Unauthorized: errorResponse('No key, or a key that is not valid or has been revoked (Unauthorized).'),
     NotFound: errorResponse('No such resource, or it belongs to another publisher (NotFound).'),
     Conflict: errorResponse('Not possible in the offer\'s current state (OperationInProgress, InvalidState, Conflict, …).'),

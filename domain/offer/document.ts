@@ -8,6 +8,7 @@
  * or absurdly large values.
  */
 import { z } from 'zod';
+import { virtualMachinePricingSchema } from './pricing-schema';
 
 export const OFFER_TYPE_ID = 'microsoft-azure-virtualmachines';
 export const LEAD_DESTINATIONS = ['None', 'AzureTable', 'HttpsEndpoint', 'Salesforce', 'Dynamics', 'Marketo'] as const;
@@ -34,7 +35,10 @@ const leadConfigs = {
   'microsoft-azure-marketplace.tableLeadConfiguration': z.strictObject({ connectionString: text.optional() }),
   'microsoft-azure-marketplace.httpsEndpointLeadConfiguration': z.strictObject({ httpsEndpointUrl: text.optional() }),
   'microsoft-azure-marketplace.salesForceLeadConfiguration': z.strictObject({ objectIdentifier: shortText.optional() }),
-  // Dynamics and Marketo are accepted so drafts round-trip, but not supported by publishing yet.
+  // Named in the reference's GET answers, always empty there; kept so a client can PUT back what it read.
+  'microsoft-azure-marketplace.blobLeadConfiguration': z.strictObject({}),
+  'microsoft-azure-marketplace.crmLeadConfiguration': z.strictObject({}),
+  // Dynamics 365: Azure AD (application id, directory id, key) or Office 365 (user name, password).
   'microsoft-azure-marketplace.dynamicsLeadConfiguration': z.strictObject({
     instanceUrl: text.optional(),
     authentication: shortText.optional(),
@@ -44,6 +48,7 @@ const leadConfigs = {
     username: shortText.optional(),
     password: text.optional(),
   }),
+  // Marketo: the form (Munchkin id, form id) and the REST API credentials that submit it.
   'microsoft-azure-marketplace.marketoLeadConfiguration': z.strictObject({
     serverId: shortText.optional(),
     munchkinId: shortText.optional(),
@@ -53,6 +58,26 @@ const leadConfigs = {
   }),
 };
 
+const usefulLinkSchema = z.strictObject({ linkTitle: shortText.optional(), linkUrl: text.optional() });
+
+/** A marketing video: the reference names the list but not its items; these are the portal's three fields. */
+const videoSchema = z.strictObject({ videoName: shortText.optional(), videoLink: text.optional(), thumbnailLink: text.optional() });
+
+/**
+ * The later revision's categories: `{ categoryL1: "analytics", "categoryL2-analytics": ["data-insights"] }`.
+ * The only other key allowed is the subcategory list named after the entry's own category.
+ */
+const categoryMapEntrySchema = z
+  .object({ categoryL1: shortText })
+  .catchall(list(shortText, 20))
+  .superRefine((entry, ctx) => {
+    for (const key of Object.keys(entry)) {
+      if (key !== 'categoryL1' && key !== `categoryL2-${entry.categoryL1}`) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `unknown field (the subcategories of "${entry.categoryL1}" go in "categoryL2-${entry.categoryL1}")` });
+      }
+    }
+  });
+
 export const offerListingSchema = z
   .strictObject({
     'microsoft-azure-marketplace.title': text,
@@ -60,12 +85,20 @@ export const offerListingSchema = z
     'microsoft-azure-marketplace.longSummary': text,
     'microsoft-azure-marketplace.description': text,
     'microsoft-azure-marketplace.allowedSubscriptions': list(subscriptionSchema, 1_000),
+    'microsoft-azure-marketplace.offerMarketingUrlIdentifier': shortText,
+    'microsoft-azure-marketplace.usefulLinks': list(usefulLinkSchema, 50),
+    // 2018 revision: category keys; 2020–21 revision: categoryMap. Either is accepted.
     'microsoft-azure-marketplace.categories': list(shortText, 50),
+    'microsoft-azure-marketplace.categoryMap': list(categoryMapEntrySchema, 10),
     'microsoft-azure-marketplace.smallLogo': text,
     'microsoft-azure-marketplace.mediumLogo': text,
     'microsoft-azure-marketplace.largeLogo': text,
     'microsoft-azure-marketplace.wideLogo': text,
+    'microsoft-azure-marketplace.heroLogo': text,
     'microsoft-azure-marketplace.screenshots': list(text, 50),
+    'microsoft-azure-marketplace.videos': list(videoSchema, 20),
+    'microsoft-azure-marketplace-testdrive.enabled': z.boolean(),
+    'microsoft-azure-marketplace-testdrive.videos': list(videoSchema, 20),
     'microsoft-azure-marketplace.privacyURL': text,
     'microsoft-azure-marketplace.termsOfUse': text,
     'microsoft-azure-marketplace.engineeringContactName': shortText,
@@ -74,6 +107,8 @@ export const offerListingSchema = z
     'microsoft-azure-marketplace.supportContactName': shortText,
     'microsoft-azure-marketplace.supportContactEmail': shortText,
     'microsoft-azure-marketplace.supportContactPhone': shortText,
+    'microsoft-azure-marketplace.publicAzureSupportUrl': text,
+    'microsoft-azure-marketplace.fairfaxSupportUrl': text,
     'microsoft-azure-marketplace.leadDestination': z.enum(LEAD_DESTINATIONS),
     ...leadConfigs,
   })
@@ -102,7 +137,12 @@ export const planSchema = z
     'microsoft-azure-virtualmachines.skuTitle': text,
     'microsoft-azure-virtualmachines.skuSummary': text,
     'microsoft-azure-virtualmachines.skuDescription': text,
+    'microsoft-azure-virtualmachines.hideSKUForSolutionTemplate': z.boolean(),
+    'microsoft-azure-virtualmachines.cloudAvailability': list(shortText, 10),
+    'microsoft-azure-virtualmachines.certificationsFairfax': list(shortText, 50),
+    virtualMachinePricing: virtualMachinePricingSchema,
     'microsoft-azure-virtualmachines.operatingSystemFamily': z.enum(['Linux', 'Windows']),
+    'microsoft-azure-virtualmachines.windowsOSType': shortText,
     'microsoft-azure-virtualmachines.operationSystem': shortText,
     'microsoft-azure-virtualmachines.recommendedVMSizes': list(shortText, 100),
     'microsoft-azure-virtualmachines.openPorts': list(openPortSchema, 100),
@@ -118,12 +158,17 @@ export const offerDraftSchema = z.strictObject({
   publisherId: shortText.optional(),
   offerTypeId: z.literal(OFFER_TYPE_ID).optional(),
   id: shortText.optional(),
+  // The schema versions the client wrote against, per namespace; stored and returned as sent.
+  offerTypeVersions: z.record(z.string().regex(/^[a-z0-9.-]{1,100}$/, 'a namespace such as microsoft-azure-virtualmachines'), z.number().int().min(0)).refine((v) => Object.keys(v).length <= 20, 'at most 20 namespaces').optional(),
   version: z.number().int().min(0).optional(),
   status: shortText.optional(),
   eTag: shortText.optional(),
   changedTime: shortText.optional(),
   definition: z.strictObject({
     displayText: text.optional(),
+    // The 2020–21 "Retrieve a specific offer" example prints changedTime inside the definition;
+    // accepted so that body can be sent back, and, being the service's, never stored.
+    changedTime: shortText.optional(),
     offer: offerListingSchema,
     plans: list(planSchema, 200),
   }),

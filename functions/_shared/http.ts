@@ -1,6 +1,7 @@
 // Request/response helpers shared by the partner API functions: one error shape, bounded JSON
 // bodies, bearer-key authentication, and no stack trace ever leaving the process.
 import { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import JSON5 from 'json5';
 import { PublisherKeys } from '../../adapters/auth/publisher-keys';
 
 export const API_VERSION = '2017-10-31';
@@ -19,24 +20,58 @@ export const fail = (status: number, code: string, message: string, details?: un
   throw new ApiError(apiError(status, code, message, details));
 };
 
-/** Reads a JSON body of at most `maxBytes`; malformed or oversized bodies are refused with 4xx. */
-export async function readJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
+export interface ReadJsonOptions {
+  /**
+   * Also accept JSON5 (single quotes, trailing commas): for small command bodies only, where the
+   * reference's own examples are written that way.
+   */
+  lenient?: boolean;
+}
+
+async function bodyText(request: HttpRequest, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBytes) fail(413, 'RequestTooLarge', `The request body is ${declared} bytes; at most ${maxBytes} are accepted.`);
   const buf = Buffer.from(await request.arrayBuffer());
   if (buf.length > maxBytes) fail(413, 'RequestTooLarge', `The request body is ${buf.length} bytes; at most ${maxBytes} are accepted.`);
-  const text = buf.toString('utf8').trim();
-  if (!text) fail(400, 'MissingBody', 'The request needs a JSON body.');
+  return buf.toString('utf8').trim();
+}
+
+function parseBody(text: string, options: ReadJsonOptions): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
+    if (options.lenient) {
+      try {
+        return JSON5.parse(text);
+      } catch {
+        /* report the strict parser's message: it names what JSON expects */
+      }
+    }
     return fail(400, 'InvalidJson', `The request body is not valid JSON: ${(e as Error).message}.`);
   }
 }
 
+/** Reads a JSON body of at most `maxBytes`; malformed or oversized bodies are refused with 4xx. */
+export async function readJson(request: HttpRequest, maxBytes: number, options: ReadJsonOptions = {}): Promise<unknown> {
+  const text = await bodyText(request, maxBytes);
+  if (!text) fail(400, 'MissingBody', 'The request needs a JSON body.');
+  return parseBody(text, options);
+}
+
+/** Like readJson, for a body that may be left out (undefined then). */
+export async function readOptionalJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
+  const text = await bodyText(request, maxBytes);
+  return text ? parseBody(text, { lenient: true }) : undefined;
+}
+
+export const SUPPORTED_API_VERSIONS = [API_VERSION] as const;
+
+/** An api-version other than the supported ones is refused (as the reference does); none means the current one. */
 export function checkApiVersion(request: HttpRequest): void {
   const v = request.query.get('api-version');
-  if (v !== null && v !== API_VERSION) fail(400, 'UnsupportedApiVersion', `api-version '${v}' is not supported; use ${API_VERSION}.`);
+  if (v !== null && !(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
+    fail(400, 'InvalidAPIVersion', `api-version: '${v.slice(0, 40)}' is not supported. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`);
+  }
 }
 
 export const keys = new PublisherKeys();

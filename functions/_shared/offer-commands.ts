@@ -35,6 +35,7 @@ function newOperation(publisherId: string, offerId: string, type: SubmissionType
     slot: type === 'golive' ? 'production' : 'preview',
     definition: { metadata: { emails } },
     changedTime: now,
+    createdTime: now,
     cancellationRequestState: 'none',
   };
 }
@@ -59,13 +60,17 @@ export async function saveDraft(publisherId: string, offerId: string, body: unkn
   if (doc.publisherId !== undefined && doc.publisherId !== publisherId) fail(400, 'InvalidOfferDocument', `publisherId: '${doc.publisherId}' does not match the publisher in the URL.`);
   const existing = await offers.get(publisherId, offerId);
   if (existing) {
-    if (!ifMatch) fail(412, 'PreconditionFailed', 'The offer exists: send If-Match with its ETag (or * to overwrite).');
+    // Concurrency control is mandatory on a change: the reference answers a missing If-Match with 400.
+    if (!ifMatch) fail(400, 'MissingIfMatch', 'If-Match: required to modify an existing offer; send its ETag, or * to overwrite whatever is stored.');
     if (ifMatch !== '*' && ifMatch !== existing!.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch). Read it again and retry.');
   } else if (ifMatch && ifMatch !== '*') {
     fail(412, 'PreconditionFailed', 'If-Match names an ETag, but the offer does not exist.');
   }
-  // Only the definition is stored; read-only fields are the service's.
-  const document = restoreSecrets({ definition: doc.definition }, existing?.document) as Record<string, unknown>;
+  // Only what the partner owns is stored: the definition and the schema versions it was written
+  // against; the other top-level fields (version, status, eTag, changedTime) are the service's.
+  const { changedTime: _serviceOwned, ...definition } = doc.definition;
+  const owned = doc.offerTypeVersions ? { offerTypeVersions: doc.offerTypeVersions, definition } : { definition };
+  const document = restoreSecrets(owned, existing?.document) as Record<string, unknown>;
   const title = doc.definition.offer['microsoft-azure-marketplace.title'] ?? doc.definition.displayText ?? offerId;
   try {
     return { created: !existing, offer: await offers.save(publisherId, offerId, document, title, nowIso(), ifMatch, existing) };
@@ -163,8 +168,9 @@ export async function requestSignoff(client: DurableClient, kind: 'golive' | 'ca
         return { status: done ? 200 : 202, operationId: existing.id, publishingVersion: s.publishingVersion, state: done ? (kind === 'golive' ? 'live' : 'canceled') : 'accepted' };
       }
     }
+    // Nothing to act on is a bad request, as the reference answers it (400), and changes nothing.
     if (s.status !== 'waitingForPublisherReview' || s.signoff !== 'none') {
-      fail(409, 'InvalidState', signoffRefusal(kind, s));
+      fail(400, kind === 'golive' ? 'GoLiveNotAllowed' : 'CancelNotAllowed', signoffRefusal(kind, s));
     }
     const op = newOperation(publisherId, offerId, kind, s.publishingVersion!, s.notificationEmails.split(',').filter(Boolean), now);
     try {

@@ -108,7 +108,7 @@ test('happy path: PUT → Publish → every step → preview → Go Live → liv
   expect(mail.some((m) => m.plainText.includes('MSFT_TEST_'))).toBe(false);
 
   const subs = (await (await contoso.call('GET', '/offers/happy-vm/submissions')).json()) as { submissionType: string; submissionState: string }[];
-  expect(subs.map((s) => `${s.submissionType}:${s.submissionState}`).sort()).toEqual(['golive:succeeded', 'publish:succeeded']);
+  expect(subs.map((s) => `${s.submissionType}:${s.submissionState}`).sort()).toEqual(['golive:completed', 'publish:completed']);
   const op = (await (await contoso.call('GET', `/offers/happy-vm/operations/${accepted.operationId}`)).json()) as { submissionType: string; publishingVersion: number };
   expect(op).toMatchObject({ submissionType: 'publish', publishingVersion: 1 });
 });
@@ -144,7 +144,7 @@ test('publish while one runs → 409; cancel at sign-off resets to step 1; Go Li
   expect(canceled.steps.every((s) => s.status === 'notStarted')).toBe(true);
   expect((await contoso.call('GET', '/offers/signoff-vm/slot/preview')).status).toBe(404); // the audience no longer sees it
   expect((await contoso.call('POST', '/offers/signoff-vm/cancel')).status).toBe(200);
-  expect((await contoso.call('POST', '/offers/signoff-vm/golive')).status).toBe(409);
+  expect((await contoso.call('POST', '/offers/signoff-vm/golive')).status).toBe(400);
   const mail = await contoso.outbox();
   expect(mail.filter((m) => m.subject.startsWith('Publishing cancelled: contoso/signoff-vm'))).toHaveLength(1);
 
@@ -159,7 +159,7 @@ test('publish while one runs → 409; cancel at sign-off resets to step 1; Go Li
   const history = await engineStatus(stack, 'publish:contoso:signoff-vm:v2', '?showHistory=true');
   expect(history!.historyEvents!.filter((e) => e.EventType === 'EventRaised')).toHaveLength(1);
   const cancelLive = await contoso.call('POST', '/offers/signoff-vm/cancel');
-  expect(cancelLive.status).toBe(409);
+  expect(cancelLive.status).toBe(400);
   expect(((await cancelLive.json()) as { error: { message: string } }).error.message).toContain('already live');
 });
 
@@ -189,23 +189,30 @@ test('a bad image fails at Certification with a message and an e-mail; fixed, pu
   await contoso.waitForStatus('cert-vm', ['succeeded']);
 });
 
-test('cancel before sign-off → 409 explaining the rule (the image host is slow, so the publish is still at Certification)', async () => {
+test('cancel before sign-off → 400 explaining the rule, and nothing changes (the image host is slow, so the publish is still at Certification)', async () => {
   await putOffer(contoso, 'early-vm', offer('early-vm', slow.url));
   expect((await contoso.publish('early-vm')).status).toBe(202);
   await waitUntil(async () => ((await contoso.status('early-vm')).steps.find((s) => s.id === 'displaycertify')!.status === 'inProgress' ? true : undefined));
   const res = await contoso.call('POST', '/offers/early-vm/cancel');
-  expect(res.status).toBe(409);
-  expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/only once it has reached the Publisher signoff step; version 1 is at "Certification"/);
+  expect(res.status).toBe(400);
+  const refused = (await res.json()) as { error: { code: string; message: string } };
+  expect(refused.error.code).toBe('CancelNotAllowed');
+  expect(refused.error.message).toMatch(/only once it has reached the Publisher signoff step; version 1 is at "Certification"/);
   const golive = await contoso.call('POST', '/offers/early-vm/golive');
-  expect(golive.status).toBe(409);
+  expect(golive.status).toBe(400);
+  expect(((await golive.json()) as { error: { code: string } }).error.code).toBe('GoLiveNotAllowed');
+  // Refused means unchanged: still running, no cancel or Go Live operation recorded.
+  expect((await contoso.status('early-vm')).status).toBe('running');
+  const subs = (await (await contoso.call('GET', '/offers/early-vm/submissions')).json()) as { submissionType: string }[];
+  expect(subs.map((s) => s.submissionType)).toEqual(['publish']);
 });
 
-test('ETag: a stale If-Match gets 412; a missing one on an existing offer too', async () => {
+test('ETag: a stale If-Match gets 412; a missing one on an existing offer is a 400 (concurrency-control page)', async () => {
   const etag = await putOffer(contoso, 'etag-vm', offer('etag-vm'));
   const ok = await contoso.putOffer('etag-vm', offer('etag-vm'), etag);
   expect(ok.status).toBe(200);
   expect((await contoso.putOffer('etag-vm', offer('etag-vm'), etag)).status).toBe(412);
-  expect((await contoso.putOffer('etag-vm', offer('etag-vm'))).status).toBe(412);
+  expect((await contoso.putOffer('etag-vm', offer('etag-vm'))).status).toBe(400);
   expect((await contoso.putOffer('etag-vm', offer('etag-vm'), '*')).status).toBe(200);
   // Secrets are never returned.
   const got = (await (await contoso.call('GET', '/offers/etag-vm')).json()) as { definition: { offer: Record<string, Record<string, unknown>> } };
