@@ -70,7 +70,8 @@ export const SUPPORTED_API_VERSIONS = [API_VERSION] as const;
 export function checkApiVersion(request: HttpRequest): void {
   const v = request.query.get('api-version');
   if (v !== null && !(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
-    fail(400, 'InvalidAPIVersion', `api-version: '${v.slice(0, 40)}' is not supported. Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`);
+    // Worded as the reference's own example ("Invalid api version. Allowed values are [...]").
+    fail(400, 'InvalidAPIVersion', `Invalid api version '${v.slice(0, 40)}'. Allowed values are [${SUPPORTED_API_VERSIONS.join(', ')}].`);
   }
 }
 
