@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import { validatePrerequisites as rules } from '../domain/offer/prerequisites';
+import { blocking, validatePrerequisites as rules } from '../domain/offer/prerequisites';
 import { ACTIVITY, PublishRef, StageOutcome } from '../domain/publishing/stages';
 import { snapshot } from './_shared/context';
 
@@ -7,8 +7,10 @@ import { snapshot } from './_shared/context';
 export async function validatePrerequisites(ref: PublishRef): Promise<StageOutcome> {
   const doc = await snapshot(ref);
   const warnings = rules(ref.offerId, doc);
-  if (warnings.length) return { ok: false, messages: warnings.map((w) => ({ level: 'error', text: `${w.path}: ${w.message}` })) };
-  return { ok: true, messages: [{ level: 'information', text: 'All required fields are present and valid.' }] };
+  const errors = blocking(warnings);
+  if (errors.length) return { ok: false, messages: errors.map((w) => ({ level: 'error', text: `${w.path}: ${w.message}` })) };
+  const notices = warnings.filter((w) => !errors.includes(w)).map((w) => ({ level: 'warning' as const, text: `${w.path}: ${w.message}` }));
+  return { ok: true, messages: [{ level: 'information', text: 'All required fields are present and valid.' }, ...notices] };
 }
 
 df.app.activity(ACTIVITY.validatePrerequisites, { handler: validatePrerequisites });

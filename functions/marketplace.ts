@@ -2,6 +2,7 @@
 // preview of an offer for the subscriptions in its preview audience.
 import { app, HttpRequest } from '@azure/functions';
 import { OfferStore } from '../adapters/offers/offer-store';
+import { publicBaseUrl } from '../adapters/settings/public-url';
 import { fromChunks } from '../adapters/storage/chunked-json';
 import { table } from '../adapters/storage/connection';
 import { isValidOfferId } from '../domain/offer/ids';
@@ -52,7 +53,7 @@ app.http('marketplaceOfferPage', {
   authLevel: 'anonymous',
   handler: handle(async (request) => {
     const { listing, preview } = await visibleListing(request);
-    return { body: renderProductPage(listing, { preview }), headers: { ...PAGE_HEADERS, ...cacheHeaders(preview) } };
+    return { body: renderProductPage(listing, { preview, ownOrigin: publicBaseUrl() }), headers: { ...PAGE_HEADERS, ...cacheHeaders(preview) } };
   }),
 });
 

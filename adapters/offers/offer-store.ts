@@ -121,6 +121,31 @@ export class OfferStore {
     }
   }
 
+  /**
+   * Replaces a publishing snapshot's document. Only for rewrites that keep its meaning (artifact
+   * URLs replaced by the service's copies of the same images); the version stays what it was.
+   */
+  async rewriteVersion(publisherId: string, offerId: string, version: number, document: Record<string, unknown>): Promise<void> {
+    const versions = await table('OfferVersions');
+    const row = await versions.getEntity<Record<string, unknown>>(publisherId, versionKey(offerId, version));
+    await versions.updateEntity({ partitionKey: publisherId, rowKey: versionKey(offerId, version), CreatedTime: row.CreatedTime, Revision: row.Revision, ...toChunks(document) }, 'Replace', { etag: String(row.etag) });
+  }
+
+  /**
+   * Replaces the draft's document if the draft still is the one read (ETag-guarded); false when the
+   * partner saved in between, so the caller can read again and decide.
+   */
+  async updateDraftIf(offer: StoredOffer, document: Record<string, unknown>): Promise<boolean> {
+    const t = await this.offers();
+    try {
+      await t.updateEntity({ partitionKey: offer.publisherId, rowKey: offer.offerId, Title: offer.title, Revision: offer.revision + 1, PublishedVersion: offer.publishedVersion, Live: offer.live, ChangedTime: offer.changedTime, ...toChunks(document) }, 'Replace', { etag: offer.etag });
+      return true;
+    } catch (e) {
+      if (isConflict(e)) return false;
+      throw e;
+    }
+  }
+
   async setLive(publisherId: string, offerId: string, live: boolean): Promise<void> {
     const t = await this.offers();
     await t.updateEntity({ partitionKey: publisherId, rowKey: offerId, Live: live }, 'Merge');

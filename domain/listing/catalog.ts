@@ -29,11 +29,17 @@ function plainText(html: string): string {
     .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e]!);
 }
 
+/** The plans customers can find: hidden ones are deployable by their template link only. */
+export const visiblePlans = (l: Pick<Listing, 'plans'>): Listing['plans'] => l.plans.filter((p) => !p.hidden);
+
 export function matchesQuery(l: Listing, q: CatalogQuery): boolean {
+  const plans = visiblePlans(l);
+  // An offer whose every plan is hidden has nothing to show in search.
+  if (plans.length === 0) return false;
   if (q.category && !l.categories.some((c) => c.toLowerCase() === q.category!.toLowerCase())) return false;
-  if (q.os && !l.plans.some((p) => p.operatingSystemFamily.toLowerCase() === q.os)) return false;
+  if (q.os && !plans.some((p) => p.operatingSystemFamily.toLowerCase() === q.os)) return false;
   if (q.terms.length === 0) return true;
-  const haystack = [l.title, l.summary, l.longSummary, plainText(l.descriptionHtml)].join('\n').toLowerCase();
+  const haystack = [l.title, l.summary, l.longSummary, plainText(l.descriptionHtml), ...plans.flatMap((p) => [p.title, p.summary])].join('\n').toLowerCase();
   return q.terms.every((t) => haystack.includes(t));
 }
 
@@ -46,6 +52,8 @@ export interface CatalogEntry {
   categories: string[];
   operatingSystems: string[];
   smallLogo?: string;
+  /** Some visible plan has a free trial. */
+  freeTrial: boolean;
 }
 
 /** A search hit: enough to show a tile, nothing from the preview audience. */
@@ -57,8 +65,9 @@ export function catalogEntry(l: Listing): CatalogEntry {
     title: l.title,
     summary: l.summary,
     categories: l.categories,
-    operatingSystems: [...new Set(l.plans.map((p) => p.operatingSystemFamily).filter(Boolean))],
+    operatingSystems: [...new Set(visiblePlans(l).map((p) => p.operatingSystemFamily).filter(Boolean))],
     smallLogo: l.logos.small,
+    freeTrial: visiblePlans(l).some((p) => (p.pricing?.freeTrialMonths ?? 0) > 0),
   };
 }
 
@@ -76,11 +85,11 @@ export const deploymentTemplatePath = (l: Pick<Listing, 'publisherId' | 'offerId
 
 /**
  * The listing as the public sees it: the preview audience (customers' subscription ids) removed,
- * and each plan's deployment template as a link rather than inline.
+ * hidden plans left out, and each plan's deployment template as a link rather than inline.
  */
 export function publicListing(l: Listing): Omit<Listing, 'previewAudience' | 'deploymentTemplates'> {
-  const { previewAudience: _hidden, deploymentTemplates: templates, ...rest } = l;
-  return { ...rest, plans: rest.plans.map((p) => (templates?.[p.planId] ? { ...p, deploymentTemplateUrl: deploymentTemplatePath(l, p.planId) } : p)) };
+  const { previewAudience: _audience, deploymentTemplates: templates, ...rest } = l;
+  return { ...rest, plans: visiblePlans(rest).map((p) => (templates?.[p.planId] ? { ...p, deploymentTemplateUrl: deploymentTemplatePath(l, p.planId) } : p)) };
 }
 
 /** Whether a subscription may see the preview (GUIDs compared case-insensitively). */

@@ -1,6 +1,7 @@
 // The machine-readable listing built from an offer snapshot: what the product page and the
 // marketplace catalogue show. Marketing text is sanitised here, once.
-import { OfferDraft } from '../offer/document';
+import { OfferDraft, OfferListing, Plan } from '../offer/document';
+import { priceModel, PricingSummary, pricingSummary } from '../offer/pricing';
 import type { DeploymentTemplate } from './deployment-template';
 import { sanitizeDescription } from './sanitize';
 
@@ -15,6 +16,17 @@ export interface ListingPlan {
   regions: string[];
   licenseModel: string;
   imageVersions: string[];
+  /** Hidden plans (`hideSKUForSolutionTemplate`) are neither listed nor searchable, but deployable by their template link. */
+  hidden: boolean;
+  pricing: PricingSummary;
+  cloudAvailability: string[];
+  windowsOSType?: string;
+}
+
+export interface ListingVideo {
+  name: string;
+  url: string;
+  thumbnail?: string;
 }
 
 export interface Listing {
@@ -28,6 +40,12 @@ export interface Listing {
   categories: string[];
   logos: { small?: string; medium?: string; large?: string; wide?: string };
   screenshots: string[];
+  heroLogo?: string;
+  videos: ListingVideo[];
+  usefulLinks: { title: string; url: string }[];
+  /** The listing's URL slug (`offerMarketingUrlIdentifier`), unique across publishers. */
+  marketingUrlIdentifier?: string;
+  supportUrls: { publicAzure?: string; azureGovernment?: string };
   privacyUrl?: string;
   termsOfUse?: string;
   support: { name?: string; email?: string; phone?: string };
@@ -53,9 +71,18 @@ export function buildListing(publisherId: string, offerId: string, version: numb
     summary: s('summary') ?? '',
     longSummary: s('longSummary') ?? '',
     descriptionHtml: sanitizeDescription(s('description') ?? ''),
-    categories: (o[M + 'categories'] as string[]) ?? [],
+    categories: categoriesOf(doc.definition.offer),
     logos: { small: s('smallLogo'), medium: s('mediumLogo'), large: s('largeLogo'), wide: s('wideLogo') },
     screenshots: (o[M + 'screenshots'] as string[]) ?? [],
+    heroLogo: s('heroLogo'),
+    videos: (doc.definition.offer['microsoft-azure-marketplace.videos'] ?? [])
+      .filter((v) => v.videoLink)
+      .map((v) => ({ name: v.videoName ?? '', url: v.videoLink!, ...(v.thumbnailLink ? { thumbnail: v.thumbnailLink } : {}) })),
+    usefulLinks: (doc.definition.offer['microsoft-azure-marketplace.usefulLinks'] ?? [])
+      .filter((l) => l.linkUrl)
+      .map((l) => ({ title: l.linkTitle ?? l.linkUrl!, url: l.linkUrl! })),
+    marketingUrlIdentifier: s('offerMarketingUrlIdentifier') || undefined,
+    supportUrls: { publicAzure: s('publicAzureSupportUrl') || undefined, azureGovernment: s('fairfaxSupportUrl') || undefined },
     privacyUrl: s('privacyURL'),
     termsOfUse: s('termsOfUse'),
     support: { name: s('supportContactName'), email: s('supportContactEmail'), phone: s('supportContactPhone') },
@@ -72,9 +99,33 @@ export function buildListing(publisherId: string, offerId: string, version: numb
         operatingSystem: ps('operationSystem'),
         recommendedVMSizes: (pr[V + 'recommendedVMSizes'] as string[]) ?? [],
         regions: p.regions ?? [],
-        licenseModel: ps('licenseModel') || 'BYOL',
+        licenseModel: licenseOf(p),
         imageVersions: Object.keys((pr[V + 'vmImages'] as object) ?? {}),
+        hidden: p['microsoft-azure-virtualmachines.hideSKUForSolutionTemplate'] === true,
+        pricing: pricingSummary(p.virtualMachinePricing),
+        cloudAvailability: p['microsoft-azure-virtualmachines.cloudAvailability'] ?? ['PublicAzure'],
+        ...(p['microsoft-azure-virtualmachines.windowsOSType'] ? { windowsOSType: p['microsoft-azure-virtualmachines.windowsOSType'] } : {}),
       };
     }),
   };
+}
+
+/**
+ * The offer's categories as flat keys: the 2018 revision's `categories`, or the 2020–21
+ * `categoryMap` (each category followed by its subcategories), without repeats.
+ */
+export function categoriesOf(offer: OfferListing): string[] {
+  const keys = [...(offer['microsoft-azure-marketplace.categories'] ?? [])];
+  for (const entry of offer['microsoft-azure-marketplace.categoryMap'] ?? []) {
+    keys.push(entry.categoryL1, ...((entry[`categoryL2-${entry.categoryL1}`] as string[] | undefined) ?? []));
+  }
+  return [...new Set(keys.filter(Boolean))];
+}
+
+/** BYOL or pay as you go, from the pricing when there is one (else the older free-text license model). */
+function licenseOf(p: Plan): string {
+  const model = priceModel(p.virtualMachinePricing);
+  if (model === 'byol') return 'BYOL';
+  if (model !== 'none') return 'PAYG';
+  return p['microsoft-azure-virtualmachines.licenseModel'] || 'BYOL';
 }

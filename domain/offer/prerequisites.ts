@@ -8,15 +8,24 @@
  */
 import { formatPath, type OfferDraft, type OfferListing, type Plan, type VmImage } from './document';
 import { isEmailAddress } from './notification-emails';
+import { checkPricing } from './pricing';
 
 export interface Warning {
   path: string;
   /** Short camelCase id, stable for clients: required, maxLength, pattern, unique, range, … */
   rule: string;
   message: string;
+  /**
+   * `notice`: reported at step 1 but does not stop the publish (e.g. a cloud this service does not
+   * publish to). Absent: the publish cannot start until it is fixed.
+   */
+  severity?: 'notice';
 }
 
-type Warn = (path: PropertyKey[], rule: string, message: string) => void;
+type Warn = (path: PropertyKey[], rule: string, message: string, severity?: 'notice') => void;
+
+/** The warnings that stop a publish (the rest are notices). */
+export const blocking = (warnings: readonly Warning[]): Warning[] => warnings.filter((w) => w.severity !== 'notice');
 
 const MP = 'microsoft-azure-marketplace.';
 const VM = 'microsoft-azure-virtualmachines.';
@@ -29,7 +38,7 @@ const SEMVER = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/;
 
 export function validatePrerequisites(offerId: string, draft: OfferDraft): Warning[] {
   const warnings: Warning[] = [];
-  const warn: Warn = (path, rule, message) => warnings.push({ path: formatPath(path), rule, message });
+  const warn: Warn = (path, rule, message, severity) => warnings.push({ path: formatPath(path), rule, message, ...(severity ? { severity } : {}) });
 
   checkIdentifier(warn, ['id'], 'Offer id', offerId);
   checkListing(warn, draft.definition.offer);
@@ -75,6 +84,24 @@ function checkUrl(warn: Warn, path: PropertyKey[], label: string, value: string 
   if (problem) warn(path, 'url', `${label} ${problem}; give ${kind}${hint}.`);
 }
 
+/**
+ * An image artifact (logo, screenshot, thumbnail): a URL the service downloads at publish, or the
+ * PNG inline as a `data:image/png;base64,` URL. Its bytes and pixel size are checked on download.
+ */
+function checkArtifact(warn: Warn, path: PropertyKey[], label: string, value: string | undefined, size: string, required = true): void {
+  if (isBlank(value)) {
+    if (required) warn(path, 'required', `${label} is required: give the URL of a ${size} px PNG (or the PNG as a data: URL).`);
+    return;
+  }
+  if (/^data:image\/png;base64,/i.test(value.trim())) return;
+  const problem = urlProblem(value, false);
+  if (problem) warn(path, 'url', `${label} ${problem}; give the URL of a ${size} px PNG (or the PNG as a data: URL).`);
+}
+
+function checkOptionalUrl(warn: Warn, path: PropertyKey[], label: string, value: string | undefined): void {
+  if (!isBlank(value)) checkUrl(warn, path, label, value);
+}
+
 /** Offer and SKU ids: how they appear in URLs and image URNs, so the portal's character rules apply. */
 function checkIdentifier(warn: Warn, path: PropertyKey[], label: string, value: string | undefined): void {
   if (!checkText(warn, path, label, value, IDENTIFIER_MAX) || value === undefined) return;
@@ -113,11 +140,19 @@ function checkListing(warn: Warn, offer: OfferListing): void {
   if (categories.length > 2) {
     warn(at('categories'), 'range', `An offer may have at most 2 categories; it has ${categories.length}. Remove ${categories.length - 2}.`);
   }
+  checkCategoryMap(warn, at('categoryMap'), offer['microsoft-azure-marketplace.categoryMap'] ?? []);
+  checkMarketingSlug(warn, at('offerMarketingUrlIdentifier'), offer['microsoft-azure-marketplace.offerMarketingUrlIdentifier']);
 
   for (const [key, label, size] of LOGOS) {
-    // Pixel sizes are checked by the packaging stage, which downloads the images.
-    checkUrl(warn, at(key), label, offer[`${MP}${key}`], ` to a ${size} px PNG`);
+    // Bytes and pixel sizes are checked when the images are downloaded, at step 1.
+    checkArtifact(warn, at(key), label, offer[`${MP}${key}`], size);
   }
+  checkArtifact(warn, at('heroLogo'), 'Hero logo', offer['microsoft-azure-marketplace.heroLogo'], '815×290', false);
+  (offer['microsoft-azure-marketplace.screenshots'] ?? []).forEach((shot, i) => checkArtifact(warn, [...at('screenshots'), i], `Screenshot #${i + 1}`, shot, '1280×720'));
+  checkUsefulLinks(warn, at('usefulLinks'), offer['microsoft-azure-marketplace.usefulLinks'] ?? []);
+  checkVideos(warn, at('videos'), offer['microsoft-azure-marketplace.videos'] ?? []);
+  checkOptionalUrl(warn, at('publicAzureSupportUrl'), 'Public Azure support URL', offer['microsoft-azure-marketplace.publicAzureSupportUrl']);
+  checkOptionalUrl(warn, at('fairfaxSupportUrl'), 'Azure Government support URL', offer['microsoft-azure-marketplace.fairfaxSupportUrl']);
   checkUrl(warn, at('privacyURL'), 'Privacy policy URL', offer['microsoft-azure-marketplace.privacyURL']);
   checkText(warn, at('termsOfUse'), 'Terms of use', offer['microsoft-azure-marketplace.termsOfUse']);
 
@@ -131,6 +166,42 @@ function checkListing(warn: Warn, offer: OfferListing): void {
   }
 
   checkLeadDestination(warn, offer, at);
+}
+
+/** The listing's URL slug: the same character rules as the offer id; uniqueness is checked at publish. */
+function checkMarketingSlug(warn: Warn, path: PropertyKey[], value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  checkIdentifier(warn, path, 'Marketing URL identifier', value);
+}
+
+function checkCategoryMap(warn: Warn, path: PropertyKey[], entries: NonNullable<OfferListing['microsoft-azure-marketplace.categoryMap']>): void {
+  if (entries.length > 2) warn(path, 'range', `An offer may have at most 2 categories; categoryMap has ${entries.length}. Remove ${entries.length - 2}.`);
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    const l1 = entry.categoryL1;
+    if (isBlank(l1)) return warn([...path, i, 'categoryL1'], 'required', `Category #${i + 1} needs a categoryL1 key (e.g. "analytics").`);
+    if (seen.has(l1)) warn([...path, i, 'categoryL1'], 'unique', `Category "${l1.slice(0, 60)}" is listed twice.`);
+    seen.add(l1);
+    const subs = (entry[`categoryL2-${l1}`] as string[] | undefined) ?? [];
+    if (subs.length > 2) warn([...path, i, `categoryL2-${l1}`], 'range', `Category "${l1.slice(0, 60)}" may have at most 2 subcategories; it has ${subs.length}.`);
+  });
+}
+
+function checkUsefulLinks(warn: Warn, path: PropertyKey[], links: NonNullable<OfferListing['microsoft-azure-marketplace.usefulLinks']>): void {
+  if (links.length > 25) warn(path, 'range', `At most 25 useful links are allowed; there are ${links.length}.`);
+  links.forEach((l, i) => {
+    checkText(warn, [...path, i, 'linkTitle'], `Useful link #${i + 1} title`, l.linkTitle, 255);
+    checkUrl(warn, [...path, i, 'linkUrl'], `Useful link #${i + 1} URL`, l.linkUrl);
+  });
+}
+
+function checkVideos(warn: Warn, path: PropertyKey[], videos: NonNullable<OfferListing['microsoft-azure-marketplace.videos']>): void {
+  if (videos.length > 4) warn(path, 'range', `At most 4 videos are allowed; there are ${videos.length}.`);
+  videos.forEach((v, i) => {
+    checkText(warn, [...path, i, 'videoName'], `Video #${i + 1} name`, v.videoName, 100);
+    checkUrl(warn, [...path, i, 'videoLink'], `Video #${i + 1} link`, v.videoLink, ' (YouTube or Vimeo)', true);
+    checkArtifact(warn, [...path, i, 'thumbnailLink'], `Video #${i + 1} thumbnail`, v.thumbnailLink, '1280×720');
+  });
 }
 
 function checkPreviewSubscriptions(warn: Warn, path: PropertyKey[], entries: NonNullable<OfferListing['microsoft-azure-marketplace.allowedSubscriptions']>): void {
@@ -220,8 +291,29 @@ function checkPlans(warn: Warn, plans: Plan[]): void {
       warn(at('regions'), 'required', `${name}: select at least one country/region where the plan is sold.`);
     }
 
+    checkCloudAvailability(warn, at(`${VM}cloudAvailability`), name, plan['microsoft-azure-virtualmachines.cloudAvailability']);
+    if (plan['microsoft-azure-virtualmachines.windowsOSType'] !== undefined && plan['microsoft-azure-virtualmachines.operatingSystemFamily'] === 'Linux') {
+      warn(at(`${VM}windowsOSType`), 'osFamily', `${name}: windowsOSType is for Windows plans; remove it or set the operating system family to Windows.`);
+    }
+    for (const p of checkPricing(plan.virtualMachinePricing, plan.regions ?? [])) {
+      warn(at('virtualMachinePricing', ...p.path), p.rule, `${name}: pricing: ${p.message}`);
+    }
+
     checkImages(warn, at(`${VM}vmImages`), name, plan['microsoft-azure-virtualmachines.vmImages'] ?? {});
   });
+}
+
+/** Clouds the reference names for a plan; this service publishes to Public Azure only. */
+export const SERVED_CLOUD = 'PublicAzure';
+
+function checkCloudAvailability(warn: Warn, path: PropertyKey[], name: string, clouds: string[] | undefined): void {
+  if (clouds === undefined) return; // Public Azure, as before the field existed
+  if (!clouds.includes(SERVED_CLOUD)) {
+    return warn(path, 'cloud', `${name}: this service publishes to Public Azure only; add "${SERVED_CLOUD}" to cloudAvailability.`);
+  }
+  for (const [i, cloud] of clouds.entries()) {
+    if (cloud !== SERVED_CLOUD) warn([...path, i], 'cloud', `${name}: "${cloud.slice(0, 40)}" is not served by this service; the plan is published to Public Azure only.`, 'notice');
+  }
 }
 
 function checkImages(warn: Warn, path: PropertyKey[], name: string, images: Record<string, VmImage>): void {

@@ -4,6 +4,7 @@
  * table) are parameters, so a test can point them at what it set up in Azurite.
  */
 import type { OfferDraft } from './document';
+import { SAMPLE_LARGE_LOGO, SAMPLE_MEDIUM_LOGO, SAMPLE_SMALL_LOGO, SAMPLE_WIDE_LOGO } from './sample-logos';
 
 export interface SampleOfferOverrides {
   publisherId?: string;
@@ -20,7 +21,6 @@ export interface SampleOfferOverrides {
 
 export const SAMPLE_SUBSCRIPTION_IDS = ['6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90', 'b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b'];
 
-const logo = (name: string) => `https://contoso.example.com/marketplace/${name}.png`;
 
 export function sampleOffer(overrides: SampleOfferOverrides = {}): OfferDraft {
   const offerId = overrides.offerId ?? 'contoso-vm';
@@ -39,10 +39,11 @@ export function sampleOffer(overrides: SampleOfferOverrides = {}): OfferDraft {
         // A fresh array each call: tests mutate the result freely.
         'microsoft-azure-marketplace.allowedSubscriptions': [...(overrides.allowedSubscriptions ?? SAMPLE_SUBSCRIPTION_IDS)],
         'microsoft-azure-marketplace.categories': ['devService'],
-        'microsoft-azure-marketplace.smallLogo': logo('small-40x40'),
-        'microsoft-azure-marketplace.mediumLogo': logo('medium-90x90'),
-        'microsoft-azure-marketplace.largeLogo': logo('large-115x115'),
-        'microsoft-azure-marketplace.wideLogo': logo('wide-255x115'),
+        // Inline PNGs of the right sizes: publishing ingests them like downloaded ones.
+        'microsoft-azure-marketplace.smallLogo': SAMPLE_SMALL_LOGO,
+        'microsoft-azure-marketplace.mediumLogo': SAMPLE_MEDIUM_LOGO,
+        'microsoft-azure-marketplace.largeLogo': SAMPLE_LARGE_LOGO,
+        'microsoft-azure-marketplace.wideLogo': SAMPLE_WIDE_LOGO,
         'microsoft-azure-marketplace.screenshots': [],
         'microsoft-azure-marketplace.privacyURL': 'https://contoso.example.com/privacy',
         'microsoft-azure-marketplace.termsOfUse': 'Use of Contoso VM is subject to the Contoso license terms.',

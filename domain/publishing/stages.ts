@@ -5,6 +5,7 @@ import { StepId } from './steps';
 export const ACTIVITY = {
   recordStep: 'recordStep',
   validatePrerequisites: 'validatePrerequisites',
+  ingestArtifacts: 'ingestArtifacts',
   certifyImage: 'certifyImage',
   planProvisioning: 'planProvisioning',
   copyImageToRegion: 'copyImageToRegion',
@@ -45,7 +46,7 @@ export interface Stage {
 }
 
 export const PIPELINE: readonly Stage[] = [
-  { step: 'displaydummycertify', run: { activities: [ACTIVITY.validatePrerequisites] } },
+  { step: 'displaydummycertify', run: { activities: [ACTIVITY.validatePrerequisites, ACTIVITY.ingestArtifacts] } },
   { step: 'displaycertify', run: { activities: [ACTIVITY.certifyImage] } },
   { step: 'displayprovision', run: { orchestrator: ORCHESTRATOR.provisionImage } },
   { step: 'displaypackage', run: { activities: [ACTIVITY.packageListing, ACTIVITY.registerTestLead] } },

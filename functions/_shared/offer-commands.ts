@@ -11,7 +11,7 @@ import { DocumentTooLarge } from '../../adapters/storage/chunked-json';
 import { OFFER_TYPE_ID, parseOfferDraft } from '../../domain/offer/document';
 import { isValidOfferId } from '../../domain/offer/ids';
 import { parseNotificationEmails } from '../../domain/offer/notification-emails';
-import { validatePrerequisites } from '../../domain/offer/prerequisites';
+import { blocking, validatePrerequisites } from '../../domain/offer/prerequisites';
 import { restoreSecrets } from '../../domain/offer/secrets';
 import { CANCEL_EVENT, GO_LIVE_EVENT, PublishInput, publishInstanceId, SignoffEvent } from '../../domain/publishing/events';
 import { initialSteps, isInFlight, PublishStatus } from '../../domain/publishing/status';
@@ -105,7 +105,7 @@ export async function startPublish(client: DurableClient, publisherId: string, o
     fail(409, 'OperationInProgress', `Publishing version ${statusRec.status.publishingVersion} of this offer is ${statusRec.status.status === 'running' ? `running (at "${currentStepName(statusRec.status)}")` : 'waiting for your sign-off'}; finish or cancel it before publishing again.`);
   }
   const parsed = parseOfferDraft(offer!.document);
-  const warnings = parsed.ok ? validatePrerequisites(offerId, parsed.value) : parsed.issues.map((i) => ({ path: i.path, rule: 'schema', message: i.message }));
+  const warnings = blocking(parsed.ok ? validatePrerequisites(offerId, parsed.value) : parsed.issues.map((i) => ({ path: i.path, rule: 'schema', message: i.message })));
   if (warnings.length > 0) {
     fail(422, 'ValidationFailed', `The offer is not ready to publish: ${warnings.length} field(s) need attention. Nothing was started.`, warnings);
   }

@@ -3,10 +3,13 @@ import { buildListing, Listing } from '../../../../domain/listing/listing';
 import { sampleOffer } from '../../../../domain/offer/sample-offer';
 
 const M = 'microsoft-azure-marketplace.';
+// Listings are built after step 1 has ingested the images, so their logos are stored URLs.
+const INGESTED_LOGOS = Object.fromEntries(['small-40x40', 'medium-90x90', 'large-115x115', 'wide-255x115'].map((n) => [`${M}${n.split('-')[0]}Logo`, `https://contoso.example.com/marketplace/${n}.png`]));
 const V = 'microsoft-azure-virtualmachines.';
 
 function listing(offerId: string, offer: Record<string, unknown>, os: 'Linux' | 'Windows' = 'Linux'): Listing {
   const doc = sampleOffer({ offerId });
+  Object.assign(doc.definition.offer, INGESTED_LOGOS);
   Object.assign(doc.definition.offer, offer);
   (doc.definition.plans[0] as Record<string, unknown>)[V + 'operatingSystemFamily'] = os;
   return buildListing('contoso', offerId, 1, doc);
@@ -69,6 +72,7 @@ describe('searchCatalog', () => {
       categories: ['databases'],
       operatingSystems: ['Windows'],
       smallLogo: 'https://contoso.example.com/marketplace/small-40x40.png',
+      freeTrial: false,
     });
     expect(searchCatalog([windows, linux], query({ os: 'linux' })).map((h) => h.id)).toEqual(['contoso.contoso-vm']);
   });

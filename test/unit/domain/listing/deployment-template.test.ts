@@ -12,6 +12,9 @@ const plan = (over: Partial<ListingPlan> = {}): ListingPlan => ({
   regions: [],
   licenseModel: 'BYOL',
   imageVersions: ['1.0.0'],
+  hidden: false,
+  pricing: { model: 'byol', freeTrialMonths: 0 },
+  cloudAvailability: ['PublicAzure'],
   ...over,
 });
 const offer = { publisherId: 'contoso', offerId: 'vm', version: 3 };

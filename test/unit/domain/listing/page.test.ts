@@ -4,9 +4,12 @@ import { CONTENT_SECURITY_POLICY, PAGE_HEADERS, renderProductPage, safeUrl } fro
 import { sampleOffer } from '../../../../domain/offer/sample-offer';
 
 const M = 'microsoft-azure-marketplace.';
+// Listings are built after step 1 has ingested the images, so their logos are stored URLs.
+const INGESTED_LOGOS = Object.fromEntries(['small-40x40', 'medium-90x90', 'large-115x115', 'wide-255x115'].map((n) => [`${M}${n.split('-')[0]}Logo`, `https://contoso.example.com/marketplace/${n}.png`]));
 
 function listing(offer: Record<string, unknown> = {}, change: (l: Listing) => void = () => undefined): Listing {
   const doc = sampleOffer();
+  Object.assign(doc.definition.offer, INGESTED_LOGOS);
   Object.assign(doc.definition.offer, offer);
   const l = buildListing('contoso', 'contoso-vm', 1, doc);
   change(l);
