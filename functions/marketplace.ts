@@ -2,6 +2,7 @@
 // preview of an offer for the subscriptions in its preview audience.
 import { app, HttpRequest } from '@azure/functions';
 import { OfferStore } from '../adapters/offers/offer-store';
+import { SlugStore } from '../adapters/offers/slug-store';
 import { publicBaseUrl } from '../adapters/settings/public-url';
 import { fromChunks } from '../adapters/storage/chunked-json';
 import { table } from '../adapters/storage/connection';
@@ -12,6 +13,7 @@ import { PAGE_HEADERS, renderProductPage } from '../domain/listing/page';
 import { fail, handle } from './_shared/http';
 
 const offers = new OfferStore();
+const slugs = new SlugStore();
 const OFFER = 'api/marketplace/offers/{publisherId}.{offerId}';
 
 // One answer for "no such offer", "never live" and "a preview you may not see", so nobody can
@@ -54,6 +56,21 @@ app.http('marketplaceOfferPage', {
   handler: handle(async (request) => {
     const { listing, preview } = await visibleListing(request);
     return { body: renderProductPage(listing, { preview, ownOrigin: publicBaseUrl() }), headers: { ...PAGE_HEADERS, ...cacheHeaders(preview) } };
+  }),
+});
+
+/** The listing's marketing URL: `/api/marketplace/apps/{offerMarketingUrlIdentifier}`, live offers only. */
+app.http('marketplaceOfferBySlug', {
+  route: 'api/marketplace/apps/{slug}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: handle(async (request) => {
+    const slug = request.params.slug;
+    if (!isValidOfferId(slug)) notFound();
+    const owner = await slugs.owner(slug);
+    const slot = owner ? await offers.slot<Listing>(owner.publisherId, owner.offerId, 'production') : undefined;
+    if (!slot || slot.listing.marketingUrlIdentifier !== slug) notFound();
+    return { body: renderProductPage(slot!.listing, { ownOrigin: publicBaseUrl() }), headers: { ...PAGE_HEADERS, ...cacheHeaders(false) } };
   }),
 });
 

@@ -83,13 +83,20 @@ export function searchCatalog(listings: Listing[], q: CatalogQuery): CatalogEntr
 export const deploymentTemplatePath = (l: Pick<Listing, 'publisherId' | 'offerId'>, planId: string): string =>
   `/api/marketplace/offers/${encodeURIComponent(l.publisherId)}.${encodeURIComponent(l.offerId)}/plans/${encodeURIComponent(planId)}/template`;
 
+/** Where a live listing's marketing URL is served (functions/marketplace.ts). */
+export const marketingUrlPath = (slug: string): string => `/api/marketplace/apps/${encodeURIComponent(slug)}`;
+
 /**
  * The listing as the public sees it: the preview audience (customers' subscription ids) removed,
  * hidden plans left out, and each plan's deployment template as a link rather than inline.
  */
 export function publicListing(l: Listing): Omit<Listing, 'previewAudience' | 'deploymentTemplates'> {
   const { previewAudience: _audience, deploymentTemplates: templates, ...rest } = l;
-  return { ...rest, plans: visiblePlans(rest).map((p) => (templates?.[p.planId] ? { ...p, deploymentTemplateUrl: deploymentTemplatePath(l, p.planId) } : p)) };
+  return {
+    ...rest,
+    ...(l.marketingUrlIdentifier ? { marketingUrl: marketingUrlPath(l.marketingUrlIdentifier) } : {}),
+    plans: visiblePlans(rest).map((p) => (templates?.[p.planId] ? { ...p, deploymentTemplateUrl: deploymentTemplatePath(l, p.planId) } : p)),
+  };
 }
 
 /** Whether a subscription may see the preview (GUIDs compared case-insensitively). */

@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { DurableClient } from 'durable-functions';
 import { ConcurrencyError, OfferStore, StoredOffer } from '../../adapters/offers/offer-store';
 import { Operation, OperationStore, SubmissionType } from '../../adapters/offers/operation-store';
+import { SlugStore } from '../../adapters/offers/slug-store';
 import { StatusConflict, StatusStore } from '../../adapters/offers/status-store';
 import { retrySettings } from '../../adapters/settings/retry-settings';
 import { DocumentTooLarge } from '../../adapters/storage/chunked-json';
-import { OFFER_TYPE_ID, parseOfferDraft } from '../../domain/offer/document';
+import { OFFER_TYPE_ID, OfferDraft, parseOfferDraft } from '../../domain/offer/document';
 import { isValidOfferId } from '../../domain/offer/ids';
 import { parseNotificationEmails } from '../../domain/offer/notification-emails';
 import { blocking, validatePrerequisites } from '../../domain/offer/prerequisites';
@@ -21,6 +22,7 @@ import { fail, nowIso } from './http';
 export const offers = new OfferStore();
 export const statuses = new StatusStore();
 export const operations = new OperationStore();
+export const slugs = new SlugStore();
 
 function newOperation(publisherId: string, offerId: string, type: SubmissionType, version: number, emails: string[], now: string): Operation {
   return {
@@ -109,6 +111,7 @@ export async function startPublish(client: DurableClient, publisherId: string, o
   if (warnings.length > 0) {
     fail(422, 'ValidationFailed', `The offer is not ready to publish: ${warnings.length} field(s) need attention. Nothing was started.`, warnings);
   }
+  await claimMarketingSlug(offer!, parsed.ok ? parsed.value : undefined);
 
   let version: number;
   try {
@@ -150,6 +153,38 @@ export async function startPublish(client: DurableClient, publisherId: string, o
     throw e;
   }
   return { status: 202, operationId: op.id, publishingVersion: version!, state: 'running' };
+}
+
+const SLUG_PATH = 'definition.offer.microsoft-azure-marketplace.offerMarketingUrlIdentifier';
+const slugOf = (doc: { definition?: { offer?: Record<string, unknown> } } | undefined): string | undefined => {
+  const v = doc?.definition?.offer?.['microsoft-azure-marketplace.offerMarketingUrlIdentifier'];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
+/**
+ * The listing's URL slug is unique across publishers and, once the offer is live, fixed: checked and
+ * claimed before anything is started, so a refused publish leaves nothing behind. A slug the offer
+ * held for an earlier, never-live version is given up when it changes.
+ */
+async function claimMarketingSlug(offer: StoredOffer, doc: OfferDraft | undefined): Promise<void> {
+  const slug = slugOf(doc);
+  const who = { publisherId: offer.publisherId, offerId: offer.offerId };
+  const live = offer.live ? (await offers.slot<{ marketingUrlIdentifier?: string }>(offer.publisherId, offer.offerId, 'production'))?.listing.marketingUrlIdentifier : undefined;
+  if (live && slug !== live) {
+    fail(422, 'ValidationFailed', 'The offer is not ready to publish: 1 field(s) need attention. Nothing was started.', [
+      { path: SLUG_PATH, rule: 'immutable', message: `The marketing URL identifier cannot change once the offer is live; it is "${live}".` },
+    ]);
+  }
+  if (slug) {
+    const claimed = await slugs.claim(slug, who);
+    if (!claimed.ok) {
+      fail(422, 'ValidationFailed', 'The offer is not ready to publish: 1 field(s) need attention. Nothing was started.', [
+        { path: SLUG_PATH, rule: 'unique', message: `The marketing URL identifier "${slug}" is already used by another offer; choose another.` },
+      ]);
+    }
+  }
+  const previous = offer.publishedVersion > 0 ? slugOf(await offers.version(offer.publisherId, offer.offerId, offer.publishedVersion)) : undefined;
+  if (previous && previous !== slug && previous !== live) await slugs.release(previous, who);
 }
 
 /** Go Live and Cancel: accepted once per publishing version, and only at publisher sign-off. */
