@@ -108,7 +108,7 @@ function paths(): Record<string, Json> {
         parameters: [P('apiVersion')],
         requestBody: body(ref('PublishRequest')),
         responses: {
-          '202': json(ref('OperationAccepted'), 'Started.', { Location: H('Location') }),
+          '202': json(ref('OperationAccepted'), 'Started.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
           '400': R('BadRequest'),
           '409': R('Conflict'),
           '413': R('TooLarge'),
@@ -121,13 +121,12 @@ function paths(): Record<string, Json> {
       post: partner('Publishing', {
         operationId: 'goLive',
         summary: 'Go Live (publisher sign-off)',
-        description: 'Only while the publish waits for your sign-off. Repeating it answers with the same operation.',
+        description: 'Only while the publish waits for your sign-off (else 400 GoLiveNotAllowed, nothing changed). Repeating it answers with the same operation.',
         parameters: [P('apiVersion')],
         responses: {
-          '200': json(ref('OperationAccepted'), 'Already live.', { Location: H('Location') }),
-          '202': json(ref('OperationAccepted'), 'Accepted.', { Location: H('Location') }),
+          '200': json(ref('OperationAccepted'), 'Already live.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
+          '202': json(ref('OperationAccepted'), 'Accepted.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
           '400': R('BadRequest'),
-          '409': R('Conflict'),
         },
       }),
     },
@@ -136,14 +135,24 @@ function paths(): Record<string, Json> {
       post: partner('Publishing', {
         operationId: 'cancelPublish',
         summary: 'Cancel the publish at sign-off',
-        description: 'Only at the Publisher signoff step; the status resets to step 1.',
+        description: 'Only at the Publisher signoff step (else 400 CancelNotAllowed, nothing changed); the status resets to step 1. The body {"metadata":{"notification-emails":…}} may be sent.',
         parameters: [P('apiVersion')],
         responses: {
-          '200': json(ref('OperationAccepted'), 'Already cancelled.', { Location: H('Location') }),
-          '202': json(ref('OperationAccepted'), 'Accepted.', { Location: H('Location') }),
+          '200': json(ref('OperationAccepted'), 'Already cancelled.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
+          '202': json(ref('OperationAccepted'), 'Accepted.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
           '400': R('BadRequest'),
-          '409': R('Conflict'),
         },
+      }),
+    },
+    [p(`${OFFER}/artifacts`)]: {
+      parameters: offerPath,
+      post: partner('Offers', {
+        operationId: 'uploadArtifact',
+        summary: 'Upload an image file; put the answered URL in the offer',
+        description: 'A PNG of the kind\'s pixel size (small logo 40×40, medium 90×90, large 115×115, wide 255×115, hero 815×290, screenshot and video thumbnail 1280×720), at most 5 MiB.',
+        parameters: [P('apiVersion'), query('kind', 'What the image is.', { type: 'string', enum: ['smallLogo', 'mediumLogo', 'largeLogo', 'wideLogo', 'heroLogo', 'screenshot', 'videoThumbnail'] })],
+        requestBody: { required: true, content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { '201': json(ref('ArtifactUploaded'), 'Stored.'), '400': R('BadRequest'), '413': R('TooLarge') },
       }),
     },
     [p(`${OFFER}/status`)]: {
@@ -160,7 +169,7 @@ function paths(): Record<string, Json> {
       get: partner('Publishing', {
         operationId: 'listSubmissions',
         summary: 'The operations on the offer, newest first',
-        parameters: [P('apiVersion'), query('status', 'Only operations in this state.', { type: 'string', enum: ['inProgress', 'succeeded', 'failed', 'canceled'] })],
+        parameters: [P('apiVersion'), query('status', 'Only operations with this status (the reference\'s values).', { type: 'string', enum: ['notStarted', 'running', 'failed', 'completed'] })],
         responses: { '200': json(listOf('Operation'), 'The operations.'), '400': R('BadRequest') },
       }),
     },
@@ -170,7 +179,7 @@ function paths(): Record<string, Json> {
         operationId: 'getOperation',
         summary: 'One operation',
         parameters: [P('apiVersion')],
-        responses: { '200': json(ref('Operation'), 'The operation.'), '400': R('BadRequest') },
+        responses: { '200': json(ref('OperationDetail'), 'The operation, with the publish\'s steps and links.'), '400': R('BadRequest') },
       }),
     },
     [p(`${OFFER}/certification-report`)]: {
@@ -269,6 +278,22 @@ function paths(): Record<string, Json> {
         description: 'An Azure Resource Manager template that creates a VM from the plan\'s replicated image, in any region it was replicated to. Same preview rule as the listing.',
         parameters: listingQuery(),
         responses: { '200': json({ type: 'object', description: 'An ARM deployment template.' }, 'The template.'), '404': R('NotFound') },
+      }),
+    },
+    [p('/marketplace/apps/{slug}')]: {
+      parameters: [{ name: 'slug', in: 'path', required: true, description: 'The offer\'s offerMarketingUrlIdentifier.', schema: { type: 'string' } }],
+      get: marketplace({
+        operationId: 'getListingPageBySlug',
+        summary: 'The live product page by its marketing URL',
+        responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } }, '404': R('NotFound') },
+      }),
+    },
+    [p('/marketplace/artifacts/{publisherId}/{offerId}/{name}')]: {
+      parameters: [P('publisherId'), P('offerId'), { name: 'name', in: 'path', required: true, description: '<sha256>.png', schema: { type: 'string' } }],
+      get: marketplace({
+        operationId: 'getArtifact',
+        summary: 'An offer image as the service stores it (logos, hero, screenshots, video thumbnails)',
+        responses: { '200': { description: 'The PNG.', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } }, '404': R('NotFound') },
       }),
     },
     [p(`${LISTING}/leads`)]: {

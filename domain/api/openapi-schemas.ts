@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { customerLeadRequestSchema } from '../leads/delivery';
 import { offerDraftSchema, OFFER_TYPE_ID } from '../offer/document';
 import { MAX_NOTIFICATION_EMAILS } from '../offer/notification-emails';
+import { OPERATION_STATUSES } from '../publishing/operation-view';
 import type { MessageLevel, OfferStatus, StepStatus } from '../publishing/status';
 import { STEPS } from '../publishing/steps';
 
@@ -54,11 +55,11 @@ function offerSchema(): Json {
   const readOnly = (description: string) => ({ readOnly: true, description });
   Object.assign(props.id, readOnly('The offer id (the URL\'s). Accepted in a PUT only if it matches.'));
   Object.assign(props.publisherId, readOnly('The publisher id (the URL\'s). Accepted in a PUT only if it matches.'));
-  Object.assign(props.version, readOnly('The draft revision, or the publishing version for …/versions/{version} and …/slot/{slot}.'));
+  Object.assign(props.version, readOnly('The offer version: incremented by each publish (1 before the first); for …/versions/{version} and …/slot/{slot}, the version read.'));
   Object.assign(props.status, readOnly('The publish status of the offer.'));
   Object.assign(props.eTag, readOnly('The draft\'s ETag (also the ETag header); absent for versions and slots.'));
   Object.assign(props.changedTime, readOnly('When the draft last changed.'));
-  props.slot = str('The slot read, for …/slot/{slot}.', { enum: ['draft', 'preview', 'production'], readOnly: true });
+  props.slot = str('The slot read, for …/slot/{slotId}.', { enum: ['draft', 'preview', 'production'], readOnly: true });
   return {
     ...s,
     description:
@@ -98,12 +99,13 @@ export function schemas(): Record<string, Json> {
         offerTypeId: str(undefined, { enum: [OFFER_TYPE_ID] }),
         id: str(),
         title: str(),
-        version: int('Draft revision.'),
+        version: int('The offer version: incremented by each publish.'),
         status: str(undefined, { enum: OFFER_STATUSES }),
         publishingVersion: int('The latest publishing version; null when never published.', { nullable: true }),
+        definition: obj({ displayText: str() }, ['displayText'], { description: 'The summarized view of the definition.' }),
         changedTime: dateTime(),
       },
-      ['publisherId', 'offerTypeId', 'id', 'title', 'version', 'status', 'publishingVersion', 'changedTime'],
+      ['publisherId', 'offerTypeId', 'id', 'title', 'version', 'status', 'publishingVersion', 'definition', 'changedTime'],
     ),
     PublishRequest: obj(
       {
@@ -158,17 +160,38 @@ export function schemas(): Record<string, Json> {
         offerTypeId: str(undefined, { enum: [OFFER_TYPE_ID] }),
         publisherId: str(),
         submissionType: str(undefined, { enum: ['publish', 'golive', 'cancel'] }),
-        submissionState: str(undefined, { enum: ['inProgress', 'succeeded', 'failed', 'canceled'] }),
+        submissionState: str('Same as status.', { enum: [...OPERATION_STATUSES] }),
+        status: str('Only one operation of an offer is running at a time.', { enum: [...OPERATION_STATUSES] }),
         publishingVersion: int(),
-        slot: str(undefined, { enum: ['preview', 'production'] }),
-        definition: obj({ metadata: obj({ emails: arr(str()) }) }),
+        slot: str('staging for a publish (and its cancel), production for Go Live.', { enum: ['staging', 'production'] }),
+        version: int('Changes whenever the operation does (.NET ticks of its last change).'),
+        definition: obj({ metadata: obj({ emails: str('The notification e-mails, comma-separated.') }) }),
+        createdDateTime: dateTime(),
+        lastActionDateTime: dateTime(),
         changedTime: dateTime(),
-        cancellationRequestState: str(undefined, { enum: ['none', 'requested', 'completed'] }),
-        message: str(),
+        cancellationRequestState: str('canCancel only for a publish at publisher sign-off.', { enum: ['canCancel', 'cannotCancel', 'cancelRequested', 'canceled'] }),
+        error: obj({ code: str(), message: str() }, ['code', 'message'], { description: 'For a failed operation.' }),
       },
-      ['id', 'offerId', 'offerVersion', 'offerTypeId', 'publisherId', 'submissionType', 'submissionState', 'publishingVersion', 'slot', 'definition', 'changedTime', 'cancellationRequestState'],
-      { description: 'One operation (submission) on an offer.' },
+      ['id', 'offerId', 'offerVersion', 'offerTypeId', 'publisherId', 'submissionType', 'submissionState', 'status', 'publishingVersion', 'slot', 'version', 'definition', 'createdDateTime', 'lastActionDateTime', 'changedTime', 'cancellationRequestState'],
+      { description: 'One operation (submission) on an offer, as the Cloud Partner Portal reference lists it.' },
     ),
+    OperationDetail: {
+      allOf: [
+        ref('Operation'),
+        obj(
+          {
+            messages: arr(ref('StatusMessage')),
+            steps: arr(ref('Step'), 'The publish\'s steps while the offer\'s status still describes this publishing version (else empty).'),
+            previewLinks: arr(ref('Link')),
+            liveLinks: arr(ref('Link')),
+            notificationEmails: str('Comma-separated.'),
+          },
+          ['messages', 'steps', 'previewLinks', 'liveLinks'],
+        ),
+      ],
+      description: 'GET …/operations/{operationId}: the operation with the publish\'s progress.',
+    },
+    ArtifactUploaded: obj({ url: str('The service\'s URL of the stored image: put it in the offer field.', { format: 'uri' }), kind: str() }, ['url', 'kind']),
     SupportRequestCreate: obj({ description: str('What you need help with.', { minLength: 1, maxLength: 4000 }) }),
     SupportRequestOpened: obj(
       {
@@ -256,8 +279,22 @@ export function schemas(): Record<string, Json> {
       regions: arr(str()),
       licenseModel: str(),
       imageVersions: arr(str()),
+      hidden: { type: 'boolean', description: 'Hidden plans are left out of public listings and search; their template link still deploys.' },
+      pricing: obj(
+        {
+          model: str(undefined, { enum: ['byol', 'perCore', 'perCoreSize', 'perRegion', 'spreadsheet', 'none'] }),
+          freeTrialMonths: int(),
+          currency: str(),
+          pricePerCore: { type: 'number', description: 'Per core per hour (perCore).' },
+          coreSizePrices: arr(obj({ coreSize: str(), price: { type: 'number' } }, ['coreSize', 'price'])),
+          regionPrices: arr(obj({ region: str(), currency: str(), pricePerCore: { type: 'number' } }, ['region'])),
+        },
+        ['model', 'freeTrialMonths'],
+      ),
+      cloudAvailability: arr(str()),
+      windowsOSType: str(),
       deploymentTemplateUrl: str('Path of the plan\'s deployment template (once packaged).'),
-    }, ['planId', 'title', 'summary', 'description', 'operatingSystemFamily', 'operatingSystem', 'recommendedVMSizes', 'regions', 'licenseModel', 'imageVersions']),
+    }, ['planId', 'title', 'summary', 'description', 'operatingSystemFamily', 'operatingSystem', 'recommendedVMSizes', 'regions', 'licenseModel', 'imageVersions', 'hidden', 'pricing', 'cloudAvailability']),
     Listing: obj(
       {
         publisherId: str(),
@@ -270,12 +307,18 @@ export function schemas(): Record<string, Json> {
         categories: arr(str()),
         logos: obj({ small: str(), medium: str(), large: str(), wide: str() }, []),
         screenshots: arr(str()),
+        heroLogo: str(),
+        videos: arr(obj({ name: str(), url: str(), thumbnail: str() }, ['name', 'url'])),
+        usefulLinks: arr(obj({ title: str(), url: str() }, ['title', 'url'])),
+        marketingUrlIdentifier: str('The listing\'s URL slug.'),
+        marketingUrl: str('Path of the live page by its slug.'),
+        supportUrls: obj({ publicAzure: str(), azureGovernment: str() }, []),
         privacyUrl: str(),
         termsOfUse: str(),
         support: obj({ name: str(), email: str(), phone: str() }, []),
-        plans: arr(ref('ListingPlan')),
+        plans: arr(ref('ListingPlan'), 'Visible plans only.'),
       },
-      ['publisherId', 'offerId', 'version', 'title', 'summary', 'longSummary', 'descriptionHtml', 'categories', 'logos', 'screenshots', 'support', 'plans'],
+      ['publisherId', 'offerId', 'version', 'title', 'summary', 'longSummary', 'descriptionHtml', 'categories', 'logos', 'screenshots', 'videos', 'usefulLinks', 'supportUrls', 'support', 'plans'],
       { description: 'A live (or, for its preview audience, a preview) listing.' },
     ),
     CatalogEntry: obj(
@@ -288,8 +331,9 @@ export function schemas(): Record<string, Json> {
         categories: arr(str()),
         operatingSystems: arr(str()),
         smallLogo: str(),
+        freeTrial: { type: 'boolean', description: 'Some visible plan has a free trial.' },
       },
-      ['id', 'publisherId', 'offerId', 'title', 'summary', 'categories', 'operatingSystems'],
+      ['id', 'publisherId', 'offerId', 'title', 'summary', 'categories', 'operatingSystems', 'freeTrial'],
     ),
     SearchResult: obj({ count: int('Matches in all, before top.'), items: arr(ref('CatalogEntry')) }),
   };
@@ -311,7 +355,8 @@ export function parameters(): Record<string, Json> {
 export function headers(): Record<string, Json> {
   return {
     ETag: { description: 'The draft\'s ETag, for If-Match.', schema: str() },
-    Location: { description: 'URL of the operation: GET it for its state.', schema: str(undefined, { format: 'uri' }) },
+    Location: { description: 'Relative path of the operation, with the api-version: GET it for its state.', schema: str(undefined, { format: 'uri-reference' }) },
+    OperationLocation: { description: 'The same operation as an absolute URL (the 2018 revision\'s header).', schema: str(undefined, { format: 'uri' }) },
     ContinuationToken: { description: 'Present when there is another page: pass it back as continuationToken.', schema: str() },
   };
 }
