@@ -1,0 +1,80 @@
+// @ts-check
+// Lead management: where customer leads go, and that destination's configuration.
+import { h } from '../../dom.js';
+import { field, holder, lazy, MP, textOf } from '../form-kit.js';
+
+/**
+ * @typedef {import('../form-kit.js').FieldRegistry} FieldRegistry
+ * @typedef {import('../form-kit.js').FieldSpec} FieldSpec
+ * @typedef {import('../form-kit.js').Obj} Obj
+ * @typedef {import('../form-kit.js').Path} Path
+ */
+
+const LEAD_DESTINATIONS = [
+  ['', 'Not set'],
+  ['None', 'None (no lead generation)'],
+  ['AzureTable', 'Azure Table'],
+  ['HttpsEndpoint', 'HTTPS endpoint'],
+  ['Salesforce', 'Salesforce'],
+  ['Dynamics', 'Dynamics 365'],
+  ['Marketo', 'Marketo'],
+];
+
+/**
+ * @param {Obj} offer
+ * @param {FieldRegistry} reg
+ * @param {() => void} onChange
+ * @param {{ hasStoredSecrets: boolean }} options
+ */
+export function leadSection(offer, reg, onChange, options) {
+  const at = (/** @type {string} */ config, /** @type {string} */ key) => () => /** @type {Path} */ (['definition', 'offer', MP + config, key]);
+  const secretHint = options.hasStoredSecrets ? 'Stored secrets are never shown; leave this blank to keep the stored value.' : 'Write-only: it is never shown again once saved.';
+  /** @param {string} config @param {string} key @param {string} label @param {Partial<FieldSpec>} [extra] */
+  const cfg = (config, key, label, extra = {}) => field(reg, { label, path: at(config, key), ...textOf(lazy(holder(() => offer), MP + config), key), ...extra }, onChange);
+  const panels = /** @type {Record<string, HTMLElement>} */ ({
+    AzureTable: h('div', {}, cfg('tableLeadConfiguration', 'connectionString', 'Storage account connection string', { kind: 'password', required: true, hint: `Leads are written to the table MarketplaceLeads. ${secretHint}`, autocomplete: 'new-password' })),
+    HttpsEndpoint: h('div', {}, cfg('httpsEndpointLeadConfiguration', 'httpsEndpointUrl', 'HTTPS endpoint URL', { kind: 'url', required: true, hint: 'Leads are POSTed here as JSON.' })),
+    Salesforce: h('div', {}, cfg('salesForceLeadConfiguration', 'objectIdentifier', 'Web-to-Lead organisation id (OID)', { required: true })),
+    Dynamics: h(
+      'div',
+      {},
+      h('p', { class: 'hint' }, 'Dynamics 365 is kept with the draft but cannot be published yet.'),
+      cfg('dynamicsLeadConfiguration', 'instanceUrl', 'Instance URL', { kind: 'url' }),
+      cfg('dynamicsLeadConfiguration', 'applicationId', 'Application id'),
+      cfg('dynamicsLeadConfiguration', 'directoryId', 'Directory id'),
+      cfg('dynamicsLeadConfiguration', 'applicationKey', 'Application key', { kind: 'password', hint: secretHint, autocomplete: 'new-password' }),
+      cfg('dynamicsLeadConfiguration', 'username', 'User name'),
+      cfg('dynamicsLeadConfiguration', 'password', 'Password', { kind: 'password', hint: secretHint, autocomplete: 'new-password' }),
+    ),
+    Marketo: h(
+      'div',
+      {},
+      h('p', { class: 'hint' }, 'Marketo is kept with the draft but cannot be published yet.'),
+      cfg('marketoLeadConfiguration', 'serverId', 'Server id'),
+      cfg('marketoLeadConfiguration', 'munchkinId', 'Munchkin id'),
+      cfg('marketoLeadConfiguration', 'formId', 'Form id'),
+      cfg('marketoLeadConfiguration', 'clientId', 'Client id'),
+      cfg('marketoLeadConfiguration', 'clientSecret', 'Client secret', { kind: 'password', hint: secretHint, autocomplete: 'new-password' }),
+    ),
+  });
+  const show = () => {
+    for (const [k, panel] of Object.entries(panels)) panel.hidden = offer[MP + 'leadDestination'] !== k;
+  };
+  const destination = field(
+    reg,
+    {
+      label: 'Lead destination',
+      kind: 'select',
+      options: LEAD_DESTINATIONS,
+      hint: 'Where customer leads go. At publish time a test lead (MSFT_TEST_…) is sent there.',
+      path: () => ['definition', 'offer', MP + 'leadDestination'],
+      ...textOf(() => offer, MP + 'leadDestination'),
+    },
+    () => {
+      show();
+      onChange();
+    },
+  );
+  show();
+  return h('section', { class: 'form-section', 'aria-labelledby': 'sec-leads' }, h('h2', { id: 'sec-leads' }, 'Lead management'), destination, ...Object.values(panels));
+}
