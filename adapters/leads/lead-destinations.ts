@@ -1,6 +1,8 @@
 import { LeadDestination } from '../../domain/leads/delivery';
 import { Lead } from '../../domain/leads/lead';
+import { writeDynamicsLead } from './dynamics-lead-writer';
 import { writeHttpsLead } from './https-lead-writer';
+import { writeMarketoLead } from './marketo-lead-writer';
 import { writeSalesforceLead } from './salesforce-lead-writer';
 import { LeadRejected, writeTableLead, LEADS_TABLE } from './table-lead-writer';
 
@@ -8,7 +10,8 @@ export { LeadRejected };
 
 /**
  * Sends a lead to the partner's destination and says where it went (for the partner's messages).
- * `leadId` makes a repeat idempotent where the destination allows (table row key, x-ms-lead-id header).
+ * `leadId` makes a repeat idempotent where the destination allows (table row key, x-ms-lead-id header);
+ * Dynamics 365 and Marketo have no such key (Marketo's Submit Form does upsert by e-mail).
  * Throws LeadRejected for a configuration or answer the partner must fix (never retried); any other
  * error is transient and meant to be retried. Neither carries a secret.
  */
@@ -26,8 +29,12 @@ export async function deliverLead(destination: LeadDestination, lead: Lead, lead
     case 'Salesforce':
       await writeSalesforceLead(destination.objectIdentifier, lead, leadId);
       return 'Salesforce (Web-to-Lead)';
-    case 'Dynamics':
+    case 'Dynamics': {
+      const id = await writeDynamicsLead(destination, lead);
+      return id ? `Dynamics 365 (lead ${id})` : 'Dynamics 365';
+    }
     case 'Marketo':
-      throw new LeadRejected(`Lead destination ${destination.kind} is not supported yet. Choose Azure Table, HTTPS endpoint, Salesforce, or None.`);
+      await writeMarketoLead(destination, lead);
+      return 'Marketo (form submission)';
   }
 }

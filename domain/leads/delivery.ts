@@ -1,5 +1,6 @@
 // Pure rules for delivering leads: which destination an offer names, the lead a customer's request
 // becomes, the Salesforce Web-to-Lead form, and how a CRM's answer is quoted back to the partner.
+// The Dynamics 365 and Marketo request bodies and answers are in crm-bodies.ts.
 import { z } from 'zod';
 import { Lead } from './lead';
 
@@ -10,13 +11,33 @@ export type LeadDestination =
   | { kind: 'AzureTable'; connectionString?: string }
   | { kind: 'HttpsEndpoint'; url?: string }
   | { kind: 'Salesforce'; objectIdentifier?: string }
-  | { kind: 'Dynamics' }
-  | { kind: 'Marketo' };
+  | ({ kind: 'Dynamics' } & DynamicsConfig)
+  | ({ kind: 'Marketo' } & MarketoConfig);
+
+/** Dynamics 365 (Dataverse): the instance, and Azure AD (application) or Office 365 (user) sign-in. */
+export interface DynamicsConfig {
+  instanceUrl?: string;
+  authentication?: string;
+  applicationId?: string;
+  directoryId?: string;
+  applicationKey?: string;
+  username?: string;
+  password?: string;
+}
+
+/** Marketo: the subscription (Munchkin id), the form leads are submitted to, the REST API credentials. */
+export interface MarketoConfig {
+  munchkinId?: string;
+  formId?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
 
 /** The destination configured in an offer's marketplace section (a snapshot, so secrets included). */
 export function leadDestinationOf(offer: Record<string, unknown>): LeadDestination {
   const config = (key: string) => (offer[M + key] && typeof offer[M + key] === 'object' ? (offer[M + key] as Record<string, unknown>) : {});
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const secret = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const kind = str(offer[M + 'leadDestination']) ?? 'None';
   switch (kind) {
     case 'AzureTable':
@@ -25,9 +46,24 @@ export function leadDestinationOf(offer: Record<string, unknown>): LeadDestinati
       return { kind, url: str(config('httpsEndpointLeadConfiguration').httpsEndpointUrl) };
     case 'Salesforce':
       return { kind, objectIdentifier: str(config('salesForceLeadConfiguration').objectIdentifier) };
-    case 'Dynamics':
-    case 'Marketo':
-      return { kind };
+    case 'Dynamics': {
+      const c = config('dynamicsLeadConfiguration');
+      return {
+        kind,
+        instanceUrl: str(c.instanceUrl),
+        authentication: str(c.authentication),
+        applicationId: str(c.applicationId),
+        directoryId: str(c.directoryId),
+        // Secrets are taken as typed: leading or trailing spaces may be part of them.
+        applicationKey: secret(c.applicationKey),
+        username: str(c.username),
+        password: secret(c.password),
+      };
+    }
+    case 'Marketo': {
+      const c = config('marketoLeadConfiguration');
+      return { kind, munchkinId: str(c.munchkinId), formId: str(c.formId), clientId: str(c.clientId), clientSecret: secret(c.clientSecret) };
+    }
     default:
       return { kind: 'None' };
   }

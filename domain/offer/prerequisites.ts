@@ -6,6 +6,7 @@
  * Messages never echo URLs or connection strings: SAS URLs and connection strings carry secrets,
  * and these messages end up in the status table and in e-mails.
  */
+import { dynamicsAuthentication, dynamicsInstanceOrigin, isGuid, isMunchkinId, isTenantId, marketoFormId } from '../leads/crm-bodies';
 import { formatPath, type OfferDraft, type OfferListing, type Plan, type VmImage } from './document';
 import { isEmailAddress } from './notification-emails';
 import { checkPricing } from './pricing';
@@ -250,10 +251,55 @@ function checkLeadDestination(warn: Warn, offer: OfferListing, at: (key: string)
       }
       return;
     case 'Dynamics':
+      return checkDynamics(warn, offer['microsoft-azure-marketplace.dynamicsLeadConfiguration'] ?? {}, [...at('dynamicsLeadConfiguration')]);
     case 'Marketo':
-      return warn(at('leadDestination'), 'unsupportedLeadDestination',
-        `Lead destination ${destination} is not supported yet; choose None, AzureTable, HttpsEndpoint or Salesforce.`);
+      return checkMarketo(warn, offer['microsoft-azure-marketplace.marketoLeadConfiguration'] ?? {}, [...at('marketoLeadConfiguration')]);
   }
+}
+
+// The values Dynamics and Marketo sign in with are checked here as well as at delivery, so a
+// partner learns at step 1 rather than from a failed Packaging step. Values are never quoted: some
+// are secrets, and the others are nobody's business in an e-mail.
+function checkDynamics(warn: Warn, c: NonNullable<OfferListing['microsoft-azure-marketplace.dynamicsLeadConfiguration']>, at: PropertyKey[]): void {
+  const label = 'Lead destination is Dynamics, so';
+  if (isBlank(c.instanceUrl)) {
+    warn([...at, 'instanceUrl'], 'required', `${label} give the Dynamics 365 instance URL (e.g. https://contoso.crm4.dynamics.com).`);
+  } else {
+    const instance = dynamicsInstanceOrigin(c.instanceUrl);
+    const problem = 'problem' in instance ? instance.problem : !instance.origin.startsWith('https:') ? 'must start with https://' : undefined;
+    if (problem) warn([...at, 'instanceUrl'], 'url', `The Dynamics 365 instance URL ${problem}.`);
+  }
+  const mode = dynamicsAuthentication(c.authentication);
+  if (!mode) {
+    return warn([...at, 'authentication'], 'enum', 'Dynamics authentication must be "Azure Active Directory" (recommended) or "Office 365".');
+  }
+  const checkDirectory = (required: boolean) => {
+    if (isBlank(c.directoryId)) {
+      if (required) warn([...at, 'directoryId'], 'required', `${label} give the directory (tenant) id of the application.`);
+    } else if (!isTenantId(c.directoryId.trim())) {
+      warn([...at, 'directoryId'], 'pattern', 'The Dynamics directory id must be the tenant id (a GUID) or its domain name (e.g. contoso.onmicrosoft.com).');
+    }
+  };
+  if (mode === 'AzureActiveDirectory') {
+    if (isBlank(c.applicationId)) warn([...at, 'applicationId'], 'required', `${label} give the application (client) id of the app registered in Azure Active Directory.`);
+    else if (!isGuid(c.applicationId.trim())) warn([...at, 'applicationId'], 'guid', 'The Dynamics application id must be the application (client) id, a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).');
+    checkDirectory(true);
+    if (isBlank(c.applicationKey)) warn([...at, 'applicationKey'], 'required', `${label} give the application key (client secret) of the app.`);
+    return;
+  }
+  if (isBlank(c.username)) warn([...at, 'username'], 'required', `${label} with Office 365 authentication give the user name of the account that writes leads.`);
+  if (isBlank(c.password)) warn([...at, 'password'], 'required', `${label} with Office 365 authentication give the password of that account.`);
+  checkDirectory(false);
+}
+
+function checkMarketo(warn: Warn, c: NonNullable<OfferListing['microsoft-azure-marketplace.marketoLeadConfiguration']>, at: PropertyKey[]): void {
+  const label = 'Lead destination is Marketo, so';
+  if (isBlank(c.munchkinId)) warn([...at, 'munchkinId'], 'required', `${label} give the Munchkin account id (Admin > Munchkin, e.g. 123-ABC-456).`);
+  else if (!isMunchkinId(c.munchkinId.trim())) warn([...at, 'munchkinId'], 'pattern', 'The Marketo Munchkin id must look like 123-ABC-456: three digits, three letters, three digits.');
+  if (isBlank(c.formId)) warn([...at, 'formId'], 'required', `${label} give the id of the form leads are submitted to (e.g. 1179).`);
+  else if (marketoFormId(c.formId.trim()) === undefined) warn([...at, 'formId'], 'pattern', 'The Marketo form id must be the form\'s number (e.g. 1179).');
+  if (isBlank(c.clientId)) warn([...at, 'clientId'], 'required', `${label} give the client id of the LaunchPoint custom service (Admin > LaunchPoint > View Details).`);
+  if (isBlank(c.clientSecret)) warn([...at, 'clientSecret'], 'required', `${label} give the client secret of the LaunchPoint custom service.`);
 }
 
 // ---- plans (SKUs) and their images -----------------------------------------------------------
