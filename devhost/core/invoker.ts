@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvocationScope, invocationScope, toError } from './fault-isolation';
 import { Logger } from './logger';
 import { RegisteredFunction, Registry } from './registry';
 import { CoreInvocationContext, InvocationResponse, RpcTypedData } from './types';
@@ -18,7 +19,9 @@ export interface InvocationOutcome {
 /**
  * Runs one invocation the way the Node worker does: invocation model → arguments → preInvocation
  * hooks → the function → postInvocation hooks → response. Errors are returned, never thrown, so a
- * failing function cannot take a dispatcher down.
+ * failing function cannot take a dispatcher down. The invocation runs in its own async context
+ * (fault-isolation.ts): an error it lets escape asynchronously while it runs (a throwing timer
+ * callback, a rejected promise nobody awaits) is its failure too, not the end of the process.
  */
 export class Invoker {
   constructor(
@@ -28,10 +31,31 @@ export class Invoker {
 
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
     const invocationId = randomUUID();
-    const scope = { functionName: fn.metadata.name, invocationId };
     const started = Date.now();
+    let fail: (error: Error) => void = () => undefined;
+    // Settles only if the invocation faults from outside its own call chain (see fault-isolation.ts).
+    const faulted = new Promise<never>((_, reject) => (fail = reject));
+    faulted.catch(() => undefined);
+    const scope: InvocationScope = { functionName: fn.metadata.name, invocationId, done: false, fail: (e) => fail(e) };
+    try {
+      const response = await Promise.race([invocationScope.run(scope, () => this.run(fn, input, invocationId)), faulted]);
+      this.executed(fn, scope, started, undefined);
+      return { invocationId, response };
+    } catch (e) {
+      // Whatever was thrown (an Error or not, printable or not) becomes an Error without throwing again.
+      const error = toError(e);
+      this.executed(fn, scope, started, error);
+      return { invocationId, error };
+    } finally {
+      // Whatever the function left running is no longer this invocation's business: a later error is logged only.
+      scope.done = true;
+    }
+  }
+
+  private async run(fn: RegisteredFunction, input: InvocationInput, invocationId: string): Promise<InvocationResponse | undefined> {
+    const scope = { functionName: fn.metadata.name, invocationId };
     const model = this.registry.programmingModel;
-    if (!model) return { invocationId, error: new Error('No programming model was registered by the app.') };
+    if (!model) throw new Error('No programming model was registered by the app.');
     const coreCtx: CoreInvocationContext = {
       invocationId,
       request: {
@@ -47,43 +71,37 @@ export class Invoker {
         this.logger.log(level, category === 'system' ? `[system] ${msg}` : msg, scope);
         for (const hook of this.registry.hooks.log) {
           try {
-            void hook({ level, category, message: msg, invocationContext: undefined, hookData: {}, appHookData: {} });
+            const r = hook({ level, category, message: msg, invocationContext: undefined, hookData: {}, appHookData: {} }) as unknown;
+            // A failing log hook must not fail the invocation, whether it throws or rejects.
+            if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, () => undefined);
           } catch {
-            // A failing log hook must not fail the invocation.
+            // (thrown synchronously)
           }
         }
       },
     };
+    const invocationModel = model.getInvocationModel(coreCtx);
+    const { context, inputs } = await invocationModel.getArguments();
+    let callback = fn.callback;
+    const hookData: Record<string, unknown> = {};
+    const pre = { hookData, appHookData: this.appHookData, invocationContext: context, inputs, functionCallback: callback };
+    coreCtx.state = 'preInvocationHooks';
+    for (const hook of this.registry.hooks.preInvocation) await hook(pre);
+    callback = pre.functionCallback;
+    coreCtx.state = 'invocation';
+    let result: unknown;
+    let error: unknown;
     try {
-      const invocationModel = model.getInvocationModel(coreCtx);
-      const { context, inputs } = await invocationModel.getArguments();
-      let callback = fn.callback;
-      const hookData: Record<string, unknown> = {};
-      const pre = { hookData, appHookData: this.appHookData, invocationContext: context, inputs, functionCallback: callback };
-      coreCtx.state = 'preInvocationHooks';
-      for (const hook of this.registry.hooks.preInvocation) await hook(pre);
-      callback = pre.functionCallback;
-      coreCtx.state = 'invocation';
-      let result: unknown;
-      let error: unknown;
-      try {
-        result = await invocationModel.invokeFunction(context, pre.inputs, callback);
-      } catch (e) {
-        error = e;
-      }
-      const post = { hookData, appHookData: this.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
-      coreCtx.state = 'postInvocationHooks';
-      for (const hook of this.registry.hooks.postInvocation) await hook(post);
-      coreCtx.state = 'done';
-      if (post.error !== undefined && post.error !== null) throw post.error;
-      const response = await invocationModel.getResponse(context, post.result);
-      this.executed(fn, scope, started, undefined);
-      return { invocationId, response };
+      result = await invocationModel.invokeFunction(context, pre.inputs, callback);
     } catch (e) {
-      const error = e instanceof Error ? e : new Error(typeof e === 'string' ? e : JSON.stringify(e));
-      this.executed(fn, scope, started, error);
-      return { invocationId, error };
+      error = e;
     }
+    const post = { hookData, appHookData: this.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+    coreCtx.state = 'postInvocationHooks';
+    for (const hook of this.registry.hooks.postInvocation) await hook(post);
+    coreCtx.state = 'done';
+    if (post.error !== undefined && post.error !== null) throw post.error;
+    return invocationModel.getResponse(context, post.result);
   }
 
   readonly appHookData: Record<string, unknown> = {};

@@ -1,4 +1,6 @@
+import { describeError } from '../core/fault-isolation';
 import { Invoker, fromTypedData, resultData } from '../core/invoker';
+import { Logger } from '../core/logger';
 import { Registry } from '../core/registry';
 import { Clock } from './clock';
 import { EventType, parseJsonText, toJsonText } from './history';
@@ -10,6 +12,10 @@ import { Delivered } from './queue-channel';
  * as a TaskCompleted/TaskFailed control item together with the work item's acknowledgement. The
  * receiver acknowledges only once the result is durable (in the orchestration's committed
  * history), so a crash re-runs the activity rather than losing its result.
+ *
+ * Whatever goes wrong while running one work item is that activity's failure (a TaskFailed, retried
+ * per the orchestration's policy), never a silent drop: a dropped item would only come back after
+ * its lease, fail the same way, and keep the orchestration waiting for ever.
  */
 export class ActivityWorker {
   private running = 0;
@@ -21,6 +27,7 @@ export class ActivityWorker {
     private readonly clock: Clock,
     private readonly report: (result: Delivered<ControlItem>) => void,
     private readonly concurrency: number,
+    private readonly logger: Logger,
   ) {}
 
   get busy(): number {
@@ -37,8 +44,13 @@ export class ActivityWorker {
       const d = this.waiting.shift()!;
       this.running++;
       void this.execute(d.item)
+        .catch((e: unknown) => this.failed(d.item, `The host could not run activity '${d.item.name}': ${errorMessage(e)}`, describeError(e)))
         .then((result) => this.report({ item: result, ack: () => d.ack() }))
-        .catch(() => undefined /* unacknowledged: the queue redelivers after the lease */)
+        .catch((e: unknown) => {
+          // Only the hand-over to the orchestration can fail here; the work item stays unacknowledged,
+          // so the queue redelivers it after its lease and the activity runs again.
+          this.logger.error(`durable: could not deliver the result of activity '${d.item.name}' (${d.item.id}): ${describeError(e)}`);
+        })
         .finally(() => {
           this.running--;
           this.pump();
@@ -46,12 +58,19 @@ export class ActivityWorker {
     }
   }
 
+  private failed(w: WorkItem, reason: string, details: string): ControlItem {
+    return {
+      id: `result|${w.id}`,
+      instanceId: w.instanceId,
+      executionId: w.executionId,
+      kind: 'event',
+      event: { EventType: EventType.TaskFailed, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso(), TaskScheduledId: w.taskScheduledId, Reason: reason, Details: details },
+    };
+  }
+
   private async execute(w: WorkItem): Promise<ControlItem> {
     const base = { id: `result|${w.id}`, instanceId: w.instanceId, executionId: w.executionId, kind: 'event' as const };
-    const fail = (reason: string, details: string): ControlItem => ({
-      ...base,
-      event: { EventType: EventType.TaskFailed, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso(), TaskScheduledId: w.taskScheduledId, Reason: reason, Details: details },
-    });
+    const fail = (reason: string, details: string): ControlItem => this.failed(w, reason, details);
     const fn = this.registry.get(w.name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'activitytrigger') {
       return fail(`The function '${w.name}' doesn't exist, is disabled, or is not an activity function.`, '');
@@ -69,4 +88,8 @@ export class ActivityWorker {
       event: { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso(), TaskScheduledId: w.taskScheduledId, Result: toJsonText(result) },
     };
   }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : describeError(e);
 }

@@ -1,6 +1,15 @@
 /**
  * The durableClient input binding's data, as the extension builds it: URL templates for the
  * management webhooks and the `rpcBaseUrl` the JS client sends its calls to.
+ *
+ * `origin` is always the host's own listening address, never anything taken from a request (its
+ * Host header or target): the client inside a function sends its calls there, so a forged Host
+ * would otherwise send an orchestration start to another server.
+ *
+ * `systemKey` is the Durable extension's system key (never the master key). The webhook URLs carry
+ * it as `code=`, like the extension's. The JS client resolves its RPC calls relative to
+ * `rpcBaseUrl` (`new URL('instances/…', rpcBaseUrl)`), which drops any query string, so when keys
+ * are enforced the key travels in the base path instead: `/durabletask/code/<key>/`.
  */
 export function clientBindingData(origin: string, hubName: string, systemKey: string | undefined) {
   const base = `${origin}/runtime/webhooks/durabletask`;
@@ -16,7 +25,7 @@ export function clientBindingData(origin: string, hubName: string, systemKey: st
     managementUrls: managementUrls(instance, q),
     baseUrl: base,
     requiredQueryStringParameters: code,
-    rpcBaseUrl: `${origin}/durabletask/`,
+    rpcBaseUrl: systemKey ? `${origin}/durabletask/code/${encodeURIComponent(systemKey)}/` : `${origin}/durabletask/`,
   };
 }
 

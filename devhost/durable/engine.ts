@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
+import { describeError } from '../core/fault-isolation';
 import { Invoker, fromTypedData, resultData } from '../core/invoker';
 import { Logger } from '../core/logger';
 import { Registry } from '../core/registry';
@@ -99,7 +100,7 @@ export class DurableEngine {
     // acknowledgement: the work item stays on its queue until the step that consumes the result has
     // committed it to history, so the result needs no control-queue message of its own (one storage
     // round trip less per activity). A crash in between re-runs the activity, as with the extension.
-    this.activities = new ActivityWorker(o.registry, o.invoker, o.clock, (result) => this.deliverControl([result]), o.maxConcurrentActivities);
+    this.activities = new ActivityWorker(o.registry, o.invoker, o.clock, (result) => this.deliverControl([result]), o.maxConcurrentActivities, o.logger);
     this.timers = new TimerService(this.hub, o.clock, (items) => this.control.send(items), o.logger);
   }
 
@@ -171,13 +172,17 @@ export class DurableEngine {
       mb.queued = false;
       mb.running = true;
       this.running++;
-      void this.step(id, mb).then((progress) => {
-        this.running--;
-        mb.running = false;
-        if (mb.items.length === 0) this.mailboxes.delete(id);
-        else if (progress) this.markReady(id);
-        this.pump();
-      });
+      // step() answers every failure itself; the catch is for the bookkeeping after it, so that an
+      // unexpected error is logged rather than left as an unhandled rejection (which ends the process).
+      void this.step(id, mb)
+        .then((progress) => {
+          this.running--;
+          mb.running = false;
+          if (mb.items.length === 0) this.mailboxes.delete(id);
+          else if (progress) this.markReady(id);
+          this.pump();
+        })
+        .catch((e: unknown) => this.o.logger.error(`durable: dispatching instance ${id} failed: ${describeError(e)}`));
     }
   }
 
@@ -198,7 +203,7 @@ export class DurableEngine {
       this.store.forget(instanceId);
       mb.failures++;
       const delay = Math.min(30_000, 100 * 2 ** mb.failures);
-      this.o.logger.log('warning', `step failed (attempt ${mb.failures}), retrying in ${delay} ms: ${(e as Error).stack ?? e}`, { functionName: 'DurableTask', invocationId: instanceId });
+      this.o.logger.log('warning', `step failed (attempt ${mb.failures}), retrying in ${delay} ms: ${describeError(e)}`, { functionName: 'DurableTask', invocationId: instanceId });
       setTimeout(() => this.markReady(instanceId), delay).unref?.();
       return false;
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { odata, TableEntity, TransactionAction } from '@azure/data-tables';
 import { EventType, HistoryEvent, RuntimeStatus } from './history';
 import { TaskHubStorage } from './task-hub';
@@ -5,7 +6,15 @@ import { TaskHubStorage } from './task-hub';
 export interface RetryState {
   kind: 'activity' | 'subOrchestration';
   name: string;
-  input: string | null;
+  /**
+   * The EventId of the first attempt's TaskScheduled / SubOrchestrationInstanceCreated event, whose
+   * Input every later attempt reuses. The input itself is not kept here: it can be any size, and this
+   * state is one table property (see InstanceStore.commit); the history row already stores it (in a
+   * blob when large).
+   */
+  inputEventId?: number;
+  /** The input itself, as states written by earlier devhost versions carry it. */
+  input?: string | null;
   instanceId?: string;
   options: {
     firstRetryIntervalInMilliseconds: number;
@@ -50,6 +59,8 @@ export interface InstanceState {
   /** Events already committed; history beyond this index is new in the current step. */
   committedCount: number;
   sentinelEtag?: string;
+  /** The blob holding the committed sentinel's EngineState when it was too large for the row. */
+  sentinelBlob?: string;
   /** What the instance row last written says, and when, so unchanged rows are not rewritten each step. */
   rowWritten?: { key: string; at: number };
   /** The row as of the last commit: what status reads see while a step is under way. */
@@ -74,10 +85,16 @@ export function newEngineState(): EngineState {
   return { nextSequence: 0, knownActions: 0, retries: {}, timerActions: {}, canceledTimers: [] };
 }
 
-// A table string property holds at most 32K UTF-16 characters; larger values go to a blob, as the
-// Azure Storage provider does (`<Column>BlobName`).
+// A table string property holds at most 32K UTF-16 characters (64 KiB); larger values go to a blob
+// in `<hub>-largemessages` and the row keeps its name in `<Column>BlobName`, as the Azure Storage
+// provider does. This applies to every string property of every row written, the sentinel's engine
+// state included: any column can carry a user's value (an input, an output, a retry's state).
 const MAX_INLINE = 30_000;
-const LARGE_COLUMNS = ['Input', 'Result', 'Output', 'CustomStatus', 'Details', 'Reason'] as const;
+const BLOB_NAME_SUFFIX = 'BlobName';
+// An entity group transaction carries at most 100 entities and 4 MiB; the budget leaves room for the
+// sentinel and the request's own overhead.
+const MAX_BATCH_ACTIONS = 99;
+const MAX_BATCH_BYTES = 2 * 1024 * 1024;
 
 const seqKey = (n: number) => n.toString(16).toUpperCase().padStart(16, '0');
 
@@ -118,6 +135,7 @@ export class InstanceStore {
     if (sentinel) {
       executionId = String(sentinel.ExecutionId);
       const count = Number(sentinel.EventCount);
+      await this.unpackLarge(sentinel);
       engine = JSON.parse(String(sentinel.EngineState)) as EngineState;
       const events = rows
         .filter((r) => r.rowKey !== 'sentinel' && r.ExecutionId === executionId)
@@ -134,6 +152,7 @@ export class InstanceStore {
       engine,
       committedCount: history.length,
       sentinelEtag: sentinel?.etag as string | undefined,
+      sentinelBlob: typeof sentinel?.EngineStateBlobName === 'string' ? sentinel.EngineStateBlobName : undefined,
     };
     state.committedRow = rowOf(state);
     this.remember(state);
@@ -148,27 +167,32 @@ export class InstanceStore {
     }
   }
 
-  /** Commits new history rows and the sentinel (atomically per 100 rows, sentinel last), then the instance row. */
+  /**
+   * Commits new history rows and the sentinel (atomically per transaction, sentinel last), then the
+   * instance row. Rows beyond the sentinel's EventCount are ignored on load, so a commit that fails
+   * half-way leaves the previous state intact.
+   */
   async commit(state: InstanceState, opts: { resetHistory?: boolean } = {}): Promise<void> {
     const from = opts.resetHistory ? 0 : state.committedCount;
     const actions: TransactionAction[] = [];
     for (let i = from; i < state.history.length; i++) {
       actions.push(['upsert', await this.eventToRow(state.instanceId, state.executionId, i, state.history[i]), 'Replace']);
     }
-    const sentinel = {
+    const sentinel: Record<string, unknown> = {
       partitionKey: state.instanceId,
       rowKey: 'sentinel',
       ExecutionId: state.executionId,
       EventCount: state.history.length,
       EngineState: JSON.stringify(state.engine),
     };
+    // A fresh blob name each time: the committed sentinel keeps pointing at its own blob until the
+    // transaction below replaces it, so a commit that fails (a conflict) cannot corrupt it.
+    await this.packLarge(sentinel, `${state.instanceId}/sentinel-${randomUUID()}`);
     try {
-      const chunks: TransactionAction[][] = [];
-      for (let i = 0; i < actions.length; i += 99) chunks.push(actions.slice(i, i + 99));
-      if (chunks.length === 0) chunks.push([]);
+      const chunks = batches(actions);
       for (let c = 0; c < chunks.length - 1; c++) await this.hub.history.submitTransaction(chunks[c]);
       const last = chunks[chunks.length - 1];
-      last.push(state.sentinelEtag ? ['update', sentinel, 'Replace', { etag: state.sentinelEtag }] : ['create', sentinel]);
+      last.push(state.sentinelEtag ? ['update', sentinel as TableEntity, 'Replace', { etag: state.sentinelEtag }] : ['create', sentinel as TableEntity]);
       const res = await this.hub.history.submitTransaction(last);
       state.sentinelEtag = res.subResponses[res.subResponses.length - 1]?.etag ?? (await this.hub.history.getEntity(state.instanceId, 'sentinel')).etag;
     } catch (e) {
@@ -176,6 +200,10 @@ export class InstanceStore {
       this.forget(state.instanceId);
       throw e;
     }
+    const previousBlob = state.sentinelBlob;
+    state.sentinelBlob = typeof sentinel.EngineStateBlobName === 'string' ? sentinel.EngineStateBlobName : undefined;
+    // The replaced sentinel's blob is no longer referenced by anything.
+    if (previousBlob && previousBlob !== state.sentinelBlob) await this.hub.largeMessages.deleteBlob(previousBlob).catch(() => undefined);
     state.committedCount = state.history.length;
     for (const ev of state.history) ev.IsPlayed = true;
     // The row only mirrors the history for queries; when nothing but its LastUpdatedTime would change
@@ -294,26 +322,52 @@ export class InstanceStore {
     return ev;
   }
 
+  /** Moves every string property too large for a table row to a blob, leaving `<Column>BlobName`. */
   private async packLarge(entity: Record<string, unknown>, key: string): Promise<void> {
-    for (const col of LARGE_COLUMNS) {
-      const v = entity[col];
+    for (const [col, v] of Object.entries(entity)) {
+      if (col === 'partitionKey' || col === 'rowKey' || col.endsWith(BLOB_NAME_SUFFIX)) continue;
       if (typeof v === 'string' && v.length > MAX_INLINE) {
         const name = `payloads/${key}.${col}.json`;
         await this.hub.largeMessages.getBlockBlobClient(name).upload(v, Buffer.byteLength(v));
         delete entity[col];
-        entity[`${col}BlobName`] = name;
+        entity[`${col}${BLOB_NAME_SUFFIX}`] = name;
       }
     }
   }
 
+  /** Reads back every `<Column>BlobName` into `<Column>`. */
   private async unpackLarge(entity: Record<string, unknown>): Promise<void> {
-    for (const col of LARGE_COLUMNS) {
-      const name = entity[`${col}BlobName`];
-      if (typeof name === 'string') {
-        entity[col] = (await this.hub.largeMessages.getBlockBlobClient(name).downloadToBuffer()).toString('utf8');
-      }
+    for (const [prop, name] of Object.entries(entity)) {
+      if (!prop.endsWith(BLOB_NAME_SUFFIX) || prop === BLOB_NAME_SUFFIX || typeof name !== 'string') continue;
+      const col = prop.slice(0, -BLOB_NAME_SUFFIX.length);
+      entity[col] = (await this.hub.largeMessages.getBlockBlobClient(name).downloadToBuffer()).toString('utf8');
     }
   }
+}
+
+/** Splits row writes into transactions within the service's limits, always leaving at least one (for the sentinel). */
+function batches(actions: TransactionAction[]): TransactionAction[][] {
+  const chunks: TransactionAction[][] = [[]];
+  let bytes = 0;
+  for (const action of actions) {
+    const size = estimatedBytes(action[1] as Record<string, unknown>);
+    const current = chunks[chunks.length - 1];
+    if (current.length >= MAX_BATCH_ACTIONS || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
+      chunks.push([action]);
+      bytes = size;
+    } else {
+      current.push(action);
+      bytes += size;
+    }
+  }
+  return chunks;
+}
+
+/** A generous estimate of an entity's size on the wire: strings as UTF-16, everything else small. */
+function estimatedBytes(entity: Record<string, unknown>): number {
+  let n = 256;
+  for (const [k, v] of Object.entries(entity)) n += k.length * 2 + (typeof v === 'string' ? v.length * 2 : 64);
+  return n;
 }
 
 function toIso(v: unknown): string {

@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError, sendJson } from '../http/respond';
+import { BodyReader } from '../http/server';
 import { Clock } from './clock';
 import { DurableEngine, EngineError, QueryFilter } from './engine';
 import { ALL_STATUSES, isTerminal, RuntimeStatus } from './history';
@@ -11,6 +12,8 @@ export interface ManagementContext {
   clock: Clock;
   hubName: string;
   systemKey: string | undefined;
+  /** The host's own origin: the management URLs it returns point there, whatever the request's Host said. */
+  origin: string;
 }
 
 class BadRequest extends Error {}
@@ -22,18 +25,22 @@ const INSTANCE_OPERATIONS = new Set(['raiseEvent', 'terminate', 'suspend', 'resu
 /**
  * The Durable extension's HTTP API (`/runtime/webhooks/durabletask/...`, and the same routes under
  * the client's `rpcBaseUrl`). Every malformed call gets a 4xx with a message; nothing here throws.
+ * Bodies are read only by the two calls that take one (start, raise event), after the path, method
+ * and content type have been checked.
  */
-export async function handleManagement(ctx: ManagementContext, req: IncomingMessage, res: ServerResponse, url: URL, subPath: string, body: Buffer): Promise<void> {
+export async function handleManagement(ctx: ManagementContext, req: IncomingMessage, res: ServerResponse, url: URL, subPath: string, readBody: BodyReader): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const seg = subPath.split('/').filter(Boolean).map(safeDecode);
-  const origin = url.origin;
+  const origin = ctx.origin;
   try {
+    const body = async () => jsonText(await readBody());
     if (seg.some((s) => s === undefined)) throw new BadRequest('The path has a malformed percent-encoding.');
     const [head, id, op, name] = seg as string[];
     if (head === 'orchestrators' && id) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       if (seg.length > 3) return notFound(res);
-      const input = jsonText(body);
+      requireJsonBody(req);
+      const input = await body();
       const instanceId = await ctx.engine.startNew(id, op, input);
       const payload = managementPayload(origin, ctx.hubName, ctx.systemKey, instanceId);
       return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri, 'Retry-After': '10' });
@@ -65,11 +72,14 @@ export async function handleManagement(ctx: ManagementContext, req: IncomingMess
       return methodNotAllowed(res, 'GET, DELETE');
     }
     if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    requireJsonBody(req);
     const reason = url.searchParams.get('reason') ?? undefined;
     switch (op) {
       case 'raiseEvent':
         if (!name || seg.length > 4) throw new BadRequest('The event name is missing: POST instances/{id}/raiseEvent/{eventName}.');
-        await ctx.engine.raiseEvent(id, name, jsonText(body));
+        // As the extension: the event's content type is checked even when the body is empty.
+        requireJsonBody(req, true);
+        await ctx.engine.raiseEvent(id, name, await body());
         return accepted(res);
       case 'terminate':
       case 'suspend':
@@ -175,6 +185,24 @@ function parseFilter(url: URL): QueryFilter {
 function flag(url: URL, key: string, dflt: boolean): boolean {
   const v = url.searchParams.get(key);
   return v === null ? dflt : v.toLowerCase() === 'true';
+}
+
+/**
+ * The API takes JSON only. The extension refuses a raise-event body that is not
+ * `application/json` with 400 "Only application/json request content is supported"
+ * (HttpApiHandler.cs, HandleRaiseEventRequestAsync); the devhost applies the same rule to every
+ * POST or PUT that carries a body, and before anything else happens. That is what keeps a web page
+ * in the developer's browser out: a cross-site `fetch` or form can send `text/plain` without a CORS
+ * preflight, but not `application/json`.
+ */
+function requireJsonBody(req: IncomingMessage, evenWithoutBody = false): void {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method !== 'POST' && method !== 'PUT') return;
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
+  if (!hasBody && !evenWithoutBody) return;
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (mediaType !== 'application/json') throw new BadRequest('Only application/json request content is supported.');
 }
 
 function jsonText(body: Buffer): string | null {

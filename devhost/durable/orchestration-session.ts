@@ -177,6 +177,7 @@ export class OrchestrationSession {
       engine,
       committedCount: 0,
       sentinelEtag: prior?.sentinelEtag,
+      sentinelBlob: prior?.sentinelBlob,
     };
   }
 
@@ -201,7 +202,7 @@ export class OrchestrationSession {
       retries[String(timerId)] = { ...retry, waitingOnTimer: true };
     } else if (retry.waitingOnTimer && ev.EventType === EventType.TimerFired && retry.attempt < retry.options.maxNumberOfAttempts) {
       const taskId = state.engine.nextSequence++;
-      const scheduled = this.schedule(state, taskId, retry.kind, retry.name, retry.input, retry.instanceId, now, out);
+      const scheduled = this.schedule(state, taskId, retry.kind, retry.name, retryInput(state, retry), retry.instanceId, now, out);
       newEvents.push(scheduled);
       open.set(taskId, { kind: retry.kind, scheduled });
       retries[String(taskId)] = { ...retry, attempt: retry.attempt + 1, waitingOnTimer: false };
@@ -263,7 +264,8 @@ export class OrchestrationSession {
             state.history.push(ev);
             open.set(taskId, { kind, scheduled: ev });
             if (a.actionType === A.CallActivityWithRetry || a.actionType === A.CallSubOrchestratorWithRetry) {
-              state.engine.retries[String(taskId)] = { kind, name: a.functionName!, input, instanceId: a.instanceId, options: a.retryOptions!, attempt: 1, waitingOnTimer: false };
+              // The input stays in the history event just written; the retry refers to it.
+              state.engine.retries[String(taskId)] = { kind, name: a.functionName!, inputEventId: taskId, instanceId: a.instanceId, options: a.retryOptions!, attempt: 1, waitingOnTimer: false };
             }
             break;
           }
@@ -416,6 +418,18 @@ function flatten(actions: unknown[][] | undefined): Action[] {
 
 function sameParent(a: { instanceId: string; executionId: string; taskScheduledId: number }, b: typeof a): boolean {
   return a.instanceId === b.instanceId && a.executionId === b.executionId && a.taskScheduledId === b.taskScheduledId;
+}
+
+/** The input every attempt of a retried task gets: the first attempt's, from its history event. */
+function retryInput(state: InstanceState, retry: RetryState): string | null {
+  if (retry.inputEventId === undefined) return retry.input ?? null;
+  const scheduled = state.history.find(
+    (e) => e.EventId === retry.inputEventId && (e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated),
+  );
+  // The event is in this execution's history by construction; without it the next attempt cannot be
+  // given the right input, so the step fails (and is retried) rather than running it with another.
+  if (!scheduled) throw new Error(`The history of ${state.instanceId} has no scheduling event ${retry.inputEventId} for the retry of '${retry.name}'.`);
+  return scheduled.Input ?? null;
 }
 
 function stripBookkeeping(e: HistoryEvent): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueueClient } from '@azure/storage-queue';
 import { ContainerClient } from '@azure/storage-blob';
+import { describeError } from '../core/fault-isolation';
 import { Logger } from '../core/logger';
 
 /** An item handed to a consumer; call `ack()` once its effects are durable. */
@@ -99,18 +100,26 @@ export class QueueChannel<T> {
 
   private deliverLocal(env: Envelope, items: T[]): void {
     let acked = 0;
-    this.opts.deliver(
-      items.map((item) => ({
-        item,
-        ack: () => {
-          // Each item acknowledges once, whatever its consumer does.
-          if (acked >= items.length) return;
-          acked++;
-          env.remaining--;
-          if (env.remaining === 0) void this.remove(env);
-        },
-      })),
-    );
+    const delivered = items.map((item) => ({
+      item,
+      ack: () => {
+        // Each item acknowledges once, whatever its consumer does.
+        if (acked >= items.length) return;
+        acked++;
+        env.remaining--;
+        // Fire and forget, but never unhandled: a failed delete only means a redelivery, which
+        // consumers tolerate.
+        if (env.remaining === 0) void this.remove(env).catch((e: unknown) => this.opts.logger.warn(`${this.opts.name}: removing message ${env.messageId} failed: ${describeError(e)}`));
+      },
+    }));
+    try {
+      this.opts.deliver(delivered);
+    } catch (e) {
+      // Not handed over: forget it here, so that the poller takes it up again once its lease ends
+      // (while it is in `local` the poller would only renew its lease, for ever).
+      this.local.delete(env.messageId);
+      this.opts.logger.error(`${this.opts.name}: delivering message ${env.messageId} failed; it will be redelivered: ${describeError(e)}`);
+    }
   }
 
   private async remove(env: Envelope): Promise<void> {
@@ -120,12 +129,12 @@ export class QueueChannel<T> {
         await this.opts.queue.deleteMessage(env.messageId, receipt);
         break;
       } catch (e) {
-        const status = (e as { statusCode?: number }).statusCode;
+        const status = (e as { statusCode?: number } | undefined)?.statusCode;
         // The poller may have re-leased the message meanwhile (a new pop receipt), possibly in a
         // receive whose answer has not been read yet: wait for it, then retry with the new receipt.
         if (status === 400 && env.popReceipt === receipt) await this.polling;
         if (env.popReceipt !== receipt) continue;
-        if (status !== 404) this.opts.logger.warn(`${this.opts.name}: could not delete message ${env.messageId}: ${(e as Error).message}`);
+        if (status !== 404) this.opts.logger.warn(`${this.opts.name}: could not delete message ${env.messageId}: ${describeError(e)}`);
         break;
       }
     }
@@ -136,7 +145,13 @@ export class QueueChannel<T> {
   private schedulePoll(delayMs: number): void {
     if (this.stopped) return;
     this.pollTimer = setTimeout(() => {
-      this.polling = this.poll().finally(() => (this.polling = undefined));
+      this.polling = this.poll()
+        .catch((e: unknown) => {
+          // poll() handles its own errors; should one escape anyway, keep polling instead of stopping for good.
+          this.opts.logger.warn(`${this.opts.name}: poll failed: ${describeError(e)}`);
+          this.schedulePoll(1000);
+        })
+        .finally(() => (this.polling = undefined));
     }, delayMs);
     this.pollTimer.unref?.();
   }

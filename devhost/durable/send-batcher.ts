@@ -13,7 +13,8 @@ export class SendBatcher<T> {
       this.buffer.push({ item, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.flush());
+        // flush() settles every caller's promise itself, so nothing is left unhandled here.
+        setImmediate(() => void this.flush().catch(() => undefined));
       }
     });
   }

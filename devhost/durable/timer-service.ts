@@ -3,6 +3,7 @@ import { Clock } from './clock';
 import { EventType } from './history';
 import { ControlItem, TimerItem } from './messages';
 import { TaskHubStorage } from './task-hub';
+import { describeError } from '../core/fault-isolation';
 import { Logger } from '../core/logger';
 
 const key = (t: { executionId: string; timerId: number }) => `${t.executionId}-${t.timerId}`;
@@ -75,7 +76,7 @@ export class TimerService {
     for (const t of this.pending.values()) earliest = Math.min(earliest, Date.parse(t.fireAt));
     if (earliest === Infinity) return;
     const wait = Math.max(0, Math.min(60_000, earliest - this.clock.now()));
-    this.handle = setTimeout(() => void this.fireDue(), wait);
+    this.handle = setTimeout(() => void this.fireDue().catch((e: unknown) => this.logger.warn(`timers: firing failed: ${describeError(e)}`)), wait);
     this.handle.unref?.();
   }
 
@@ -99,7 +100,7 @@ export class TimerService {
         await this.cancel(due.map(([, t]) => t));
       }
     } catch (e) {
-      this.logger.warn(`timers: firing failed, will retry: ${(e as Error).message}`);
+      this.logger.warn(`timers: firing failed, will retry: ${describeError(e)}`);
     } finally {
       this.firing = false;
       this.arm();

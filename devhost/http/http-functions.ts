@@ -5,6 +5,7 @@ import { RegisteredFunction, Registry } from '../core/registry';
 import { RpcHttpCookie, RpcTypedData } from '../core/types';
 import { AuthLevel, HostKeys } from './keys';
 import { sendError } from './respond';
+import { BodyReader } from './server';
 import { compileRoute, CompiledRoute, sortRoutes } from './route-template';
 
 interface HttpRoute {
@@ -23,7 +24,8 @@ export class HttpFunctions {
     private readonly invoker: Invoker,
     private readonly keys: HostKeys,
     private readonly logger: Logger,
-    private readonly extraInputs: (fn: RegisteredFunction, origin: string) => { name: string; data: RpcTypedData }[],
+    /** Extra inputs (the durable client); built from the host's own address, never from the request. */
+    private readonly extraInputs: (fn: RegisteredFunction) => { name: string; data: RpcTypedData }[],
   ) {
     this.routes = sortRoutes(
       registry.byTrigger('httpTrigger').map((fn) => {
@@ -42,8 +44,11 @@ export class HttpFunctions {
     return this.routes.map((r) => ({ name: r.fn.metadata.name, template: r.route.template, methods: r.methods, authLevel: r.authLevel }));
   }
 
-  /** Handles the request if a route matches its path; false when none does. */
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL, routePath: string, body: Buffer): Promise<boolean> {
+  /**
+   * Handles the request if a route matches its path; false when none does. The body is read only
+   * once the route, method and key have been accepted, so a refused request is never buffered.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, routePath: string, readBody: BodyReader): Promise<boolean> {
     const method = (req.method ?? 'GET').toUpperCase();
     const matches = this.routes.map((r) => ({ r, params: r.route.match(routePath) })).filter((m) => m.params);
     if (matches.length === 0) return false;
@@ -61,7 +66,7 @@ export class HttpFunctions {
       res.end();
       return true;
     }
-    await this.invoke(hit.r, hit.params!, req, res, url, method, body);
+    await this.invoke(hit.r, hit.params!, req, res, url, method, await readBody());
     return true;
   }
 
@@ -71,8 +76,9 @@ export class HttpFunctions {
     // The host hands the query over as one string per name; repeated names are joined with ','.
     const query: Record<string, string> = {};
     for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k).join(',');
-    const http = { method, url: url.href, headers, query, params, body: { bytes: new Uint8Array(body) } };
-    const inputData = [{ name: route.fn.triggerName, data: { http } as RpcTypedData }, ...this.extraInputs(route.fn, url.origin)];
+    // The Buffer is a Uint8Array already: handing it over as it is saves a copy of the whole body.
+    const http = { method, url: url.href, headers, query, params, body: { bytes: body as Uint8Array } };
+    const inputData = [{ name: route.fn.triggerName, data: { http } as RpcTypedData }, ...this.extraInputs(route.fn)];
     const started = Date.now();
     const outcome = await this.invoker.invoke(route.fn, { inputData });
     const scope = { functionName: route.fn.metadata.name, invocationId: outcome.invocationId };

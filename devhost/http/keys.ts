@@ -21,10 +21,11 @@ export class HostKeys {
   static fromEnv(env: NodeJS.ProcessEnv): HostKeys {
     const fk = (env.DEVHOST_FUNCTION_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     const mk = env.DEVHOST_MASTER_KEY?.trim() || undefined;
-    // The Durable webhooks need a system key whenever keys are enforced. Derived from the master key
-    // when there is one; otherwise (function keys only) a random one, handed out in the management
-    // URLs the durable client builds, as the host's auto-generated system key would be.
-    const durableKey = mk ? `${mk}-durabletask` : fk.length > 0 ? `durabletask-${randomBytes(16).toString('hex')}` : undefined;
+    // The Durable webhooks need a system key whenever keys are enforced. It is handed out in every
+    // management URL (as the extension hands out its durabletask_extension key), so it must say
+    // nothing about the master key: a fresh random value each time the host starts, like the key the
+    // host generates for an extension that has none yet. URL-safe, so it needs no escaping in a path.
+    const durableKey = mk || fk.length > 0 ? randomBytes(32).toString('base64url') : undefined;
     return new HostKeys(fk, mk, durableKey);
   }
 

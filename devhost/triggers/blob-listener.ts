@@ -1,5 +1,6 @@
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
+import { describeError } from '../core/fault-isolation';
 import { Invoker } from '../core/invoker';
 import { Logger } from '../core/logger';
 import { RegisteredFunction } from '../core/registry';
@@ -78,7 +79,7 @@ export class BlobListener {
         await this.process(b.name, etag, tokens, b.metadata ?? {}, b.properties as unknown as Record<string, unknown>);
       }
     } catch (e) {
-      if (!this.stopped) this.o.logger.warn(`blob ${this.o.path.container}: scan failed: ${(e as Error).message}`);
+      if (!this.stopped) this.o.logger.warn(`blob ${this.o.path.container}: scan failed: ${describeError(e)}`);
     }
     this.schedule(this.o.pollIntervalMs);
   }

@@ -4,6 +4,7 @@ import { Logger } from '../core/logger';
 import { RegisteredFunction, Registry } from '../core/registry';
 import { RpcTypedData } from '../core/types';
 import { sendError, sendJson } from '../http/respond';
+import { BodyReader } from '../http/server';
 
 /**
  * Event Grid triggers, as the host serves them: Event Grid (or anyone playing it locally) posts
@@ -19,7 +20,7 @@ export class EventGridWebhook {
     private readonly extraInputs: (fn: RegisteredFunction) => { name: string; data: RpcTypedData }[],
   ) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, readBody: BodyReader): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return sendError(res, 405, 'MethodNotAllowed', 'Event Grid delivers with POST.');
@@ -27,6 +28,8 @@ export class EventGridWebhook {
     const name = url.searchParams.get('functionName') ?? '';
     const fn = this.registry.get(name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'eventgridtrigger') return sendError(res, 404, 'NotFound', `No Event Grid function named '${name}'.`);
+    // Read only for a function that exists: nothing is buffered for a refused delivery.
+    const body = await readBody();
     let events: Record<string, unknown>[];
     try {
       const parsed: unknown = JSON.parse(body.toString('utf8'));

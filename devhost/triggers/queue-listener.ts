@@ -1,4 +1,5 @@
 import { QueueClient } from '@azure/storage-queue';
+import { describeError } from '../core/fault-isolation';
 import { Invoker } from '../core/invoker';
 import { Logger } from '../core/logger';
 import { RegisteredFunction } from '../core/registry';
@@ -67,7 +68,7 @@ export class QueueListener {
       }
       await Promise.all(res.receivedMessageItems.map((m) => this.handle(m)));
     } catch (e) {
-      if (!this.stopped) this.o.logger.warn(`queue ${this.o.queue.name}: poll failed: ${(e as Error).message}`);
+      if (!this.stopped) this.o.logger.warn(`queue ${this.o.queue.name}: poll failed: ${describeError(e)}`);
     }
     this.idle = got ? 0 : Math.min(this.idle + 1, 16);
     this.schedule(got ? 0 : Math.min(this.o.maxPollingIntervalMs, 100 * 2 ** this.idle));

@@ -1,3 +1,4 @@
+import { describeError } from '../core/fault-isolation';
 import { Invoker } from '../core/invoker';
 import { Logger } from '../core/logger';
 import { RegisteredFunction } from '../core/registry';
@@ -45,7 +46,7 @@ export class TimerListener {
 
   start(): void {
     this.clock.on('advanced', this.onAdvanced);
-    if (this.runOnStartup) this.inflight = this.run(false);
+    if (this.runOnStartup) this.inflight = this.runLogged(false);
     else this.arm();
   }
 
@@ -65,10 +66,15 @@ export class TimerListener {
     const wait = Math.max(0, Math.min(60_000, this.status.next - this.clock.now()));
     this.handle = setTimeout(() => {
       this.handle = undefined;
-      if (this.clock.now() >= this.status.next) this.inflight = this.run(true);
+      if (this.clock.now() >= this.status.next) this.inflight = this.runLogged(true);
       else this.arm();
     }, wait);
     this.handle.unref?.();
+  }
+
+  /** A run started from a timer callback: nobody awaits it, so its failure is logged here (never unhandled). */
+  private runLogged(scheduled: boolean): Promise<void> {
+    return this.run(scheduled).catch((e: unknown) => this.logger.error(`timer ${this.fn.metadata.name}: run failed: ${describeError(e)}`));
   }
 
   private async run(scheduled: boolean): Promise<void> {
