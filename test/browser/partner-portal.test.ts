@@ -9,6 +9,7 @@ import { Partner } from '../support/partner-api';
 import { startStack, Stack, waitUntil } from '../support/stack';
 import { asDynamic, uploadVhd } from '../support/vhd-images';
 import { SlowProxy, startSlowProxy } from '../support/slow-proxy';
+import { dataUrl, png } from '../support/png-server';
 
 jest.setTimeout(120_000);
 
@@ -120,10 +121,8 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
     [`${MP}summary`, 'A hardened Linux VM with Portal App preinstalled.'],
     [`${MP}longSummary`, 'Portal App on a hardened Ubuntu image, ready to deploy in minutes.'],
     [`${MP}description`, '<p>Portal App makes dev ops a breeze.</p>'],
-    [`${MP}smallLogo`, 'https://contoso.example.com/marketplace/small-40x40.png'],
-    [`${MP}mediumLogo`, 'https://contoso.example.com/marketplace/medium-90x90.png'],
-    [`${MP}largeLogo`, 'https://contoso.example.com/marketplace/large-115x115.png'],
-    [`${MP}wideLogo`, 'https://contoso.example.com/marketplace/wide-255x115.png'],
+    // The wide logo as a data: URL (the service stores it at publish, step 1).
+    [`${MP}wideLogo`, dataUrl(png(255, 115))],
     [`${MP}privacyURL`, 'https://contoso.example.com/privacy'],
     [`${MP}termsOfUse`, 'Use of Portal VM is subject to the Contoso license terms.'],
     [`${MP}engineeringContactName`, 'Jon Doe'],
@@ -134,6 +133,14 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
     [`${MP}supportContactPhone`, '555-555-0100'],
   ];
   for (const [path, value] of fills) await field(p, path).fill(value);
+  // The other logos are PNG files uploaded through each field's picker (the offer exists: Publish
+  // saved it); each field then holds the address the service stored the image at.
+  for (const [key, width, height] of [['smallLogo', 40, 40], ['mediumLogo', 90, 90], ['largeLogo', 115, 115]] as const) {
+    const at = p.locator('.field', { has: field(p, `${MP}${key}`) });
+    await at.locator('input[type=file]').setInputFiles({ name: `${key}.png`, mimeType: 'image/png', buffer: png(width, height) });
+    await at.locator('.upload-status', { hasText: `Uploaded ${key}.png` }).waitFor();
+    await expect(field(p, `${MP}${key}`).inputValue()).resolves.toMatch(/\/api\/marketplace\/artifacts\/contoso\/portal-vm\/[0-9a-f]{64}\.png$/);
+  }
 
   // Preview audience from a CSV file: a header, two ids (one with a description) and a bad line.
   await p.getByText('Import from CSV').click();

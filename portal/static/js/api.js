@@ -10,8 +10,10 @@ import { API_BASE } from './config.js';
 /**
  * Calls the HTTP API. Never throws: a network failure comes back as status 0 with a readable
  * error body, so every caller handles one shape.
+ * `body` is sent as JSON; `raw` (a file) is sent as it is, typed by a `content-type` header or
+ * else by the file's own type.
  * @param {string} path under API_BASE, starting with "/"
- * @param {{ method?: string, body?: unknown, key?: string, headers?: Record<string, string> }} [options]
+ * @param {{ method?: string, body?: unknown, raw?: Blob, key?: string, headers?: Record<string, string> }} [options]
  * @returns {Promise<ApiResponse>}
  */
 export async function api(path, options = {}) {
@@ -19,12 +21,13 @@ export async function api(path, options = {}) {
   const headers = { accept: 'application/json', ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  else if (options.raw !== undefined) headers['content-type'] ??= options.raw.type || 'application/octet-stream';
   let res;
   try {
     res = await fetch(`${API_BASE}${path}`, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body !== undefined ? JSON.stringify(options.body) : options.raw,
       cache: 'no-store',
       credentials: 'omit',
     });

@@ -1,7 +1,7 @@
 // @ts-check
 import { api, enc, errorDetails, errorMessage } from '../api.js';
 import { announce, badge, focusView, formatTime, h, replace } from '../dom.js';
-import { FieldRegistry, MP, offerForm } from './offer-form.js';
+import { FieldRegistry, ImageUploads, MP, offerForm } from './offer-form.js';
 import { showNotFound } from './offers.js';
 import { openPublishDialog } from './publish-dialog.js';
 
@@ -12,6 +12,13 @@ import { openPublishDialog } from './publish-dialog.js';
  */
 
 const OFFER_ID = /^[a-z0-9][a-z0-9-]{0,49}$/;
+
+/**
+ * The top-level fields of the offer document that are the partner's besides `definition` (the
+ * others — id, version, status, eTag, changedTime — are the service's). The form does not edit
+ * them; they are sent back as loaded, so a save through the portal does not drop them.
+ */
+const PARTNER_OWNED = ['offerTypeVersions'];
 
 /** Warnings handed over from another page (a 422 answered to Publish on the status page). */
 const pending = new Map();
@@ -40,7 +47,11 @@ export function editorView({ session, offerId }) {
   let lastEmails = '';
   /** @type {OfferDoc} */
   let doc = { definition: { offer: {}, plans: [] } };
+  /** The partner's top-level fields other than the definition, as loaded (PARTNER_OWNED). @type {Record<string, unknown>} */
+  let owned = {};
   const reg = new FieldRegistry();
+  // The image pickers upload to the offer, so they wait for a new offer's first save.
+  const uploads = new ImageUploads(session, isNew ? null : id);
 
   const onBeforeUnload = (/** @type {BeforeUnloadEvent} */ e) => {
     if (dirty) e.preventDefault();
@@ -57,6 +68,7 @@ export function editorView({ session, offerId }) {
       status = r.data.status ?? 'neverPublished';
       const definition = r.data.definition ?? {};
       doc = { definition: { ...definition, offer: definition.offer ?? {}, plans: Array.isArray(definition.plans) ? definition.plans : [] } };
+      owned = Object.fromEntries(PARTNER_OWNED.filter((k) => r.data[k] !== undefined && r.data[k] !== null).map((k) => [k, r.data[k]]));
       if (s.ok) lastEmails = s.data.notificationEmails ?? '';
     }
     render();
@@ -84,7 +96,7 @@ export function editorView({ session, offerId }) {
       'form',
       { class: 'offer-form', id: 'offer-form', novalidate: true, onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void save(); } },
       idField,
-      ...offerForm(doc, reg, markDirty, { hasStoredSecrets: !isNew }),
+      ...offerForm(doc, reg, markDirty, { hasStoredSecrets: !isNew, uploads }),
       h('div', { class: 'action-bar' }, saveButton, publishButton, saveState),
     );
     replace(el, heading, meta, summary, form);
@@ -179,7 +191,7 @@ export function editorView({ session, offerId }) {
     /** @type {Record<string, string>} */
     const headers = {};
     if (!isNew) headers['if-match'] = overwrite ? '*' : etag ?? '*';
-    const r = await api(`/publishers/${enc(session.publisherId)}/offers/${enc(id)}`, { method: 'PUT', key: session.key, body: { definition: doc.definition }, headers });
+    const r = await api(`/publishers/${enc(session.publisherId)}/offers/${enc(id)}`, { method: 'PUT', key: session.key, body: { ...owned, definition: doc.definition }, headers });
     saveButton.disabled = false;
     if (r.ok) {
       etag = r.headers.get('etag') ?? r.data?.eTag ?? etag;
@@ -193,6 +205,7 @@ export function editorView({ session, offerId }) {
         heading.textContent = `Edit ${doc.definition.offer[MP + 'title'] || id}`;
         const idInput = /** @type {HTMLInputElement | null} */ (el.querySelector('#offer-id'));
         if (idInput) idInput.readOnly = true;
+        uploads.setOffer(id);
       }
       renderMeta();
       reg.clearWarnings();

@@ -11,6 +11,7 @@ import { plansSection } from './offer-sections/plans.js';
 
 export { field, FieldRegistry, group, MP, TESTDRIVE, VM } from './form-kit.js';
 export { nextVersion } from './offer-sections/images.js';
+export { ImageUploads } from './image-upload.js';
 
 /**
  * @typedef {import('./form-kit.js').Path} Path
@@ -27,13 +28,13 @@ export { nextVersion } from './offer-sections/images.js';
  * @param {OfferDoc} doc
  * @param {import('./form-kit.js').FieldRegistry} reg
  * @param {() => void} onChange
- * @param {{ hasStoredSecrets: boolean }} options
+ * @param {{ hasStoredSecrets: boolean, uploads: import('./image-upload.js').ImageUploads }} options
  */
 export function offerForm(doc, reg, onChange, options) {
   const def = doc.definition;
   return [
     listingSection(def, reg, onChange),
-    linksMediaSection(def.offer, reg, onChange),
+    linksMediaSection(def.offer, reg, onChange, options.uploads),
     audienceSection(def.offer, reg, onChange),
     leadSection(def.offer, reg, onChange, options),
     plansSection(def, reg, onChange),

@@ -12,7 +12,7 @@ import { boolOf, checkField, field, group, holder, lazy, numberOf } from '../for
  * @typedef {import('../form-kit.js').Path} Path
  */
 
-/** The core sizes of "Customized core pricing", as CORE_SIZES in domain/offer/pricing-schema.ts. */
+/** The core sizes of "Customized core pricing", as CORE_SIZES in domain/offer/pricing-schema.ts (test/unit/portal/core-sizes.test.ts keeps them equal). */
 export const CORE_SIZES = [
   'sharedcore', '1core', '2core', '4core', '6core', '8core', '10core', '12core', '16core', '20core', '24core', '32core',
   '36core', '40core', '44core', '48core', '60core', '64core', '72core', '80core', '96core', '120core', '128core', '208core', '416core',
