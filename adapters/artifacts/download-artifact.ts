@@ -2,8 +2,7 @@
 // outbound guard allows, read with a timeout, no redirects and a byte cap.
 import { crc32 } from 'node:zlib';
 import { ARTIFACT_KINDS, ArtifactKindName, checkPng, MAX_ARTIFACT_BYTES } from '../../domain/offer/artifacts';
-import { BodyTooLarge, readBounded } from '../net/bounded-body';
-import { checkOutboundUrl } from '../net/egress-policy';
+import { EgressRefused, OutboundStreamResponse, OutboundTooLarge, outboundStream, readCapped } from '../net/outbound';
 
 const TIMEOUT_MS = 15_000;
 
@@ -19,29 +18,26 @@ async function fetchBytes(url: string, label: string): Promise<Buffer> {
     return Buffer.from(inline[1], 'base64');
   }
   if (/^data:/i.test(url)) throw new ArtifactRefused('is a data: URL that is not a base64 PNG');
-  const target = await checkOutboundUrl(url, label).catch((e: Error) => {
-    throw new ArtifactRefused(e.message.replace(`${label} `, ''));
-  });
-  let res: Response;
+  let res: OutboundStreamResponse;
   try {
-    res = await fetch(target, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await outboundStream(url, label, { timeoutMs: TIMEOUT_MS });
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    throw new ArtifactUnavailable(err.name === 'TimeoutError' ? `did not download within ${TIMEOUT_MS} ms` : `could not be downloaded (${err.cause?.code ?? err.message})`);
+    if (e instanceof EgressRefused) throw new ArtifactRefused(e.message.replace(`${label} `, ''));
+    throw new ArtifactUnavailable((e as Error).message.replace(`${label} `, '').replace(/^: /, ''));
   }
   if (res.status >= 500 || res.status === 429 || res.status === 408) {
-    await res.body?.cancel().catch(() => undefined);
+    res.body.destroy();
     throw new ArtifactUnavailable(`could not be downloaded: the host answered HTTP ${res.status}`);
   }
   if (res.status !== 200) {
-    await res.body?.cancel().catch(() => undefined);
+    res.body.destroy();
     const hint = res.status >= 300 && res.status < 400 ? ' (a redirect; give the final URL)' : res.status === 403 ? ' (check that its SAS has not expired)' : '';
     throw new ArtifactRefused(`could not be downloaded: HTTP ${res.status}${hint}`);
   }
   try {
-    return await readBounded(res, MAX_ARTIFACT_BYTES);
+    return await readCapped(res, MAX_ARTIFACT_BYTES);
   } catch (e) {
-    if (e instanceof BodyTooLarge) throw new ArtifactRefused(e.message);
+    if (e instanceof OutboundTooLarge) throw new ArtifactRefused(e.message);
     throw new ArtifactUnavailable(`could not be downloaded completely (${(e as Error).message})`);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AnonymousCredential, BlobClient, ContainerClient, PageBlobClient } from '@azure/storage-blob';
+import { outboundStorageHttpClient } from '../net/outbound-http-client';
 
 export type CopyMode = 'server' | 'page-ranges';
 
@@ -31,7 +32,8 @@ const CHUNK = 4 * 1024 * 1024;
  */
 export async function copyImage(sourceUrl: string, container: ContainerClient, name: string, mode: CopyMode): Promise<CopyResult> {
   const target = container.getBlobClient(name);
-  const source = new BlobClient(sourceUrl);
+  // The source is the partner's SAS URL: every request to it goes through the outbound module.
+  const source = new BlobClient(sourceUrl, new AnonymousCredential(), { httpClient: outboundStorageHttpClient('The image') });
   const props = await source.getProperties();
   const size = props.contentLength ?? 0;
   const sourceEtag = String(props.etag).replace(/"/g, '');
@@ -47,7 +49,7 @@ export async function copyImage(sourceUrl: string, container: ContainerClient, n
     if (copy.contentLength !== size) throw new Error(`the copy has ${copy.contentLength} bytes, the source ${size}`);
     return { bytes: size, bytesThroughApp: 0, skipped: false };
   }
-  const src = new PageBlobClient(sourceUrl, new AnonymousCredential());
+  const src = new PageBlobClient(sourceUrl, new AnonymousCredential(), { httpClient: outboundStorageHttpClient('The image') });
   const dst = container.getPageBlobClient(name);
   await dst.create(size, { metadata: { sourceetag: sourceEtag, complete: 'false' } });
   const written = merged((await src.getPageRanges()).pageRange ?? []);

@@ -67,6 +67,8 @@ const videoSchema = z.strictObject({ videoName: shortText.optional(), videoLink:
  * The later revision's categories: `{ categoryL1: "analytics", "categoryL2-analytics": ["data-insights"] }`.
  * The only other key allowed is the subcategory list named after the entry's own category.
  */
+export type CategoryMapEntry = { categoryL1: string } & { [subcategories: `categoryL2-${string}`]: string[] };
+
 const categoryMapEntrySchema = z
   .object({ categoryL1: shortText })
   .catchall(list(shortText, 20))
@@ -76,7 +78,7 @@ const categoryMapEntrySchema = z
         ctx.addIssue({ code: 'custom', path: [key], message: `unknown field (the subcategories of "${entry.categoryL1}" go in "categoryL2-${entry.categoryL1}")` });
       }
     }
-  });
+  }) as unknown as z.ZodType<CategoryMapEntry>; // the inferred index signature would also cover categoryL1
 
 export const offerListingSchema = z
   .strictObject({
