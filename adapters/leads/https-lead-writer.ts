@@ -2,6 +2,7 @@ import { withoutSecrets } from '../../domain/leads/crm-bodies';
 import { answerExcerpt, isTransientStatus } from '../../domain/leads/delivery';
 import { Lead } from '../../domain/leads/lead';
 import { checkOutboundUrl } from '../net/egress-policy';
+import { EgressRefused, OutboundStreamResponse, outboundStream, readStart } from '../net/outbound';
 import { LeadRejected } from './table-lead-writer';
 
 /** A fault worth retrying (CRM down, timing out, throttling): thrown so the caller's retry runs. */
@@ -33,25 +34,20 @@ export interface CrmAnswer {
  * `what`, never the URL, which may carry a token or a client secret.
  */
 export async function callCrm(rawUrl: string, what: string, call: CrmCall): Promise<CrmAnswer> {
-  const url = await checkOutboundUrl(rawUrl, what).catch((e: Error) => {
+  await checkOutboundUrl(rawUrl, what).catch((e: Error) => {
     throw new LeadRejected(e.message);
   });
-  let res: Response;
+  let res: OutboundStreamResponse;
   try {
-    res = await fetch(url, {
-      method: call.method,
-      headers: call.headers,
-      body: call.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs()),
-    });
+    res = await outboundStream(rawUrl, what, { method: call.method, headers: call.headers, body: call.body, timeoutMs: timeoutMs() });
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    const why = err.name === 'TimeoutError' ? `did not answer within ${timeoutMs()} ms` : `could not be reached (${err.cause?.code ?? err.message})`;
-    throw new LeadDeliveryUnavailable(`${what} ${why}.`);
+    if (e instanceof EgressRefused) throw new LeadRejected(e.message);
+    throw new LeadDeliveryUnavailable((e as Error).message);
   }
-  const text = await readStart(res, 4096).catch(() => '');
-  return { status: res.status, headers: res.headers, text };
+  const text = await readStart(res, 4096);
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  return { status: res.status, headers, text };
 }
 
 /**
@@ -82,21 +78,6 @@ export async function postToCrm(rawUrl: string, what: string, body: string, cont
   if (!isSuccess(answer)) throw crmFailure(what, answer);
 }
 
-/** The first `max` bytes of an answer: enough to quote, without buffering a hostile CRM's gigabyte. */
-async function readStart(res: Response, max: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < max) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
-}
 
 /** The HTTPS endpoint destination: the lead as JSON, in the marketplace's lead shape. */
 export async function writeHttpsLead(endpointUrl: string | undefined, lead: Lead, leadId: string): Promise<void> {

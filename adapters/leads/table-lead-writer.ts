@@ -1,4 +1,6 @@
-import { TableClient } from '@azure/data-tables';
+import { AzureNamedKeyCredential, AzureSASCredential, TableClient } from '@azure/data-tables';
+import { parseStorageConnectionString } from '../../domain/leads/storage-connection-string';
+import { outboundHttpClient } from '../net/outbound-http-client';
 import { Lead } from '../../domain/leads/lead';
 import { checkOutboundUrl } from '../net/egress-policy';
 
@@ -11,17 +13,18 @@ export const LEADS_TABLE = 'MarketplaceLeads';
  * `leadId` is the row key, so writing the same lead again updates one record instead of adding one.
  */
 export async function writeTableLead(connectionString: string, lead: Lead, leadId: string): Promise<void> {
-  const endpoint = /TableEndpoint=([^;]+)/i.exec(connectionString)?.[1] ?? accountEndpoint(connectionString);
-  if (!endpoint) throw new LeadRejected('The Azure Table lead destination connection string has no account name or TableEndpoint.');
-  const url = await checkOutboundUrl(endpoint, 'The lead destination table endpoint').catch((e: Error) => {
+  const target = parseStorageConnectionString(connectionString);
+  if (!target.ok) throw new LeadRejected(`The Azure Table lead destination connection string is not usable: ${target.reason}.`);
+  const url = await checkOutboundUrl(target.endpoint, 'The lead destination table endpoint').catch((e: Error) => {
     throw new LeadRejected(e.message);
   });
-  let client: TableClient;
-  try {
-    client = TableClient.fromConnectionString(connectionString, LEADS_TABLE, { allowInsecureConnection: url.protocol === 'http:' });
-  } catch (e) {
-    throw new LeadRejected(`The Azure Table lead destination connection string is not valid: ${(e as Error).message}`);
-  }
+  // Built from the checked endpoint (never from the string again), and every request goes through
+  // the outbound module.
+  const options = { allowInsecureConnection: url.protocol === 'http:', httpClient: outboundHttpClient('The lead destination table endpoint') };
+  const client =
+    target.credential.kind === 'key'
+      ? new TableClient(target.endpoint, LEADS_TABLE, new AzureNamedKeyCredential(target.credential.accountName, target.credential.accountKey), options)
+      : new TableClient(target.endpoint, LEADS_TABLE, new AzureSASCredential(target.credential.signature), options);
   try {
     await client.createTable().catch((e: { statusCode?: number }) => {
       if (e.statusCode !== 409) throw e;
@@ -41,13 +44,9 @@ export async function writeTableLead(connectionString: string, lead: Lead, leadI
     );
   } catch (e) {
     const status = (e as { statusCode?: number }).statusCode;
-    if (status !== undefined && status < 500) throw new LeadRejected(`The lead table refused the test lead: HTTP ${status} ${(e as Error).message.split('\n')[0]}`);
+    // The status and the storage error code only: the answer came from the partner's endpoint.
+    const code = String((e as { code?: string }).code ?? '').replace(/[^A-Za-z0-9]/g, '').slice(0, 60);
+    if (status !== undefined && status < 500) throw new LeadRejected(`The lead table refused the test lead: HTTP ${status}${code ? ` ${code}` : ''}.`);
     throw e;
   }
-}
-
-function accountEndpoint(cs: string): string | undefined {
-  const name = /AccountName=([^;]+)/i.exec(cs)?.[1];
-  const suffix = /EndpointSuffix=([^;]+)/i.exec(cs)?.[1] ?? 'core.windows.net';
-  return name ? `https://${name}.table.${suffix}` : undefined;
 }

@@ -10,7 +10,13 @@ import ipaddr from 'ipaddr.js';
  * slip through inside an IPv6 one. On top of that, addresses that are unicast but internal to a
  * cloud: Azure's wire server and DNS (168.63.129.16).
  */
-const DENIED_UNICAST: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [ipaddr.parseCIDR('168.63.129.16/32')];
+const DENIED_UNICAST: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
+  ipaddr.parseCIDR('168.63.129.16/32'),
+  // IPv4-compatible IPv6 (deprecated, but "::7f00:1" still carries 127.0.0.1) and local-use NAT64,
+  // which ipaddr.js counts as plain unicast.
+  ipaddr.parseCIDR('::/96'),
+  ipaddr.parseCIDR('64:ff9b:1::/48'),
+];
 
 export type AddressVerdict = { ok: true; address: string } | { ok: false; reason: string };
 
@@ -27,7 +33,7 @@ export function judgeAddress(text: string): AddressVerdict {
   const range = addr.range();
   if (range !== 'unicast') return { ok: false, reason: `${addr.toString()} is a ${describe(range)} address` };
   for (const [net, bits] of DENIED_UNICAST) {
-    if (addr.kind() === net.kind() && addr.match(net, bits)) return { ok: false, reason: `${addr.toString()} is a cloud-internal address` };
+    if (addr.kind() === net.kind() && addr.match(net, bits)) return { ok: false, reason: `${addr.toString()} is a ${addr.kind() === 'ipv4' ? 'cloud-internal' : 'private or special (IPv4-embedding)'} address` };
   }
   return { ok: true, address: addr.toString() };
 }

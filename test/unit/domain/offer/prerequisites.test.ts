@@ -100,8 +100,14 @@ const cases: Case[] = [
     offer(d)['microsoft-azure-marketplace.httpsEndpointLeadConfiguration'] = { httpsEndpointUrl: 'http://crm.contoso.example.com/leads' };
   }, `${O}httpsEndpointLeadConfiguration.httpsEndpointUrl`, 'url'],
   ['Salesforce without OID', (d) => (offer(d)['microsoft-azure-marketplace.leadDestination'] = 'Salesforce'), `${O}salesForceLeadConfiguration.objectIdentifier`, 'required'],
-  ['Dynamics', (d) => (offer(d)['microsoft-azure-marketplace.leadDestination'] = 'Dynamics'), `${O}leadDestination`, 'unsupportedLeadDestination'],
-  ['Marketo', (d) => (offer(d)['microsoft-azure-marketplace.leadDestination'] = 'Marketo'), `${O}leadDestination`, 'unsupportedLeadDestination'],
+  ['Dynamics without its application key', (d) => {
+    offer(d)['microsoft-azure-marketplace.leadDestination'] = 'Dynamics';
+    offer(d)['microsoft-azure-marketplace.dynamicsLeadConfiguration'] = { instanceUrl: 'https://contoso.crm4.dynamics.com', applicationId: '0a1b2c3d-1111-2222-3333-444455556666', directoryId: '9f8e7d6c-1111-2222-3333-444455556666' };
+  }, `${O}dynamicsLeadConfiguration.applicationKey`, 'required'],
+  ['Marketo without its client secret', (d) => {
+    offer(d)['microsoft-azure-marketplace.leadDestination'] = 'Marketo';
+    offer(d)['microsoft-azure-marketplace.marketoLeadConfiguration'] = { munchkinId: '123-ABC-456', formId: '1001', clientId: 'client' };
+  }, `${O}marketoLeadConfiguration.clientSecret`, 'required'],
 ];
 
 describe('validatePrerequisites', () => {
