@@ -192,7 +192,7 @@ test('offer put / get / list: creating, the ETag guard, field errors', async () 
   // An existing offer is never overwritten by accident.
   const blind = await cli(['offer', 'put', 'cli-vm', doc]);
   expect(blind.code).toBe(1);
-  expect(blind.stderr).toMatch(/^error PreconditionFailed: The offer exists: send If-Match/);
+  expect(blind.stderr).toMatch(/^error MissingIfMatch: If-Match: required to modify an existing offer/);
   expect(blind.stderr).toContain('hint: offer cli-vm already exists: pass --if-match');
 
   const got = await cli(['offer', 'get', 'cli-vm']);
@@ -278,7 +278,7 @@ test('publish --watch shows every step and stops at sign-off; golive --watch end
 
   const cancel = await cli(['cancel', 'cli-vm']);
   expect(cancel.code).toBe(1);
-  expect(cancel.stderr).toBe('error InvalidState: The offer is already live; a live publish cannot be cancelled.\n');
+  expect(cancel.stderr).toBe('error CancelNotAllowed: The offer is already live; a live publish cannot be cancelled.\n');
   expect((await cli(['golive', 'cli-vm'])).stdout).toBe('Version 1 of cli-vm is already live.\n');
 });
 

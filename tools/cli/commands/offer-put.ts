@@ -43,7 +43,8 @@ export const offerPut: Command = {
       io.out.write(`${r.created ? 'Created' : 'Updated'} offer ${offerId}; ETag ${r.etag ?? '(none)'}\n`);
       return 0;
     } catch (e) {
-      if (e instanceof ApiFailure && e.status === 412) {
+      // A stale ETag is 412; modifying without one is 400 MissingIfMatch (the reference's concurrency rule).
+      if (e instanceof ApiFailure && (e.status === 412 || (e.status === 400 && e.code === 'MissingIfMatch'))) {
         e.hint = ifMatch
           ? `the offer changed since you read it: run "offers offer get ${offerId}", merge your change, and put again with its eTag`
           : `offer ${offerId} already exists: pass --if-match <eTag from "offers offer get ${offerId}"> (or --force to overwrite it)`;
