@@ -1,18 +1,14 @@
 // Ops: issue and revoke publisher API keys. Guarded by the OPS_ADMIN_KEY setting (a bearer key
 // separate from every publisher key); without it set, these endpoints are switched off.
-import { timingSafeEqual } from 'node:crypto';
 import { app, HttpRequest } from '@azure/functions';
+import { checkOpsKey } from '../adapters/auth/ops-key';
 import { isValidOfferId } from '../domain/offer/ids';
 import { fail, handle, keys, readJson } from './_shared/http';
 
 function requireOps(request: HttpRequest): void {
-  // An unresolved Key Vault reference reaches the app as its literal text: never a usable key.
-  const configured = process.env.OPS_ADMIN_KEY?.startsWith('@Microsoft.KeyVault(') ? undefined : process.env.OPS_ADMIN_KEY;
-  if (!configured) fail(403, 'AdminDisabled', 'Key administration is disabled: set the OPS_ADMIN_KEY setting.');
-  const m = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
-  const a = Buffer.from(m?.[1] ?? '');
-  const b = Buffer.from(configured!);
-  if (!m || a.length !== b.length || !timingSafeEqual(a, b)) fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>".');
+  const check = checkOpsKey(request.headers.get('authorization'));
+  if (check === 'disabled') fail(403, 'AdminDisabled', 'Key administration is disabled: set the OPS_ADMIN_KEY setting.');
+  if (check === 'refused') fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>".');
 }
 
 app.http('issuePublisherKey', {

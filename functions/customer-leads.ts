@@ -8,7 +8,7 @@ import { OfferStore } from '../adapters/offers/offer-store';
 import { customerLead, customerLeadRequestSchema, firstIssue, leadDestinationOf, redeliveryDelaySeconds, scrubSecrets } from '../domain/leads/delivery';
 import { Listing } from '../domain/listing/listing';
 import { isValidOfferId } from '../domain/offer/ids';
-import { authenticate, fail, handle, nowIso, readJson } from './_shared/http';
+import { authenticate, continuationToken, fail, handle, nowIso, readJson } from './_shared/http';
 
 const offers = new OfferStore();
 const leads = new LeadStore();
@@ -55,7 +55,7 @@ app.http('publisherLeads', {
     if (state !== undefined && !LEAD_STATES.includes(state as LeadState)) fail(400, 'InvalidParameter', `state must be one of ${LEAD_STATES.join(', ')}.`);
     const top = Number(request.query.get('top') ?? 100);
     if (!Number.isInteger(top) || top < 1 || top > 1000) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 1000.');
-    const token = request.query.get('continuationToken') ?? request.headers.get('x-ms-continuation-token') ?? undefined;
+    const token = continuationToken(request);
     const page = await leads.list(publisherId, state as LeadState | undefined, top, token).catch((e: { statusCode?: number }) => {
       if (e.statusCode === 400) fail(400, 'InvalidParameter', 'The continuation token is not valid.');
       throw e;

@@ -4,7 +4,7 @@ import { ConcurrencyError, StoredOffer } from '../adapters/offers/offer-store';
 import { OFFER_TYPE_ID } from '../domain/offer/document';
 import { redactSecrets } from '../domain/offer/secrets';
 import { offers, saveDraft, statuses } from './_shared/offer-commands';
-import { authenticate, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
+import { authenticate, checkApiVersion, continuationToken, fail, handle, nowIso, readJson } from './_shared/http';
 
 const BASE = 'api/publishers/{publisherId}/offers';
 const MAX_OFFER_BYTES = 1024 * 1024;
@@ -51,7 +51,7 @@ app.http('listOffers', {
     const publisherId = await authenticate(request, request.params.publisherId);
     const top = Number(request.query.get('top') ?? 50);
     if (!Number.isInteger(top) || top < 1 || top > 200) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
-    const token = request.query.get('continuationToken') ?? request.headers.get('x-ms-continuation-token') ?? undefined;
+    const token = continuationToken(request);
     const page = await offers.list(publisherId, top, token).catch((e: { statusCode?: number }) => {
       if (e.statusCode === 400) fail(400, 'InvalidParameter', 'The continuation token is not valid.');
       throw e;
@@ -96,7 +96,8 @@ app.http('offer', {
       try {
         await offers.delete(offer.publisherId, offer.offerId, offer.etag);
       } catch (e) {
-        if (e instanceof ConcurrencyError) fail(412, 'PreconditionFailed', e.message);
+        // The partner's own ETag was checked above: a change in between is someone else's (a publish).
+        if (e instanceof ConcurrencyError) fail(ifMatch ? 412 : 409, ifMatch ? 'PreconditionFailed' : 'Conflict', ifMatch ? e.message : 'The offer changed while it was being deleted (a publish started?); read it again.');
         throw e;
       }
       return { status: 204 };

@@ -2,7 +2,7 @@
 // and paging; one instance with input, output, custom status and history; raise event, terminate,
 // purge) and the open support requests. Authorised by the OPS_ADMIN_KEY bearer key, never by a
 // publisher key; OPS_READ_ONLY=true refuses every change.
-import { timingSafeEqual } from 'node:crypto';
+import { checkOpsKey } from '../adapters/auth/ops-key';
 import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { DurableClient, DurableOrchestrationStatus, OrchestrationRuntimeStatus } from 'durable-functions';
@@ -27,14 +27,11 @@ type SortKey = (typeof SORT_KEYS)[number];
 
 const readOnly = () => (process.env.OPS_READ_ONLY ?? '').trim().toLowerCase() === 'true';
 
-/** The same rule as the key-administration endpoints: a bearer key equal to OPS_ADMIN_KEY. */
+/** The same rule as the key-administration endpoints (adapters/auth/ops-key.ts). */
 function requireOps(request: HttpRequest, change = false): void {
-  const configured = process.env.OPS_ADMIN_KEY;
-  if (!configured) fail(403, 'OpsDisabled', 'The ops console is disabled: set the OPS_ADMIN_KEY setting.');
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-  const a = Buffer.from(m?.[1] ?? '');
-  const b = Buffer.from(configured!);
-  if (!m || a.length !== b.length || !timingSafeEqual(a, b)) fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>". Publisher keys are not accepted here.');
+  const check = checkOpsKey(request.headers.get('authorization'));
+  if (check === 'disabled') fail(403, 'OpsDisabled', 'The ops console is disabled: set the OPS_ADMIN_KEY setting.');
+  if (check === 'refused') fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>". Publisher keys are not accepted here.');
   if (change && readOnly()) fail(403, 'ReadOnly', 'The ops console is read-only here (OPS_READ_ONLY=true): nothing can be changed.');
 }
 

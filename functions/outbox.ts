@@ -2,7 +2,7 @@
 import { app } from '@azure/functions';
 import { OUTBOX_TABLE, OutboxEmailSender } from '../adapters/email/outbox-email-sender';
 import { table } from '../adapters/storage/connection';
-import { authenticate, fail, handle } from './_shared/http';
+import { authenticate, continuationToken, fail, handle } from './_shared/http';
 
 app.http('emailOutbox', {
   route: 'api/publishers/{publisherId}/outbox',
@@ -12,7 +12,10 @@ app.http('emailOutbox', {
     const top = Number(request.query.get('top') ?? 50);
     if (!Number.isInteger(top) || top < 1 || top > 200) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
     const outbox = new OutboxEmailSender(await table(OUTBOX_TABLE));
-    const page = await outbox.listOutbox(publisherId, { top, continuationToken: request.query.get('continuationToken') ?? undefined });
+    const page = await outbox.listOutbox(publisherId, { top, continuationToken: continuationToken(request) }).catch((e: { statusCode?: number }) => {
+      if (e.statusCode === 400) fail(400, 'InvalidParameter', 'continuationToken: not a token this service gave; start again without it.');
+      throw e;
+    });
     return { jsonBody: page.items, headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : undefined };
   }),
 });

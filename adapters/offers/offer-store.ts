@@ -18,6 +18,8 @@ export interface StoredOffer {
 }
 
 export class ConcurrencyError extends Error {}
+/** The offer no longer exists (deleted under a running request). */
+export class OfferGone extends Error {}
 
 /**
  * Offers partitioned by publisher: the draft (`Offers`), immutable publishing snapshots
@@ -68,7 +70,8 @@ export class OfferStore {
       if (!existing) {
         await t.createEntity(entity);
       } else {
-        await t.updateEntity(entity, 'Replace', { etag: ifMatch && ifMatch !== '*' ? ifMatch : existing.etag });
+        // `*` is the reference's last-one-wins: no ETag comparison at all.
+        await t.updateEntity(entity, 'Replace', { etag: ifMatch ?? existing.etag });
       }
     } catch (e) {
       if (isConflict(e)) throw new ConcurrencyError('The offer was changed by someone else; read it again and retry with its new ETag.');
@@ -106,9 +109,27 @@ export class OfferStore {
     } catch (e) {
       await versions.deleteEntity(offer.publisherId, versionKey(offer.offerId, version)).catch(() => undefined);
       if (isConflict(e)) throw new ConcurrencyError('The offer changed while it was being published; publish again.');
+      if (isNotFound(e)) throw new OfferGone('The offer was deleted while it was being published.');
       throw e;
     }
     return version;
+  }
+
+  /**
+   * Takes back a snapshot whose publish lost its commit (another publish of the offer won): the
+   * version row goes, and the offer's last version is put back if nothing moved it since.
+   */
+  async undoSnapshot(publisherId: string, offerId: string, version: number): Promise<void> {
+    const versions = await table('OfferVersions');
+    await versions.deleteEntity(publisherId, versionKey(offerId, version)).catch((e) => {
+      if (!isNotFound(e)) throw e;
+    });
+    const current = await this.get(publisherId, offerId);
+    if (!current || current.publishedVersion !== version) return;
+    const t = await this.offers();
+    await t.updateEntity({ partitionKey: publisherId, rowKey: offerId, PublishedVersion: version - 1 }, 'Merge', { etag: current.etag }).catch((e) => {
+      if (!isConflict(e) && !isNotFound(e)) throw e;
+    });
   }
 
   async version(publisherId: string, offerId: string, version: number): Promise<Record<string, unknown> | undefined> {

@@ -2,6 +2,10 @@
 // PUTs back what they read (without the secrets) keeps the stored ones.
 const SECRET_PATHS: [string, string][] = [
   ['microsoft-azure-marketplace.tableLeadConfiguration', 'connectionString'],
+  // The endpoint URL usually carries its access token (a SAS, a function key, a query secret).
+  ['microsoft-azure-marketplace.httpsEndpointLeadConfiguration', 'httpsEndpointUrl'],
+  // Whoever has the organisation id can write leads into the partner's Salesforce org.
+  ['microsoft-azure-marketplace.salesForceLeadConfiguration', 'objectIdentifier'],
   ['microsoft-azure-marketplace.dynamicsLeadConfiguration', 'applicationKey'],
   ['microsoft-azure-marketplace.dynamicsLeadConfiguration', 'password'],
   ['microsoft-azure-marketplace.marketoLeadConfiguration', 'clientSecret'],

@@ -3,6 +3,7 @@
 import { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import JSON5 from 'json5';
 import { PublisherKeys } from '../../adapters/auth/publisher-keys';
+import { isValidOfferId } from '../../domain/offer/ids';
 
 export const API_VERSION = '2017-10-31';
 
@@ -75,6 +76,25 @@ export function checkApiVersion(request: HttpRequest): void {
   }
 }
 
+/**
+ * The paging token of a list (query `continuationToken` or header `x-ms-continuation-token`), as
+ * the Tables SDK writes it: base64 of `{nextPartitionKey, nextRowKey?}`. Anything else is refused
+ * here, so a forged token is a 400 rather than whatever the SDK or the service makes of it.
+ */
+export function continuationToken(request: HttpRequest): string | undefined {
+  const raw = request.query.get('continuationToken') ?? request.headers.get('x-ms-continuation-token') ?? undefined;
+  if (raw === undefined || raw === '') return undefined;
+  const invalid = () => fail(400, 'InvalidParameter', 'continuationToken: not a token this service gave; start again without it.');
+  if (raw.length > 2048 || !/^[A-Za-z0-9+/=_-]+$/.test(raw)) return invalid();
+  try {
+    const t = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as Record<string, unknown>;
+    const ok = t && typeof t === 'object' && typeof t.nextPartitionKey === 'string' && (t.nextRowKey === undefined || typeof t.nextRowKey === 'string') && Object.keys(t).every((k) => k === 'nextPartitionKey' || k === 'nextRowKey');
+    return ok ? raw : invalid();
+  } catch {
+    return invalid();
+  }
+}
+
 export const keys = new PublisherKeys();
 
 /**
@@ -82,6 +102,12 @@ export const keys = new PublisherKeys();
  * 404 (as if the resource did not exist), so one publisher cannot learn of another's offers.
  */
 export async function authenticate(request: HttpRequest, routePublisherId: string): Promise<string> {
+  // An offer id is a table key and part of URLs: anything outside its character rules (an encoded
+  // slash, a backslash, a control character) is refused here, before any store is asked.
+  const offerId = request.params.offerId;
+  if (offerId !== undefined && !isValidOfferId(offerId)) {
+    fail(400, 'InvalidOfferId', 'offerId: an offer id is 1–50 lowercase letters, digits or "-", and does not end with "-".');
+  }
   const header = request.headers.get('authorization') ?? '';
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const viaPlatform = !m ? platformPublisher(request) : undefined;

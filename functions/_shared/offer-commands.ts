@@ -3,7 +3,7 @@
 // status and message an HTTP caller gets; other entry points record them instead.
 import { randomUUID } from 'node:crypto';
 import { DurableClient } from 'durable-functions';
-import { ConcurrencyError, OfferStore, StoredOffer } from '../../adapters/offers/offer-store';
+import { ConcurrencyError, OfferGone, OfferStore, StoredOffer } from '../../adapters/offers/offer-store';
 import { Operation, OperationStore, SubmissionType } from '../../adapters/offers/operation-store';
 import { SlugStore } from '../../adapters/offers/slug-store';
 import { StatusConflict, StatusStore } from '../../adapters/offers/status-store';
@@ -118,6 +118,7 @@ export async function startPublish(client: DurableClient, publisherId: string, o
     version = await offers.snapshot(offer!, now);
   } catch (e) {
     if (e instanceof ConcurrencyError) fail(409, 'Conflict', e.message);
+    if (e instanceof OfferGone) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
     throw e;
   }
   const op = newOperation(publisherId, offerId, 'publish', version!, notificationEmails, now);
@@ -139,6 +140,8 @@ export async function startPublish(client: DurableClient, publisherId: string, o
   try {
     await statuses.put(publisherId, offerId, statusRec, next);
   } catch (e) {
+    // The losing publish leaves nothing behind: its snapshot goes and the version is put back.
+    await offers.undoSnapshot(publisherId, offerId, version!).catch(() => undefined);
     if (e instanceof StatusConflict) fail(409, 'OperationInProgress', 'Another publish of this offer was accepted at the same moment.');
     throw e;
   }

@@ -73,8 +73,7 @@ function fullOffer(offerId: string): OfferDraft {
   delete offer[`${MP}tableLeadConfiguration`];
   delete offer[`${MP}categories`];
   Object.assign(offer, {
-    [`${MP}leadDestination`]: 'HttpsEndpoint',
-    [`${MP}httpsEndpointLeadConfiguration`]: { httpsEndpointUrl: 'https://leads.contoso.example.com/marketplace' },
+    [`${MP}leadDestination`]: 'None', // every lead destination's setting is a secret a GET leaves out
     [`${MP}offerMarketingUrlIdentifier`]: 'contoso-vm',
     [`${MP}usefulLinks`]: [
       { linkTitle: 'Documentation', linkUrl: 'https://contoso.example.com/docs' },

@@ -33,8 +33,9 @@ export function leadSection(offer, reg, onChange, options) {
   const cfg = (config, key, label, extra = {}) => field(reg, { label, path: at(config, key), ...textOf(lazy(holder(() => offer), MP + config), key), ...extra }, onChange);
   const panels = /** @type {Record<string, HTMLElement>} */ ({
     AzureTable: h('div', {}, cfg('tableLeadConfiguration', 'connectionString', 'Storage account connection string', { kind: 'password', required: true, hint: `Leads are written to the table MarketplaceLeads. ${secretHint}`, autocomplete: 'new-password' })),
-    HttpsEndpoint: h('div', {}, cfg('httpsEndpointLeadConfiguration', 'httpsEndpointUrl', 'HTTPS endpoint URL', { kind: 'url', required: true, hint: 'Leads are POSTed here as JSON.' })),
-    Salesforce: h('div', {}, cfg('salesForceLeadConfiguration', 'objectIdentifier', 'Web-to-Lead organisation id (OID)', { required: true })),
+    // The URL usually carries its access token and the OID lets anyone write leads: both are secrets.
+    HttpsEndpoint: h('div', {}, cfg('httpsEndpointLeadConfiguration', 'httpsEndpointUrl', 'HTTPS endpoint URL', { kind: 'password', required: true, hint: `Leads are POSTed here as JSON. ${secretHint}`, autocomplete: 'new-password' })),
+    Salesforce: h('div', {}, cfg('salesForceLeadConfiguration', 'objectIdentifier', 'Web-to-Lead organisation id (OID)', { kind: 'password', required: true, hint: secretHint, autocomplete: 'new-password' })),
     Dynamics: h(
       'div',
       {},
