@@ -231,6 +231,31 @@ app.http('opsTerminate', {
   }),
 });
 
+/**
+ * The exit for an offer stuck "running" or "waiting for sign-off" whatever its orchestration's
+ * state: an active one (Running, Pending, Suspended) is terminated first; one that already ended
+ * (Failed, Completed, Terminated) without recording its end just has its offer released.
+ */
+app.http('opsRelease', {
+  route: instanceRoute('/release'),
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  extraInputs: [durable],
+  handler: handle(async (request, context) => {
+    requireOps(request, true);
+    const body = ((await optionalJson(request, 4096)) ?? {}) as { reason?: unknown };
+    const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 500) : 'Released from the ops console.';
+    const client = df.getClient(context);
+    const status = await statusOf(client, request.params.instanceId);
+    if (status.name !== ORCHESTRATOR.publishOffer) fail(400, 'NotAPublish', `Instance '${status.instanceId}' is not a publish orchestration; only a publish holds an offer.`);
+    const terminated = ACTIVE.has(status.runtimeStatus);
+    if (terminated) await client.terminate(status.instanceId, reason);
+    const released = await releasePublish(status, reason);
+    context.log(`Ops released ${status.instanceId} (${status.runtimeStatus}${terminated ? ', terminated' : ''}): ${released ? 'offer released' : 'the offer was not held by it'}`);
+    return { status: 200, jsonBody: { instanceId: status.instanceId, runtimeStatus: status.runtimeStatus, terminated, released } };
+  }),
+});
+
 /** A JSON body that may be left out (undefined then); malformed or oversized ones get 4xx. */
 async function optionalJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
   const text = (await request.text()).trim();
@@ -248,10 +273,10 @@ async function optionalJson(request: HttpRequest, maxBytes: number): Promise<unk
  * "running" and refuse every new publish. Mark that publishing version failed at the step it had
  * reached, with the reason, so the partner can publish again (or open a support request).
  */
-async function releasePublish(status: DurableOrchestrationStatus, reason: string): Promise<void> {
-  if (status.name !== ORCHESTRATOR.publishOffer) return;
+async function releasePublish(status: DurableOrchestrationStatus, reason: string): Promise<boolean> {
+  if (status.name !== ORCHESTRATOR.publishOffer) return false;
   const input = status.input as Partial<PublishInput> | null;
-  if (!input?.publisherId || !input.offerId) return;
+  if (!input?.publisherId || !input.offerId) return false;
   const text = `Publishing was stopped by the operations team: ${reason} Publish again, or open a support request.`;
   let released = false;
   await statuses.update(input.publisherId, input.offerId, nowIso, (s) => {
@@ -261,6 +286,7 @@ async function releasePublish(status: DurableOrchestrationStatus, reason: string
     return applyStepChange(s, { step: at.id, status: 'rejected', offerStatus: 'failed', messages: [{ level: 'error', text }] }, nowIso());
   });
   if (released && input.operationId) await operations.update(input.publisherId, input.operationId, { submissionState: 'failed', message: text, changedTime: nowIso() });
+  return released;
 }
 
 // ---- support requests -----------------------------------------------------------------------

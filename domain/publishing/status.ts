@@ -106,16 +106,60 @@ export interface StepChange {
 }
 
 /**
+ * Bounds of a step's messages, so that no offer, however many plans, versions and disks it has,
+ * can grow its status record past what one table entity holds: each message is cut at
+ * MAX_MESSAGE_CHARS, and a step keeps at most MAX_STEP_MESSAGES — past that, one fixed note says
+ * that more were not kept (the full detail stays where it was made: the certification report, the
+ * orchestration's history). Errors are never crowded out by information: a new error takes the
+ * place of the latest information message. Both rules only look at what is already there, so
+ * applying a change twice changes nothing the second time.
+ */
+export const MAX_STEP_MESSAGES = 40;
+export const MAX_MESSAGE_CHARS = 1_000;
+export const MORE_MESSAGES_NOTE = 'More messages were not kept here; see the certification report or the publishing history for all of them.';
+
+function cut(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+}
+
+const RANK: Record<MessageLevel, number> = { error: 0, warning: 1, information: 2 };
+
+function withMessages(existing: StatusMessage[], incoming: { text: string; level: MessageLevel }[], now: string): StatusMessage[] {
+  const messages = [...existing];
+  const isNote = (m: StatusMessage) => m.messageHtml === MORE_MESSAGES_NOTE;
+  const note = () => {
+    if (!messages.some(isNote)) messages.push({ messageHtml: MORE_MESSAGES_NOTE, level: 'information', timestamp: now });
+  };
+  const fresh = incoming
+    .map((m, i) => ({ text: cut(m.text), level: m.level, i }))
+    .filter((m) => !messages.some((x) => x.messageHtml === m.text && x.level === m.level))
+    .sort((a, b) => RANK[a.level] - RANK[b.level] || a.i - b.i);
+  for (const m of fresh) {
+    const entry: StatusMessage = { messageHtml: m.text, level: m.level, timestamp: now };
+    if (messages.filter((x) => !isNote(x)).length < MAX_STEP_MESSAGES - 1) {
+      messages.push(entry);
+      continue;
+    }
+    note();
+    if (m.level !== 'error') continue;
+    let evict = -1;
+    for (let j = messages.length - 1; j >= 0; j--) if (!isNote(messages[j]) && messages[j].level !== 'error') { evict = j; break; }
+    if (evict >= 0) {
+      messages.splice(evict, 1);
+      messages.push(entry);
+    }
+  }
+  return messages;
+}
+
+/**
  * Applies one step change. Idempotent: applying the same change twice (an activity re-run after a
  * crash) leaves the same record, because a message already present is not added again.
  */
 export function applyStepChange(s: PublishStatus, c: StepChange, now: string): PublishStatus {
   const steps = s.steps.map((st) => {
     if (st.id !== c.step) return st;
-    const messages = [...st.messages];
-    for (const m of c.messages ?? []) {
-      if (!messages.some((x) => x.messageHtml === m.text && x.level === m.level)) messages.push({ messageHtml: m.text, level: m.level, timestamp: now });
-    }
+    const messages = withMessages(st.messages, c.messages ?? [], now);
     const progress = c.progressPercentage ?? (c.status === 'complete' ? 100 : st.progressPercentage);
     return { ...st, status: c.status, progressPercentage: progress, messages };
   });

@@ -6,12 +6,13 @@ import { Partner } from '../support/partner-api';
 import { startStack, Stack } from '../support/stack';
 import { uploadVhd } from '../support/vhd-images';
 
+const OPS = 'ops-boundaries-key';
 let stack: Stack;
 let contoso: Partner;
 let vhd: string;
 
 beforeAll(async () => {
-  stack = await startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key', PROVISION_REGIONS: 'eastus' });
+  stack = await startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key', PROVISION_REGIONS: 'eastus', OPS_ADMIN_KEY: OPS });
   contoso = new Partner(stack, 'contoso', 'contoso-key');
   vhd = await uploadVhd(stack.connectionString, 'vhds', 'boundaries-30g.vhd');
 });
@@ -90,4 +91,29 @@ test('If-Match: * is last-one-wins: concurrent saves all succeed', async () => {
     return contoso.putOffer('star-vm', doc, '*');
   }));
   expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+});
+
+test('an offer whose orchestration ended without recording it (wedged) has an ops exit', async () => {
+  await contoso.putOffer('wedged-vm', offer('wedged-vm'));
+  expect((await contoso.publish('wedged-vm')).status).toBe(202);
+  await contoso.waitForStatus('wedged-vm', ['waitingForPublisherReview']);
+  const id = encodeURIComponent('publish:contoso:wedged-vm:v1');
+  // Ended behind the service's back (as a crashed engine or a hand-made terminate would leave it):
+  const killed = await fetch(stack.url(`/runtime/webhooks/durabletask/instances/${id}/terminate?reason=gone`), { method: 'POST' });
+  expect([200, 202]).toContain(killed.status);
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await contoso.status('wedged-vm')).status).toBe('waitingForPublisherReview');
+  expect((await contoso.publish('wedged-vm')).status).toBe(409);
+  // Terminate refuses an instance that is no longer running; release does not.
+  const ops = { authorization: `Bearer ${OPS}`, 'content-type': 'application/json' };
+  expect((await fetch(stack.url(`/api/ops/instances/${id}/terminate`), { method: 'POST', headers: ops })).status).toBe(409);
+  const released = await fetch(stack.url(`/api/ops/instances/${id}/release`), { method: 'POST', headers: ops, body: JSON.stringify({ reason: 'The orchestration was lost.' }) });
+  expect(released.status).toBe(200);
+  expect(await released.json()).toMatchObject({ runtimeStatus: 'Terminated', terminated: false, released: true });
+  const s = await contoso.status('wedged-vm');
+  expect(s.status).toBe('failed');
+  expect(JSON.stringify(s.steps)).toContain('The orchestration was lost.');
+  expect((await contoso.publish('wedged-vm')).status).toBe(202);
+  // A publisher key cannot release anything.
+  expect((await fetch(stack.url(`/api/ops/instances/${id}/release`), { method: 'POST', headers: { authorization: 'Bearer contoso-key' } })).status).toBe(401);
 });

@@ -148,6 +148,17 @@ export function instanceView({ session, instanceId }) {
             h('button', { type: 'submit', class: 'danger' }, 'Terminate'),
           ),
         ),
+        i.name === 'publishOffer'
+          ? h(
+              'form',
+              { id: 'release-form', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void release(reason.value.trim()); } },
+              h('fieldset', { disabled, class: 'plain' },
+                h('h3', {}, 'Release the offer'),
+                h('p', { class: 'hint' }, 'For an offer stuck "running" or waiting for sign-off whatever this instance\'s state: terminates it if it is still active, and marks its publishing version failed so the partner can publish again.'),
+                h('button', { type: 'submit', class: 'danger' }, 'Release offer'),
+              ),
+            )
+          : null,
         h(
           'form',
           { id: 'purge-form', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void purge(); } },
@@ -181,6 +192,13 @@ export function instanceView({ session, instanceId }) {
     if (!(await confirmDialog({ title: 'Terminate this instance?', body: `${instanceId} stops at once and cannot be resumed.`, confirm: 'Terminate', cancel: 'Keep it running', danger: true }))) return;
     const r = await api(`${path}/terminate`, { method: 'POST', key: session.key, body: reason ? { reason } : undefined });
     done(r, 'Instance terminated.');
+  }
+
+  /** @param {string} reasonText the Terminate form's reason, if any */
+  async function release(reasonText) {
+    if (!(await confirmDialog({ title: 'Release this offer?', body: `The publishing version run by ${instanceId} is marked failed${ACTIVE.has(current?.runtimeStatus ?? '') ? ', and the instance is terminated' : ''}.`, confirm: 'Release', cancel: 'Keep it', danger: true }))) return;
+    const r = await api(`${path}/release`, { method: 'POST', key: session.key, body: reasonText ? { reason: reasonText } : undefined });
+    done(r, r.ok && /** @type {{ released: boolean }} */ (r.data).released ? 'Offer released: the partner can publish again.' : 'Nothing to release: the offer is not held by this instance.');
   }
 
   async function purge() {
