@@ -59,9 +59,24 @@ export interface Listing {
 const M = 'microsoft-azure-marketplace.';
 const V = 'microsoft-azure-virtualmachines.';
 
+/**
+ * A URL the listing may hand to browsers: absolute http(s) only. Anything else (`javascript:`,
+ * `data:`, relative junk) is left out here, once, whatever a snapshot holds.
+ */
+export function listingUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw.trim());
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function buildListing(publisherId: string, offerId: string, version: number, doc: OfferDraft): Listing {
   const o = doc.definition.offer as Record<string, unknown>;
   const s = (k: string) => (typeof o[M + k] === 'string' ? (o[M + k] as string) : undefined);
+  const url = (k: string) => listingUrl(s(k));
   const audience = ((o[M + 'allowedSubscriptions'] as unknown[]) ?? []).map((a) => (typeof a === 'string' ? a : (a as { subscriptionId: string }).subscriptionId).toLowerCase());
   return {
     publisherId,
@@ -72,18 +87,18 @@ export function buildListing(publisherId: string, offerId: string, version: numb
     longSummary: s('longSummary') ?? '',
     descriptionHtml: sanitizeDescription(s('description') ?? ''),
     categories: categoriesOf(doc.definition.offer),
-    logos: { small: s('smallLogo'), medium: s('mediumLogo'), large: s('largeLogo'), wide: s('wideLogo') },
-    screenshots: (o[M + 'screenshots'] as string[]) ?? [],
-    heroLogo: s('heroLogo'),
+    logos: { small: url('smallLogo'), medium: url('mediumLogo'), large: url('largeLogo'), wide: url('wideLogo') },
+    screenshots: ((o[M + 'screenshots'] as string[]) ?? []).map(listingUrl).filter((u): u is string => !!u),
+    heroLogo: url('heroLogo'),
     videos: (doc.definition.offer['microsoft-azure-marketplace.videos'] ?? [])
-      .filter((v) => v.videoLink)
-      .map((v) => ({ name: v.videoName ?? '', url: v.videoLink!, ...(v.thumbnailLink ? { thumbnail: v.thumbnailLink } : {}) })),
+      .filter((v) => listingUrl(v.videoLink))
+      .map((v) => ({ name: v.videoName ?? '', url: listingUrl(v.videoLink)!, ...(listingUrl(v.thumbnailLink) ? { thumbnail: listingUrl(v.thumbnailLink)! } : {}) })),
     usefulLinks: (doc.definition.offer['microsoft-azure-marketplace.usefulLinks'] ?? [])
-      .filter((l) => l.linkUrl)
-      .map((l) => ({ title: l.linkTitle ?? l.linkUrl!, url: l.linkUrl! })),
+      .filter((l) => listingUrl(l.linkUrl))
+      .map((l) => ({ title: l.linkTitle ?? l.linkUrl!, url: listingUrl(l.linkUrl)! })),
     marketingUrlIdentifier: s('offerMarketingUrlIdentifier') || undefined,
-    supportUrls: { publicAzure: s('publicAzureSupportUrl') || undefined, azureGovernment: s('fairfaxSupportUrl') || undefined },
-    privacyUrl: s('privacyURL'),
+    supportUrls: { publicAzure: url('publicAzureSupportUrl'), azureGovernment: url('fairfaxSupportUrl') },
+    privacyUrl: url('privacyURL'),
     termsOfUse: s('termsOfUse'),
     support: { name: s('supportContactName'), email: s('supportContactEmail'), phone: s('supportContactPhone') },
     previewAudience: audience,
