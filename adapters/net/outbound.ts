@@ -60,9 +60,18 @@ export function vetUrl(raw: string, what: string, env: NodeJS.ProcessEnv = proce
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** A lookup that answers only checked public addresses; a name with any private address is refused whole. */
-function checkedLookup(hostname: string, options: { all?: boolean }, callback: LookupCallback): void {
-  dnsLookup(hostname, { all: true }, (err, addresses) => {
+type Resolver = (hostname: string, options: { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/**
+ * A lookup that answers only checked public addresses; a name with any private address is refused
+ * whole. It is the socket's own lookup, so the address checked is the address connected to.
+ */
+export function makeCheckedLookup(resolve: Resolver = dnsLookup as unknown as Resolver) {
+  return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => checkedLookupWith(resolve, hostname, options, callback);
+}
+
+function checkedLookupWith(resolve: Resolver, hostname: string, options: { all?: boolean }, callback: LookupCallback): void {
+  resolve(hostname, { all: true }, (err, addresses) => {
     if (err) return callback(err, [] as LookupAddress[]);
     const list = addresses as LookupAddress[];
     for (const a of list) {
@@ -81,7 +90,7 @@ function checkedLookup(hostname: string, options: { all?: boolean }, callback: L
 
 // One pooled agent for vetted public hosts (connections go to checked addresses) and one for the
 // allowed hosts (the app's storage, test receivers).
-const publicAgent = new Agent({ connect: { lookup: checkedLookup as never }, keepAliveTimeout: 10_000 });
+const publicAgent = new Agent({ connect: { lookup: makeCheckedLookup() as never }, keepAliveTimeout: 10_000 });
 const allowedAgent = new Agent({ keepAliveTimeout: 10_000 });
 
 export interface OutboundRequest {

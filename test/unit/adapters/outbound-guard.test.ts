@@ -4,7 +4,7 @@
 // unicast address is allowed. Plus the storage connection strings a lead destination accepts.
 import fc from 'fast-check';
 import { judgeAddress } from '../../../adapters/net/address-policy';
-import { EgressRefused, vetUrl } from '../../../adapters/net/outbound';
+import { EgressRefused, makeCheckedLookup, vetUrl } from '../../../adapters/net/outbound';
 import { parseStorageConnectionString } from '../../../domain/leads/storage-connection-string';
 
 const ENV = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', OUTBOUND_ALLOWED_HOSTS: '' };
@@ -112,6 +112,25 @@ describe('a lead destination storage connection string', () => {
       const r = parseStorageConnectionString(cs);
       expect({ cs, ok: r.ok }).toEqual({ cs, ok: false });
       expect(!r.ok && r.reason).toMatch(why);
+    }
+  });
+});
+
+describe('the connect-time lookup (no DNS-rebinding window)', () => {
+  const resolver = (answers: string[]) => (_h: string, _o: { all: true }, cb: (e: NodeJS.ErrnoException | null, a: { address: string; family: number }[]) => void) =>
+    cb(null, answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  const lookup = (answers: string[], all = false) =>
+    new Promise<{ err: NodeJS.ErrnoException | null; address: unknown }>((resolve) => makeCheckedLookup(resolver(answers))('rebind.example', { all }, (err, address) => resolve({ err, address })));
+
+  test('a name that resolves to public addresses connects to the checked one', async () => {
+    expect(await lookup(['93.184.216.34'])).toEqual({ err: null, address: '93.184.216.34' });
+    expect((await lookup(['93.184.216.34', '2606:2800:220:1::'], true)).address).toHaveLength(2);
+  });
+
+  test('a name with any private address among its answers is refused whole', async () => {
+    for (const answers of [['127.0.0.1'], ['93.184.216.34', '10.0.0.5'], ['169.254.169.254'], ['::ffff:127.0.0.1'], ['168.63.129.16']]) {
+      const r = await lookup(answers);
+      expect({ answers, code: r.err?.code }).toEqual({ answers, code: 'EGRESS_REFUSED' });
     }
   });
 });
