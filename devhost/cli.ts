@@ -3,7 +3,7 @@ import path from 'node:path';
 import { applyLocalSettings } from './core/app-loader';
 import { parseLogLevel } from './core/logger';
 import { startHost } from './host';
-import { AzuriteHandle, defaultDataDir, startAzurite } from './storage/azurite';
+import { AzuriteHandle, AzuriteOptions, defaultDataDir, parsePorts, startAzurite } from './storage/azurite';
 
 interface Args {
   app: string;
@@ -29,13 +29,37 @@ function parseArgs(argv: string[]): Args {
           'Runs the Functions app in DIR (default: the current folder) with its Durable orchestrations.\n' +
           'Settings: DIR/local.settings.json, or DIR/FILE while that does not exist; the environment wins.\n' +
           'Storage: AzureWebJobsStorage if set to a real account; otherwise Azurite is started from node_modules\n' +
-          '(data in DIR/.azurite, or in memory with --in-memory).\n',
+          '(data in DIR/.azurite or DEVHOST_AZURITE_DIR, on ports 10000-10002 or DEVHOST_AZURITE_PORTS=blob,queue,table;\n' +
+          'with --in-memory, no data folder and free ports unless DEVHOST_AZURITE_PORTS is set).\n',
       );
       process.exit(0);
     } else throw new Error(`Unknown argument ${a}. See --help.`);
   }
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0–65535.');
   return args;
+}
+
+/** `.azurite` for a folder inside the app, else the absolute path. */
+function shortPath(appDir: string, p: string): string {
+  const rel = path.relative(appDir, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+/**
+ * The Azurite `npm start` runs: data in DIR/.azurite (DEVHOST_AZURITE_DIR), on the conventional
+ * ports 10000–10002 (DEVHOST_AZURITE_PORTS), the same on every start, so the URLs stored in the data
+ * (SAS URLs of images, blob URLs) keep working after a restart. In memory, nothing outlives the
+ * process: free ports, unless DEVHOST_AZURITE_PORTS names some.
+ */
+function azuriteOptions(args: Args): AzuriteOptions {
+  const dir = process.env.DEVHOST_AZURITE_DIR?.trim();
+  const location = args.inMemory ? undefined : dir ? path.resolve(args.app, dir) : defaultDataDir(args.app);
+  const fixed = process.env.DEVHOST_AZURITE_PORTS?.trim();
+  return {
+    location,
+    ports: fixed ? parsePorts(fixed) : location ? 'conventional' : undefined,
+    notice: (line) => process.stdout.write(`${line}\n`),
+  };
 }
 
 async function main(): Promise<void> {
@@ -45,9 +69,12 @@ async function main(): Promise<void> {
   let azurite: AzuriteHandle | undefined;
   let connection = process.env.AzureWebJobsStorage;
   if (!connection || /UseDevelopmentStorage=true/i.test(connection)) {
-    azurite = await startAzurite({ location: args.inMemory ? undefined : defaultDataDir(args.app) });
+    azurite = await startAzurite(azuriteOptions(args));
     connection = azurite.connectionString;
-    process.stdout.write(`Azurite (tables, queues, blobs) on 127.0.0.1: blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}\n`);
+    process.stdout.write(
+      `Azurite (tables, queues, blobs) on 127.0.0.1: blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}` +
+        `${azurite.location ? `; data in ${shortPath(args.app, azurite.location)}` : ', in memory'} (pid ${azurite.process.pid})\n`,
+    );
   }
   const host = await startHost({
     appDir: args.app,
@@ -73,7 +100,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  if (azurite) azurite.process.once('exit', () => !stopping && (process.stderr.write('Azurite stopped unexpectedly.\n'), process.exit(1)));
+  if (azurite) {
+    const a = azurite;
+    a.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      const why = a.stderrTail();
+      process.stderr.write(`Azurite stopped unexpectedly (${signal ?? `exit code ${code}`}).${why ? `\n${why}` : ''}\n`);
+      process.exit(1);
+    });
+  }
 }
 
 main().catch((e: Error) => {
