@@ -221,8 +221,7 @@ app.http('opsTerminate', {
   extraInputs: [durable],
   handler: handle(async (request, context) => {
     requireOps(request, true);
-    const body = ((await optionalJson(request, 4096)) ?? {}) as { reason?: unknown };
-    const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 500) : 'Terminated from the ops console.';
+    const reason = await reasonOf(request, 'Terminated from the ops console.');
     const { client, status } = await activeInstance(request, context);
     await client.terminate(status.instanceId, reason);
     context.log(`Ops terminated ${status.instanceId}: ${reason}`);
@@ -243,8 +242,7 @@ app.http('opsRelease', {
   extraInputs: [durable],
   handler: handle(async (request, context) => {
     requireOps(request, true);
-    const body = ((await optionalJson(request, 4096)) ?? {}) as { reason?: unknown };
-    const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 500) : 'Released from the ops console.';
+    const reason = await reasonOf(request, 'Released from the ops console.');
     const client = df.getClient(context);
     const status = await statusOf(client, request.params.instanceId);
     if (status.name !== ORCHESTRATOR.publishOffer) fail(400, 'NotAPublish', `Instance '${status.instanceId}' is not a publish orchestration; only a publish holds an offer.`);
@@ -255,6 +253,12 @@ app.http('opsRelease', {
     return { status: 200, jsonBody: { instanceId: status.instanceId, runtimeStatus: status.runtimeStatus, terminated, released } };
   }),
 });
+
+/** The optional `{"reason": "…"}` of a terminate or release, at most 500 characters. */
+async function reasonOf(request: HttpRequest, fallback: string): Promise<string> {
+  const body = ((await optionalJson(request, 4096)) ?? {}) as { reason?: unknown };
+  return typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim().slice(0, 500) : fallback;
+}
 
 /** A JSON body that may be left out (undefined then); malformed or oversized ones get 4xx. */
 async function optionalJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
