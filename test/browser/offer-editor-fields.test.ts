@@ -3,47 +3,34 @@
 // certifications and plan pricing): a document with every one of them set is shown in its
 // controls, edited through the page and saved; what the API then holds is what was sent with
 // exactly the edits made, and a refused value is shown at its control.
-import { Browser, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import type { OfferDefinition, OfferDraft } from '../../domain/offer/document';
 import { sampleOffer } from '../../domain/offer/sample-offer';
-import { launchChromium, openPage, PageProblems, screenshot } from '../support/browser';
+import { screenshot } from '../support/browser';
 import { Partner } from '../support/partner-api';
-import { startStack, Stack } from '../support/stack';
+import { PortalSession, startPortalSession } from '../support/portal-session';
+import type { Stack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
 // Callbacks given to page.evaluate run in the browser (the project compiles against Node's lib).
 declare const document: any, window: any;
 
+let session: PortalSession;
 let stack: Stack;
-let browser: Browser;
 let contoso: Partner;
-const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key' }), launchChromium()]);
-  contoso = new Partner(stack, 'contoso', 'contoso-key');
+  session = await startPortalSession();
+  ({ stack, contoso } = session);
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of open) await c.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
+  await session?.close();
 });
 
-async function page(viewport?: { width: number; height: number }): Promise<{ page: Page; problems: PageProblems }> {
-  const { context, page, problems } = await openPage(browser, { viewport });
-  open.push(context);
-  return { page, problems };
-}
-
-async function signIn(p: Page): Promise<void> {
-  await p.goto(stack.url('/'));
-  await p.getByLabel('Publisher id').fill('contoso');
-  await p.getByLabel('API key').fill('contoso-key');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('heading', { name: 'All offers' }).waitFor();
-}
+const page = (viewport?: { width: number; height: number }) => session.page(viewport);
+const signIn = (p: Page) => session.signIn(p);
 
 async function openEditor(p: Page, offerId: string): Promise<void> {
   await p.goto(stack.url(`/#/offers/${offerId}`));

@@ -3,48 +3,35 @@
 // into the field. A refused file is explained at its field and changes nothing; a new offer must
 // be saved before anything can be uploaded; what was uploaded is what a save sends, and the
 // top-level fields the form does not edit (offerTypeVersions) go back as loaded.
-import { Browser, Locator, Page } from 'playwright-core';
+import { Locator, Page } from 'playwright-core';
 import type { OfferDraft } from '../../domain/offer/document';
 import { sampleOffer } from '../../domain/offer/sample-offer';
-import { launchChromium, openPage, PageProblems, screenshot } from '../support/browser';
+import { screenshot } from '../support/browser';
 import { Partner } from '../support/partner-api';
 import { png } from '../support/png-server';
-import { startStack, Stack } from '../support/stack';
+import { PortalSession, startPortalSession } from '../support/portal-session';
+import type { Stack } from '../support/stack';
 
 jest.setTimeout(120_000);
 
 // Callbacks given to page.evaluate run in the browser (the project compiles against Node's lib).
 declare const document: any;
 
+let session: PortalSession;
 let stack: Stack;
-let browser: Browser;
 let contoso: Partner;
-const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key' }), launchChromium()]);
-  contoso = new Partner(stack, 'contoso', 'contoso-key');
+  session = await startPortalSession();
+  ({ stack, contoso } = session);
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of open) await c.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
+  await session?.close();
 });
 
-async function page(viewport?: { width: number; height: number }): Promise<{ page: Page; problems: PageProblems }> {
-  const { context, page, problems } = await openPage(browser, { viewport });
-  open.push(context);
-  return { page, problems };
-}
-
-async function signIn(p: Page): Promise<void> {
-  await p.goto(stack.url('/'));
-  await p.getByLabel('Publisher id').fill('contoso');
-  await p.getByLabel('API key').fill('contoso-key');
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('heading', { name: 'All offers' }).waitFor();
-}
+const page = (viewport?: { width: number; height: number }) => session.page(viewport);
+const signIn = (p: Page) => session.signIn(p);
 
 const MP = 'microsoft-azure-marketplace.';
 const OFFER = `definition.offer.${MP}`;
