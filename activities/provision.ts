@@ -1,4 +1,5 @@
 import * as df from 'durable-functions';
+import type { CopyInput } from '../domain/publishing/contract';
 import { blobService } from '../adapters/storage/connection';
 import { checkOutboundUrl } from '../adapters/net/egress-policy';
 import { copyImage, copyMode } from '../adapters/images/copy-image';
@@ -16,10 +17,7 @@ export async function planProvisioning(): Promise<{ regions: string[] }> {
 }
 df.app.activity(ACTIVITY.planProvisioning, { handler: planProvisioning });
 
-export interface CopyInput extends PublishRef {
-  region: string;
-  total: number;
-}
+export type { CopyInput };
 
 export class RegionCopyFailed extends Error {}
 

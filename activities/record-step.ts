@@ -1,11 +1,10 @@
 import * as df from 'durable-functions';
-import { PublishRef, ACTIVITY } from '../domain/publishing/stages';
-import { applyStepChange, StepChange } from '../domain/publishing/status';
+import type { RecordStepInput } from '../domain/publishing/contract';
+import { ACTIVITY } from '../domain/publishing/stages';
+import { applyStepChange } from '../domain/publishing/status';
 import { nowIso, statuses } from './_shared/context';
 
-export interface RecordStepInput extends PublishRef {
-  change: StepChange;
-}
+export type { RecordStepInput };
 
 /** Writes one step change into the offer's status, unless a newer publish has taken over. */
 export async function recordStep(input: RecordStepInput): Promise<void> {

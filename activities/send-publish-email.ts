@@ -5,16 +5,11 @@ import { EMAIL_LOG_TABLE, sendOnce } from '../adapters/email/once';
 import { publicBaseUrl } from '../adapters/settings/public-url';
 import { table } from '../adapters/storage/connection';
 import { EmailKind, renderEmail } from '../domain/publishing/emails';
-import { ACTIVITY, PublishRef } from '../domain/publishing/stages';
-import { StepId } from '../domain/publishing/steps';
+import type { SendPublishEmailInput } from '../domain/publishing/contract';
+import { ACTIVITY } from '../domain/publishing/stages';
 import { nowIso, statuses } from './_shared/context';
 
-export interface SendPublishEmailInput extends PublishRef {
-  kind: EmailKind;
-  to: string[];
-  step?: StepId;
-  messages?: string[];
-}
+export type { SendPublishEmailInput };
 
 let sender: EmailSender | undefined;
 

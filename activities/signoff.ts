@@ -1,4 +1,5 @@
 import * as df from 'durable-functions';
+import type { CompleteOperationInput, SignoffInput } from '../domain/publishing/contract';
 import { publicBaseUrl } from '../adapters/settings/public-url';
 import { ACTIVITY, PublishRef } from '../domain/publishing/stages';
 import { applyStepChange, initialSteps, Link } from '../domain/publishing/status';
@@ -30,7 +31,7 @@ export async function openPreview(ref: PublishRef): Promise<Link[]> {
 df.app.activity(ACTIVITY.openPreview, { handler: openPreview });
 
 /** Step 6 → 7: the preview listing becomes the production listing. */
-export async function goLive(input: PublishRef & { signoffOperationId: string }): Promise<Link[]> {
+export async function goLive(input: SignoffInput): Promise<Link[]> {
   const preview = await offers.slot(input.publisherId, input.offerId, 'preview');
   if (!preview || preview.version !== input.version) throw new Error(`Preview slot of ${input.offerId} does not hold version ${input.version}.`);
   await offers.writeSlot(input.publisherId, input.offerId, 'production', preview.listing, input.version, nowIso());
@@ -48,7 +49,7 @@ export async function goLive(input: PublishRef & { signoffOperationId: string })
 df.app.activity(ACTIVITY.goLive, { handler: goLive });
 
 /** Cancel at sign-off: the status goes back to step 1; a new Publish is needed. */
-export async function cancelPublish(input: PublishRef & { signoffOperationId: string }): Promise<void> {
+export async function cancelPublish(input: SignoffInput): Promise<void> {
   // The preview audience must no longer see a cancelled preview.
   const preview = await offers.slot(input.publisherId, input.offerId, 'preview');
   if (preview?.version === input.version) await offers.clearSlot(input.publisherId, input.offerId, 'preview');
@@ -69,7 +70,7 @@ export async function cancelPublish(input: PublishRef & { signoffOperationId: st
 df.app.activity(ACTIVITY.cancelPublish, { handler: cancelPublish });
 
 /** The publish operation ends failed (a stage rejected it). */
-export async function completeOperation(input: PublishRef & { state: 'failed' | 'succeeded'; message?: string }): Promise<void> {
+export async function completeOperation(input: CompleteOperationInput): Promise<void> {
   await operations.update(input.publisherId, input.operationId, { submissionState: input.state, message: input.message, changedTime: nowIso() });
 }
 df.app.activity(ACTIVITY.completeOperation, { handler: completeOperation });

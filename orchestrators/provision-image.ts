@@ -5,6 +5,8 @@ import * as df from 'durable-functions';
 import { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { PublishInput } from '../domain/publishing/events';
 import { ACTIVITY, ORCHESTRATOR, StageOutcome } from '../domain/publishing/stages';
+import type { ActivityOutput } from '../domain/publishing/contract';
+import { activityCaller } from './activity-caller';
 import { retryPolicy } from './retry-policy';
 
 interface RegionResult {
@@ -15,7 +17,7 @@ interface RegionResult {
 
 const provisionImage: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput() as PublishInput;
-  const { regions } = (yield context.df.callActivityWithRetry(ACTIVITY.planProvisioning, retryPolicy(input.retry), null)) as { regions: string[] };
+  const { regions } = (yield activityCaller(context, retryPolicy(input.retry)).call(ACTIVITY.planProvisioning, null)) as ActivityOutput<'planProvisioning'>;
   const results: RegionResult[] = yield context.df.Task.all(
     regions.map((region) => context.df.callSubOrchestrator(ORCHESTRATOR.provisionRegion, { input, region, total: regions.length }, `${context.df.instanceId}:${region}`)),
   );
@@ -31,7 +33,7 @@ const provisionRegion: OrchestrationHandler = function* (context: OrchestrationC
   const { input, region, total } = context.df.getInput() as { input: PublishInput; region: string; total: number };
   const ref = { publisherId: input.publisherId, offerId: input.offerId, version: input.version, operationId: input.operationId };
   try {
-    yield context.df.callActivityWithRetry(ACTIVITY.copyImageToRegion, retryPolicy(input.retry), { ...ref, region, total });
+    yield activityCaller(context, retryPolicy(input.retry)).call(ACTIVITY.copyImageToRegion, { ...ref, region, total });
     return { region, ok: true } satisfies RegionResult;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0].replace(/^Activity function '[^']+' failed: /, '') : String(e);

@@ -7,6 +7,9 @@ import { CANCEL_EVENT, GO_LIVE_EVENT, PublishInput, SignoffEvent } from '../doma
 import { ACTIVITY, ORCHESTRATOR, PIPELINE, PublishRef, StageOutcome } from '../domain/publishing/stages';
 import { StepChange } from '../domain/publishing/status';
 import { NEXT_ACTION, StepId } from '../domain/publishing/steps';
+import type { SendPublishEmailInput } from '../domain/publishing/contract';
+import type { EmailKind } from '../domain/publishing/emails';
+import { activityCaller } from './activity-caller';
 import { retryPolicy, transientFailure } from './retry-policy';
 
 export type PublishResult = { outcome: 'live' | 'canceled' } | { outcome: 'failed'; step: StepId };
@@ -14,10 +17,9 @@ export type PublishResult = { outcome: 'live' | 'canceled' } | { outcome: 'faile
 const publishOffer: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput() as PublishInput;
   const ref: PublishRef = { publisherId: input.publisherId, offerId: input.offerId, version: input.version, operationId: input.operationId };
-  const retry = retryPolicy(input.retry);
-  const call = (name: string, data: unknown): Task => context.df.callActivityWithRetry(name, retry, data);
+  const { call } = activityCaller(context, retryPolicy(input.retry));
   const record = (change: StepChange): Task => call(ACTIVITY.recordStep, { ...ref, change });
-  const email = (kind: string, extra: object = {}): Task => call(ACTIVITY.sendPublishEmail, { ...ref, kind, to: input.notificationEmails, ...extra });
+  const email = (kind: EmailKind, extra: Partial<SendPublishEmailInput> = {}): Task => call(ACTIVITY.sendPublishEmail, { ...ref, kind, to: input.notificationEmails, ...extra });
 
   yield email('publish-accepted');
   for (const stage of PIPELINE) {

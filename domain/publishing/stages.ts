@@ -1,4 +1,5 @@
 // The automated stages in order, each with the activity (or sub-orchestration) that performs it.
+import type { ActivityName, StageActivity } from './contract';
 import { MessageLevel } from './status';
 import { StepId } from './steps';
 
@@ -16,7 +17,7 @@ export const ACTIVITY = {
   cancelPublish: 'cancelPublish',
   sendPublishEmail: 'sendPublishEmail',
   completeOperation: 'completeOperation',
-} as const;
+} as const satisfies { [K in ActivityName]: K }; // every activity of the contract, by its own name
 
 export const ORCHESTRATOR = {
   publishOffer: 'publishOffer',
@@ -42,7 +43,7 @@ export interface StageOutcome {
 export interface Stage {
   step: StepId;
   /** Activities run in order, or the provisioning sub-orchestration. */
-  run: { activities: string[] } | { orchestrator: string };
+  run: { activities: StageActivity[] } | { orchestrator: string };
 }
 
 export const PIPELINE: readonly Stage[] = [
