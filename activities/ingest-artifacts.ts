@@ -2,7 +2,7 @@ import * as df from 'durable-functions';
 import { isOwnArtifactUrl, storeArtifact } from '../adapters/artifacts/artifact-store';
 import { ArtifactRefused, downloadArtifact } from '../adapters/artifacts/download-artifact';
 import { ARTIFACT_KINDS, artifactRefs, withArtifactUrls } from '../domain/offer/artifacts';
-import { formatPath, OfferDraft, parseOfferDraft } from '../domain/offer/document';
+import { formatPath, parseOfferDraft } from '../domain/offer/document';
 import { ACTIVITY, PublishRef, StageOutcome } from '../domain/publishing/stages';
 import { offers, snapshot } from './_shared/context';
 
@@ -31,7 +31,7 @@ export async function ingestArtifacts(ref: PublishRef): Promise<StageOutcome> {
   }
   if (problems.length) return { ok: false, messages: problems.map((text) => ({ level: 'error', text })) };
 
-  await offers.rewriteVersion(ref.publisherId, ref.offerId, ref.version, withArtifactUrls(doc, stored) as unknown as Record<string, unknown>);
+  await offers.rewriteVersion(ref.publisherId, ref.offerId, ref.version, withArtifactUrls(doc, stored));
   await rewriteDraft(ref, stored);
   return { ok: true, messages: [{ level: 'information', text: `${stored.size} image${stored.size === 1 ? ' was' : 's were'} copied into the marketplace's storage.` }] };
 }
@@ -46,9 +46,9 @@ async function rewriteDraft(ref: PublishRef, stored: ReadonlyMap<string, string>
     if (!draft) return;
     const parsed = parseOfferDraft(draft.document);
     if (!parsed.ok) return;
-    const next = withArtifactUrls(parsed.value as OfferDraft, stored);
+    const next = withArtifactUrls(parsed.value, stored);
     if (JSON.stringify(next) === JSON.stringify(parsed.value)) return;
-    if (await offers.updateDraftIf(draft, next as unknown as Record<string, unknown>)) return;
+    if (await offers.updateDraftIf(draft, next)) return;
   }
 }
 

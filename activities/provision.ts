@@ -5,7 +5,7 @@ import { checkOutboundUrl } from '../adapters/net/egress-policy';
 import { copyImage, copyMode } from '../adapters/images/copy-image';
 import { provisionRegions } from '../adapters/settings/public-url';
 import { imageDisks, regionContainer, replicaBlobName } from '../domain/publishing/replicas';
-import { ACTIVITY, PublishRef } from '../domain/publishing/stages';
+import { ACTIVITY } from '../domain/publishing/stages';
 import { applyStepChange } from '../domain/publishing/status';
 import { nowIso, snapshot, statuses } from './_shared/context';
 

@@ -4,7 +4,7 @@ import { EmailSender } from '../adapters/email/email';
 import { EMAIL_LOG_TABLE, sendOnce } from '../adapters/email/once';
 import { publicBaseUrl } from '../adapters/settings/public-url';
 import { table } from '../adapters/storage/connection';
-import { EmailKind, renderEmail } from '../domain/publishing/emails';
+import { renderEmail } from '../domain/publishing/emails';
 import type { SendPublishEmailInput } from '../domain/publishing/contract';
 import { ACTIVITY } from '../domain/publishing/stages';
 import { nowIso, statuses } from './_shared/context';

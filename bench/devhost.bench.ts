@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { raise, start, waitForStatus } from '../test/support/durable-http';
 import { startStack } from '../test/support/stack';
-import { printTable, Row } from './report';
+import { Row } from './report';
 
 const PUBLISHED = { sequential: 5, fanOut: 100, fanIn: 150, events: 50 };
 

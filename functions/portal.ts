@@ -70,7 +70,7 @@ export async function resolvePortalFile(requestPath: string): Promise<{ file: st
     if ((e as NodeJS.ErrnoException).code) notFound();
     throw e;
   }
-  return { file: file!, type: type! };
+  return { file: file!, type: type };
 }
 
 // The host's route prefix is empty so the portal can own "/"; every API route spells out its "api/".

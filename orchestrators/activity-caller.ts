@@ -6,7 +6,7 @@ import type { ActivityInput, ActivityName } from '../domain/publishing/contract'
 
 export interface ActivityCaller {
   /** Schedules the activity with the retry policy; yield the task for its output. */
-  call<K extends ActivityName>(name: K, input: ActivityInput<K>): Task;
+  call: <K extends ActivityName>(name: K, input: ActivityInput<K>) => Task;
 }
 
 export function activityCaller(context: OrchestrationContext, retry: df.RetryOptions): ActivityCaller {

@@ -16,7 +16,7 @@ interface RegionResult {
 }
 
 const provisionImage: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = context.df.getInput() as PublishInput;
+  const input = context.df.getInput<PublishInput>();
   const { regions } = (yield activityCaller(context, retryPolicy(input.retry)).call(ACTIVITY.planProvisioning, null)) as ActivityOutput<'planProvisioning'>;
   const results: RegionResult[] = yield context.df.Task.all(
     regions.map((region) => context.df.callSubOrchestrator(ORCHESTRATOR.provisionRegion, { input, region, total: regions.length }, `${context.df.instanceId}:${region}`)),
@@ -30,7 +30,7 @@ const provisionImage: OrchestrationHandler = function* (context: OrchestrationCo
 df.app.orchestration(ORCHESTRATOR.provisionImage, provisionImage);
 
 const provisionRegion: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const { input, region, total } = context.df.getInput() as { input: PublishInput; region: string; total: number };
+  const { input, region, total } = context.df.getInput<{ input: PublishInput; region: string; total: number }>();
   const ref = { publisherId: input.publisherId, offerId: input.offerId, version: input.version, operationId: input.operationId };
   try {
     yield activityCaller(context, retryPolicy(input.retry)).call(ACTIVITY.copyImageToRegion, { ...ref, region, total });

@@ -15,7 +15,7 @@ import { retryPolicy, transientFailure } from './retry-policy';
 export type PublishResult = { outcome: 'live' | 'canceled' } | { outcome: 'failed'; step: StepId };
 
 const publishOffer: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = context.df.getInput() as PublishInput;
+  const input = context.df.getInput<PublishInput>();
   const ref: PublishRef = { publisherId: input.publisherId, offerId: input.offerId, version: input.version, operationId: input.operationId };
   const { call } = activityCaller(context, retryPolicy(input.retry));
   const record = (change: StepChange): Task => call(ACTIVITY.recordStep, { ...ref, change });

@@ -97,6 +97,7 @@ function insecureAllowed(endpoint: string): boolean {
 
 function defaultCredential(managedIdentityClientId?: string): TokenCredential {
   // Loaded only for the keyless path, so local runs do not pay for @azure/identity.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
   return new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {});
 }

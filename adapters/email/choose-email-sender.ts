@@ -19,7 +19,7 @@ export const EMAIL_SETTINGS = [
 
 export type EmailSettings = Partial<Record<(typeof EMAIL_SETTINGS)[number], string>>;
 
-export function chooseEmailSender(settings: EmailSettings = process.env as EmailSettings, acsOptions?: AcsEmailSenderOptions): EmailSender {
+export function chooseEmailSender(settings: EmailSettings = process.env, acsOptions?: AcsEmailSenderOptions): EmailSender {
   const cs = settings.COMMUNICATION_SERVICES_CONNECTION_STRING;
   const endpoint = settings.COMMUNICATION_SERVICES_ENDPOINT;
   if (cs || endpoint) {
@@ -43,6 +43,7 @@ function outboxTable(settings: EmailSettings): TableClient {
   if (!account) {
     throw new Error('No e-mail sender configured: set COMMUNICATION_SERVICES_CONNECTION_STRING or COMMUNICATION_SERVICES_ENDPOINT with EMAIL_SENDER, or AzureWebJobsStorage for the outbox');
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the keyless path needs @azure/identity
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
   const clientId = settings.AzureWebJobsStorage__clientId;
   return new TableClient(`https://${account}.table.core.windows.net`, OUTBOX_TABLE, new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {}));

@@ -52,7 +52,13 @@ export async function sendOnce(
     // Failed or crashed: take the row over; the ETag makes only one of several takers win.
     etag = await log
       .updateEntity(claim((row.attempts ?? 1) + 1), 'Replace', { etag: row.etag })
-      .then((r) => r.etag, (e) => (statusOf(e) === 412 ? undefined : Promise.reject(e)));
+      .then(
+        (r) => r.etag,
+        (e: unknown) => {
+          if (statusOf(e) === 412) return undefined;
+          throw e;
+        },
+      );
   }
 
   let result: SendResult;

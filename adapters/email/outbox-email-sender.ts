@@ -1,3 +1,4 @@
+import { textColumn } from '../storage/chunked-json';
 import { randomBytes } from 'node:crypto';
 import { odata, TableClient, TableEntityResult } from '@azure/data-tables';
 import { EmailMessage, EmailSender, SendResult } from './email';
@@ -60,7 +61,7 @@ export class OutboxEmailSender implements EmailSender {
     const pages = this.table
       .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
       .byPage({ maxPageSize: page.top ?? 50, continuationToken: page.continuationToken });
-    const { value } = await pages.next();
+    const { value } = (await pages.next()) as { value?: TableEntityResult<Record<string, unknown>>[] };
     if (!value) return { items: [] };
     const rows = value as TableEntityResult<Record<string, unknown>>[] & { continuationToken?: string };
     return { items: rows.map(fromColumns), continuationToken: rows.continuationToken };
@@ -113,7 +114,7 @@ function split(name: string, value: string): Record<string, string> {
 }
 
 function join(e: Record<string, unknown>, name: string): string {
-  let s = String(e[name] ?? '');
+  let s = textColumn(e[name]);
   for (let i = 1; typeof e[`${name}_${i}`] === 'string'; i++) s += e[`${name}_${i}`] as string;
   return s;
 }

@@ -125,13 +125,18 @@ async function hashInOrder(layout: Span[], task: (s: Span) => Promise<Buffer>): 
   const pending: Promise<Buffer>[] = [];
   let next = 0;
   const launch = () => {
-    while (next < layout.length && pending.length < WINDOW) pending.push(task(layout[next++]));
+    while (next < layout.length && pending.length < WINDOW) {
+      const p = task(layout[next++]);
+      // Awaited in order below; until then a rejection must not count as unhandled (it would end the process).
+      p.catch(() => undefined);
+      pending.push(p);
+    }
   };
   launch();
   try {
     while (pending.length) {
       hash.update(await pending[0]);
-      pending.shift();
+      void pending.shift();
       launch();
     }
   } finally {

@@ -105,7 +105,7 @@ function columns(r: CustomerLeadRecord) {
 }
 
 function toRecord(e: Record<string, unknown>): CustomerLeadRecord {
-  const s = (k: string) => (typeof e[k] === 'string' && e[k] ? (e[k] as string) : undefined);
+  const s = (k: string) => (typeof e[k] === 'string' && e[k] ? (e[k]) : undefined);
   return {
     leadId: String(e.rowKey),
     publisherId: String(e.partitionKey),

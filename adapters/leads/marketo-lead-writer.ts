@@ -47,7 +47,7 @@ async function requestToken(a: Account): Promise<IssuedToken> {
   // Marketo's documented form: the credentials in the query string of a GET. The URL is never
   // quoted in a message (callCrm names only `IDENTITY`).
   const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: a.clientId, client_secret: a.clientSecret });
-  const answer = await callCrm(`${a.base}/identity/oauth/token?${query}`, IDENTITY, { method: 'GET', headers: { accept: 'application/json' } });
+  const answer = await callCrm(`${a.base}/identity/oauth/token?${query.toString()}`, IDENTITY, { method: 'GET', headers: { accept: 'application/json' } });
   if (isSuccess(answer)) {
     const issued = tokenAnswer(answer.text);
     if (issued) return issued;

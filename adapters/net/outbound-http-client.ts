@@ -83,7 +83,7 @@ export function outboundStorageHttpClient(what: string): RequestPolicy {
       });
       // The answer names the SDK's own request (not the copy sent here): the SDK finds how to read
       // the answer (its operation spec) on that request.
-      const compat = toCompatResponse(await inner.sendRequest(request)) as Awaited<ReturnType<RequestPolicy['sendRequest']>>;
+      const compat = toCompatResponse(await inner.sendRequest(request));
       compat.request = resource;
       return compat;
     },

@@ -66,14 +66,14 @@ type Resolver = (hostname: string, options: { all: true }, callback: (err: NodeJ
  * A lookup that answers only checked public addresses; a name with any private address is refused
  * whole. It is the socket's own lookup, so the address checked is the address connected to.
  */
-export function makeCheckedLookup(resolve: Resolver = dnsLookup as unknown as Resolver) {
+export function makeCheckedLookup(resolve: Resolver = dnsLookup) {
   return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => checkedLookupWith(resolve, hostname, options, callback);
 }
 
 function checkedLookupWith(resolve: Resolver, hostname: string, options: { all?: boolean }, callback: LookupCallback): void {
   resolve(hostname, { all: true }, (err, addresses) => {
     if (err) return callback(err, [] as LookupAddress[]);
-    const list = addresses as LookupAddress[];
+    const list = addresses;
     for (const a of list) {
       const verdict = judgeAddress(a.address);
       if (!verdict.ok) {
@@ -90,7 +90,7 @@ function checkedLookupWith(resolve: Resolver, hostname: string, options: { all?:
 
 // One pooled agent for vetted public hosts (connections go to checked addresses) and one for the
 // allowed hosts (the app's storage, test receivers).
-const publicAgent = new Agent({ connect: { lookup: makeCheckedLookup() as never }, keepAliveTimeout: 10_000 });
+const publicAgent = new Agent({ connect: { lookup: makeCheckedLookup() }, keepAliveTimeout: 10_000 });
 const allowedAgent = new Agent({ keepAliveTimeout: 10_000 });
 
 export interface OutboundRequest {
@@ -117,7 +117,7 @@ export async function outboundStream(raw: string, what: string, req: OutboundReq
   const timeout = req.timeoutMs ?? 15_000;
   try {
     const res = await request(url, {
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      method: (req.method ?? 'GET'),
       headers: req.headers,
       body: req.body,
       dispatcher: dispatcherFor(allowed),

@@ -1,5 +1,5 @@
 import { odata, TableClient } from '@azure/data-tables';
-import { fromChunks, toChunks } from '../storage/chunked-json';
+import { fromChunks, textColumn, toChunks } from '../storage/chunked-json';
 import { isConflict, isNotFound, table } from '../storage/connection';
 
 export interface StoredOffer {
@@ -207,8 +207,8 @@ function toOffer(e: Record<string, unknown>): StoredOffer {
     document: fromChunks(e),
     revision: Number(e.Revision ?? 0),
     publishedVersion: Number(e.PublishedVersion ?? 0),
-    title: String(e.Title ?? ''),
-    changedTime: String(e.ChangedTime ?? ''),
+    title: textColumn(e.Title),
+    changedTime: textColumn(e.ChangedTime),
     etag: String(e.etag),
     live: Boolean(e.Live),
   };

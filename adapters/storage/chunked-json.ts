@@ -5,6 +5,11 @@ const MAX_CHUNKS = 15;
 
 export class DocumentTooLarge extends Error {}
 
+/** A table column read as text: strings as they are, numbers and booleans printed, anything else empty. */
+export function textColumn(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 export function toChunks(value: unknown): Record<string, string | number> {
   const text = JSON.stringify(value);
   const n = Math.ceil(text.length / CHUNK) || 1;
@@ -17,6 +22,6 @@ export function toChunks(value: unknown): Record<string, string | number> {
 export function fromChunks<T>(entity: Record<string, unknown>): T {
   const n = Number(entity.DocChunks ?? 0);
   let text = '';
-  for (let i = 0; i < n; i++) text += String(entity[`Doc${i}`] ?? '');
+  for (let i = 0; i < n; i++) text += textColumn(entity[`Doc${i}`]);
   return JSON.parse(text) as T;
 }

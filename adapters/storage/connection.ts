@@ -18,7 +18,7 @@ function accountName(): string {
 
 function credential() {
   // Loaded only in the keyless (Azure) configuration.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
   return new DefaultAzureCredential({ managedIdentityClientId: process.env.AzureWebJobsStorage__clientId });
 }

@@ -33,6 +33,7 @@ export function resolveMainFiles(appDir: string): string[] {
 /** Loads the app's entry files (which register functions) and runs its appStart hooks. */
 export async function loadApp(appDir: string, registry: Registry): Promise<string[]> {
   const files = resolveMainFiles(appDir);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the app's main files, by path, as the worker loads them
   for (const file of files) require(file);
   for (const hook of registry.hooks.appStart) {
     await hook({ hookData: {}, appHookData: {}, functionAppDirectory: appDir });

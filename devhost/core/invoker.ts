@@ -100,6 +100,8 @@ export class Invoker {
     coreCtx.state = 'postInvocationHooks';
     for (const hook of this.registry.hooks.postInvocation) await hook(post);
     coreCtx.state = 'done';
+    // What the function threw, as it threw it (the worker does not wrap it either).
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (post.error !== undefined && post.error !== null) throw post.error;
     return invocationModel.getResponse(context, post.result);
   }

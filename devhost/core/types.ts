@@ -84,6 +84,8 @@ export interface ProgrammingModel {
 
 export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
 export type HookName = 'preInvocation' | 'postInvocation' | 'appStart' | 'appTerminate' | 'log';
+// The library's hook contexts differ per hook; the registry only stores and calls them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type HookCallback = (context: any) => void | Promise<void>;
 
 export interface Disposable {

@@ -255,12 +255,12 @@ export class InstanceStore {
 
   async entityToRow(e: Record<string, unknown>): Promise<InstanceRow> {
     await this.unpackLarge(e);
-    const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v ? new Date(String(v)).toISOString() : undefined);
+    const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v ? new Date(text(v)).toISOString() : undefined);
     return {
       instanceId: String(e.partitionKey),
-      executionId: String(e.ExecutionId ?? ''),
-      name: String(e.Name ?? ''),
-      version: String(e.Version ?? ''),
+      executionId: text(e.ExecutionId),
+      name: text(e.Name),
+      version: text(e.Version),
       input: (e.Input as string | undefined) ?? null,
       output: (e.Output as string | undefined) ?? null,
       customStatus: (e.CustomStatus as string | undefined) ?? null,
@@ -350,7 +350,7 @@ function batches(actions: TransactionAction[]): TransactionAction[][] {
   const chunks: TransactionAction[][] = [[]];
   let bytes = 0;
   for (const action of actions) {
-    const size = estimatedBytes(action[1] as Record<string, unknown>);
+    const size = estimatedBytes(action[1]);
     const current = chunks[chunks.length - 1];
     if (current.length >= MAX_BATCH_ACTIONS || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
       chunks.push([action]);
@@ -405,4 +405,9 @@ function rowOf(s: InstanceState): InstanceRow {
     lastUpdatedTime: s.lastUpdatedTime,
     completedTime: s.completedTime,
   };
+}
+
+/** A table column as text (strings as they are, numbers printed, anything else empty). */
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }

@@ -3,7 +3,7 @@ import { sendError, sendJson } from '../http/respond';
 import { BodyReader } from '../http/server';
 import { Clock } from './clock';
 import { DurableEngine, EngineError, QueryFilter } from './engine';
-import { ALL_STATUSES, isTerminal, RuntimeStatus } from './history';
+import { ALL_STATUSES, isTerminal } from './history';
 import { managementPayload } from './client-binding';
 import { statusBody } from './status-format';
 
@@ -174,7 +174,7 @@ function parseFilter(url: URL): QueryFilter {
     filter.runtimeStatus = statuses.split(',').map((s) => {
       const match = ALL_STATUSES.find((x) => x.toLowerCase() === s.trim().toLowerCase());
       if (!match) throw new BadRequest(`runtimeStatus '${s}' is not one of ${ALL_STATUSES.join(', ')}.`);
-      return match as RuntimeStatus;
+      return match;
     });
   }
   const prefix = url.searchParams.get('instanceIdPrefix');

@@ -57,4 +57,5 @@ if (!bin) {
 }
 // Azurite reads its flags from process.argv as if it had been started as `node azurite.js …`.
 process.argv = [process.argv[0], bin, ...flags];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Azurite's own entry point, by path
 require(bin);

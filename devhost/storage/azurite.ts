@@ -155,14 +155,14 @@ async function spawnAzurite(bin: string, ports: AzuritePorts, opts: AzuriteOptio
     detached: process.platform !== 'win32',
     env: { ...process.env, DEVHOST_AZURITE_PARENT_PID: String(process.pid) },
   });
-  child.stdin!.on('error', () => undefined);
+  child.stdin.on('error', () => undefined);
   child.once('exit', () => lock?.release());
   const found: Partial<Record<'blob' | 'queue' | 'table', number>> = {};
   let stderr = '';
   const listening = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s. ${stderr}`)), 30_000);
     let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -177,7 +177,7 @@ async function spawnAzurite(bin: string, ports: AzuritePorts, opts: AzuriteOptio
         }
       }
     });
-    child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8192)));
+    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8192)));
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`Azurite exited with code ${code}. ${stderr.trim()}`));

@@ -65,7 +65,7 @@ export class StorageTriggers {
         logger: this.o.logger,
         pollIntervalMs: Number(process.env.DEVHOST_BLOB_POLL_MS ?? 1000),
         // host.json extensions.blobs.poisonBlobThreshold, as in the Storage extension 5.x (default 5).
-        maxAttempts: (this.o.hostJson.extensions?.blobs as { poisonBlobThreshold?: number } | undefined)?.poisonBlobThreshold ?? 5,
+        maxAttempts: (this.o.hostJson.extensions?.blobs)?.poisonBlobThreshold ?? 5,
         extraInputs: this.o.extraInputs(fn),
       });
       await listener.start();

@@ -40,7 +40,7 @@ const obj = (properties: Record<string, Json>, required: string[] = Object.keys(
 const dateTime = (description?: string): Json => str(description, { format: 'date-time' });
 
 function fromZod(schema: z.ZodType): Json {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as Json;
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' });
 }
 
 /** The offer document: what PUT accepts and (with secrets removed) what every read returns. */

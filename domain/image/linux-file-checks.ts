@@ -288,7 +288,7 @@ export async function archRow(fs: Ext4): Promise<CheckRow> {
     const ok = elf.bits === 64 && (elf.machine === 'x86-64' || elf.machine === 'aarch64');
     return { ...base, result: ok ? 'pass' : 'fail', actual: `${where}: ELF ${elf.bits ?? '?'}-bit ${elf.machine}`, fix: 'Azure Marketplace images must be 64-bit: build the image from a 64-bit (x86-64) installation.' };
   }
-  if (firstError) throw firstError;
+  if (firstError) throw firstError as Error;
   return { ...base, result: 'fail', actual: `no shell found (${SHELLS.join(', ')})`, fix: 'Install a shell (bash or dash) in the image.' };
 }
 

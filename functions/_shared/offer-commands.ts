@@ -64,7 +64,7 @@ export async function saveDraft(publisherId: string, offerId: string, body: unkn
   if (existing) {
     // Concurrency control is mandatory on a change: the reference answers a missing If-Match with 400.
     if (!ifMatch) fail(400, 'MissingIfMatch', 'If-Match: required to modify an existing offer; send its ETag, or * to overwrite whatever is stored.');
-    if (ifMatch !== '*' && ifMatch !== existing!.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch). Read it again and retry.');
+    if (ifMatch !== '*' && ifMatch !== existing.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch). Read it again and retry.');
   } else if (ifMatch && ifMatch !== '*') {
     fail(412, 'PreconditionFailed', 'If-Match names an ETag, but the offer does not exist.');
   }

@@ -231,7 +231,7 @@ test('OPS_READ_ONLY=true: the console shows everything and changes nothing', asy
       const res = await fetch(ro.url(path), { method, headers: auth });
       expect({ path, status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({ path, status: 403, code: 'ReadOnly' });
     }
-    expect((await waitUntil(async () => engineStatus(ro, 'publish:contoso:ro-vm:v1')))!.runtimeStatus).toBe('Running');
+    expect((await waitUntil(async () => engineStatus(ro, 'publish:contoso:ro-vm:v1'))).runtimeStatus).toBe('Running');
 
     const { page: p, problems } = await page();
     await signIn(p, ro, OPS_KEY);

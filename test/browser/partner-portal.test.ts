@@ -77,9 +77,6 @@ async function stepStates(p: Page): Promise<Record<string, string>> {
   return p.$$eval('#timeline li[data-step]', (lis) => Object.fromEntries(lis.map((li) => [li.getAttribute('data-step')!, li.getAttribute('data-status')!])));
 }
 
-async function overall(p: Page): Promise<string | null> {
-  return p.locator('#overall-status .badge').getAttribute('data-status').catch(() => null);
-}
 
 async function publishViaApi(offerId: string, doc: unknown): Promise<void> {
   expect((await contoso.putOffer(offerId, doc)).status).toBe(201);

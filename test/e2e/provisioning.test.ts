@@ -61,7 +61,7 @@ async function copyAttempts(offerId: string, r: string): Promise<{ failed: strin
   const s = await instanceStatus(stack, regionInstance(offerId, r), '?showHistory=true&showHistoryOutput=true');
   const h = s?.historyEvents ?? [];
   return {
-    failed: h.filter((e) => e.EventType === 'TaskFailed').map((e) => String(e.Reason ?? '')),
+    failed: h.filter((e) => e.EventType === 'TaskFailed').map((e) => (typeof e.Reason === 'string' ? e.Reason : '')),
     completed: h.filter((e) => e.EventType === 'TaskCompleted' && e.FunctionName === 'copyImageToRegion').length,
   };
 }

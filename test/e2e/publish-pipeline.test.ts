@@ -1,6 +1,6 @@
 // The mission end to end over HTTP on the devhost: a partner takes an offer from PUT to Live,
 // with the failures, refusals and e-mails the process promises.
-import { odata, TableClient } from '@azure/data-tables';
+import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { sampleOffer } from '../../domain/offer/sample-offer';
 import { ACTIVITY, ORCHESTRATOR } from '../../domain/publishing/stages';

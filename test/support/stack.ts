@@ -43,8 +43,8 @@ export class DevhostProcess {
           resolve();
         }
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (c: Buffer) => (this.output += c.toString()));
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`devhost exited (${code}):\n${this.output}`));

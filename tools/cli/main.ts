@@ -99,5 +99,5 @@ if (require.main === module) {
   process.on('uncaughtException', last);
   process.on('unhandledRejection', last);
   // exitCode rather than exit(): lets stdout drain when it is a pipe.
-  run(process.argv.slice(2), io).then((code) => (process.exitCode = code));
+  void run(process.argv.slice(2), io).then((code) => (process.exitCode = code));
 }

@@ -61,7 +61,7 @@ function chunkedBody(size: number): ReadableStream<Uint8Array> {
 }
 
 const post = (p: string, body: NonNullable<RequestInit['body']>, init: RequestInit = {}) =>
-  fetch(stack.url(p), { method: 'POST', body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}), ...init } as RequestInit);
+  fetch(stack.url(p), { method: 'POST', body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}), ...init });
 
 async function statusAndDrain(res: Response): Promise<number> {
   await res.arrayBuffer();

@@ -113,7 +113,7 @@ test('retry that succeeds after two failures records the hidden backoff timers',
     'ExecutionStarted', 'TaskFailed', 'TimerCreated', 'TimerFired', 'TaskFailed', 'TimerCreated', 'TimerFired', 'TaskCompleted', 'ExecutionCompleted',
   ]);
   const rows = await historyRows(id);
-  const ids = rows.filter((r) => ['TaskScheduled', 'TimerCreated'].includes(String(r.EventType))).map((r) => `${r.EventType}:${r.EventId}`);
+  const ids = rows.filter((r) => ['TaskScheduled', 'TimerCreated'].includes(String(r.EventType))).map((r) => `${String(r.EventType)}:${String(r.EventId)}`);
   expect(ids).toEqual(['TaskScheduled:0', 'TimerCreated:1', 'TaskScheduled:2', 'TimerCreated:3', 'TaskScheduled:4']);
   // Backoff doubles: the second timer waits twice as long as the first.
   const timers = rows.filter((r) => r.EventType === 'TimerCreated');

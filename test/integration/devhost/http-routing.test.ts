@@ -358,7 +358,7 @@ describe('failures and limits', () => {
         c.close();
       },
     });
-    const chunked = await get('/v1/mirror', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const chunked = await get('/v1/mirror', { method: 'POST', body: stream, duplex: 'half' });
     expect(chunked.status).toBe(413);
     await chunked.arrayBuffer();
 

@@ -24,7 +24,7 @@ const NON_PARTNER_ROUTES: { pattern: RegExp; why: string }[] = [
 const PARTNER_SCOPE = /^(publishers|marketplace)(\/|$)/;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 interface RegisteredRoute {
   functionName: string;
@@ -84,7 +84,7 @@ function resolve(doc: Json, node: Json): Json {
   let cur = node;
   for (let hops = 0; cur && typeof cur.$ref === 'string'; hops++) {
     if (hops > 10) throw new Error(`reference loop at ${node.$ref}`);
-    const target = (cur.$ref as string)
+    const target = (cur.$ref)
       .replace(/^#\//, '')
       .split('/')
       .reduce<Json | undefined>((o, k) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);

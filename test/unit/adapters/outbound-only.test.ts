@@ -32,7 +32,7 @@ test('SDK clients outside the app\'s own services go through the outbound transp
   const offenders: string[] = [];
   for (const s of sources.filter((x) => !OWN_SERVICES.includes(x.file))) {
     for (const m of s.text.matchAll(/(new \w+Client\(|\w+Client\.fromConnectionString\()/g)) {
-      const call = s.text.slice(m.index!, s.text.indexOf(';', m.index!));
+      const call = s.text.slice(m.index, s.text.indexOf(';', m.index));
       const options = call.includes('httpClient: outbound') || /\boptions\)/.test(call) && /httpClient: outbound/.test(s.text);
       if (!options) offenders.push(`${s.file}: ${call.slice(0, 80)}`);
     }

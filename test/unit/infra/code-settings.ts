@@ -86,7 +86,7 @@ export function scanSource(source: string, file: string): ScanResult {
       const helper = enclosingHelper(code, m.index, param);
       const calls = helper ? [...code.matchAll(new RegExp(`(?<![\\w$.])${helper}\\(\\s*(['"\`])([^'"\`$]+)\\1`, 'g'))] : [];
       if (calls.length === 0) unresolved.push({ name: `${m[0]}`, file, line: lineAt(m.index) });
-      for (const c of calls) add(c[2], c.index!);
+      for (const c of calls) add(c[2], c.index);
     });
   }
   return { reads, unresolved };
@@ -100,7 +100,7 @@ function enclosingHelper(code: string, offset: number, param: string): string | 
     new RegExp(`(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:async\\s*)?\\(\\s*${param}\\b`, 'g'),
   ];
   let best: { name: string; at: number } | undefined;
-  for (const re of patterns) for (const m of before.matchAll(re)) if (!best || m.index! > best.at) best = { name: m[1], at: m.index! };
+  for (const re of patterns) for (const m of before.matchAll(re)) if (!best || m.index > best.at) best = { name: m[1], at: m.index };
   return best?.name;
 }
 

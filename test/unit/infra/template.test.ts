@@ -81,8 +81,8 @@ function name(p: string, parameters: Record<string, unknown>): string {
 test('no account keys anywhere: no list*() calls, no connection strings with keys, shared keys off', () => {
   const problems: string[] = [];
   for (const f of files()) {
-    for (const m of f.code.matchAll(/\blist[A-Z]?\w*\s*\(/g)) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index!)}: ${m[0]} reads keys or secrets into the deployment`);
-    for (const m of f.text.matchAll(/AccountKey=|SharedAccessSignature=|accesskey=|allowSharedKeyAccess:\s*true|\bsig=/gi)) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index!)}: ${m[0]}`);
+    for (const m of f.code.matchAll(/\blist[A-Z]?\w*\s*\(/g)) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: ${m[0]} reads keys or secrets into the deployment`);
+    for (const m of f.text.matchAll(/AccountKey=|SharedAccessSignature=|accesskey=|allowSharedKeyAccess:\s*true|\bsig=/gi)) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: ${m[0]}`);
   }
   expect(problems).toEqual([]);
   expect(main().text).toMatch(/allowSharedKeyAccess:\s*false/);
@@ -108,7 +108,7 @@ test('no hard-coded secrets: secret parameters are @secure() without defaults an
     }
     // Literal strings that look like keys: long base64 runs mixing digits and both cases.
     const keyLike = (s: string) => [...s.matchAll(/[A-Za-z0-9+/]{32,}={0,2}/g)].some(([run]) => /\d/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run));
-    for (const m of f.text.matchAll(/'([^'\n]*)'/g)) if (keyLike(m[1])) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index!)}: a string literal looks like a key`);
+    for (const m of f.text.matchAll(/'([^'\n]*)'/g)) if (keyLike(m[1])) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: a string literal looks like a key`);
   }
   expect(problems).toEqual([]);
 });

@@ -24,7 +24,7 @@ describe('decideResume', () => {
     [{ version: 99 }, /another version/],
     [{ completedThrough: 17 }, /inconsistent/],
   ])('starts over when %j', (over, reason) => {
-    const d = decideResume(journal(over as Partial<Journal>), ID, 17);
+    const d = decideResume(journal(over), ID, 17);
     expect(d.resume).toBe(false);
     expect(!d.resume && d.reason).toMatch(reason);
   });

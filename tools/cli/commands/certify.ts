@@ -19,7 +19,7 @@ export const certify: Command = {
   passThrough: true,
   async run({ rawArgs, io }) {
     if (!rawArgs.some((a) => !a.startsWith('-'))) throw new UsageError('missing argument <file.vhd | url>');
-    const tool = (io.env.OFFERS_CLI_CERTIFY_TOOL as string | undefined) ?? CERTIFY_TOOL;
+    const tool = (io.env.OFFERS_CLI_CERTIFY_TOOL) ?? CERTIFY_TOOL;
     if (!fs.existsSync(tool)) throw new CliError(`the certification tool is not available: ${tool} does not exist (build it with "npm run build")`);
     return new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, [tool, ...rawArgs], { stdio: 'inherit', env: io.env });

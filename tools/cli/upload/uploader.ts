@@ -148,7 +148,7 @@ export async function uploadVhd(opts: UploadOptions): Promise<UploadResult> {
     if (failure !== undefined) {
       // Keep what is known to be done, so running the command again resumes from there.
       writeJournal(journalFile, { ...journal, completedThrough: tracker.completedThrough });
-      throw failure;
+      throw failure as Error;
     }
     deleteJournal(journalFile);
     return { fileSize: size, bytesSent: progress.sent, resumed: decision.resume, chunksSkipped: first };

@@ -44,7 +44,7 @@ const CASES: Case[] = [
   { name: 'no waagent.conf', spec: { tree: tree((t) => delete t['etc/waagent.conf']) }, fails: ['linux.waagentConf', 'linux.deleteRootPassword'], message: /\/etc\/waagent\.conf not found/ },
   {
     name: 'swap file in fstab',
-    spec: { tree: tree((t) => (t['etc/fstab'] += '/swapfile none swap sw 0 0\n')) },
+    spec: { tree: tree((t) => (t['etc/fstab'] = `${t['etc/fstab'] as string}/swapfile none swap sw 0 0\n`)) },
     fails: ['linux.resourceDiskSwap'],
     message: /fstab mounts swap from \/swapfile/,
   },

@@ -42,7 +42,7 @@ test('a Linux plan: regions and sizes become the allowed parameter values; the i
   expect(vm.properties.osProfile).not.toHaveProperty('adminPassword');
   expect(vm.properties.storageProfile.imageReference.id).toContain("resourceId('Microsoft.Compute/images'");
   // Every resource the VM depends on is in the template.
-  for (const dep of (vm as unknown as { dependsOn: string[] }).dependsOn) expect(t.resources.some((r) => dep.includes(`'${r.type}'`))).toBe(true);
+  for (const dep of (vm as unknown as { dependsOn: string[] }).dependsOn) expect(t.resources.some((r) => dep.includes(`'${String(r.type)}'`))).toBe(true);
 });
 
 test('a Windows plan takes an administrator password; a plan without recommended sizes gets a default size', () => {
