@@ -77,7 +77,9 @@ export class HttpFunctions {
     const query: Record<string, string> = {};
     for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k).join(',');
     // The Buffer is a Uint8Array already: handing it over as it is saves a copy of the whole body.
-    const http = { method, url: url.href, headers, query, params, body: { bytes: body as Uint8Array } };
+    // No bytes, no body at all, as the host sends it: @azure/functions 4.3 builds an undici Request,
+    // which refuses any body (even an empty one) on GET and HEAD.
+    const http = { method, url: url.href, headers, query, params, ...(body.length > 0 ? { body: { bytes: body as Uint8Array } } : {}) };
     const inputData = [{ name: route.fn.triggerName, data: { http } as RpcTypedData }, ...this.extraInputs(route.fn)];
     const started = Date.now();
     const outcome = await this.invoker.invoke(route.fn, { inputData });
