@@ -113,7 +113,9 @@ async function getStatus(ctx: ManagementContext, res: ServerResponse, url: URL, 
   const body = statusBody(row, { showInput: flag(url, 'showInput', true), history, showHistoryOutput: flag(url, 'showHistoryOutput', false) });
   let status = isTerminal(row.status) ? 200 : 202;
   if (row.status === 'Failed' && flag(url, 'returnInternalServerErrorOnFailure', false)) status = 500;
-  return sendJson(res, status, body);
+  // As the extension's HttpApiHandler (HandleGetStatusRequestAsync): while it runs, 202 with
+  // Location = this same URL and Retry-After 5 s, so polling clients neither spin nor stop.
+  return sendJson(res, status, body, status === 202 ? { Location: url.href, 'Retry-After': '5' } : undefined);
 }
 
 async function list(ctx: ManagementContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
