@@ -3,7 +3,7 @@
 import { OfferDraft, OfferListing, Plan } from '../offer/document';
 import { priceModel, PricingSummary, pricingSummary } from '../offer/pricing';
 import type { DeploymentTemplate } from './deployment-template';
-import { sanitizeDescription } from './sanitize';
+import { safeUrl, sanitizeDescription } from './sanitize';
 
 export interface ListingPlan {
   planId: string;
@@ -64,13 +64,7 @@ const V = 'microsoft-azure-virtualmachines.';
  * `data:`, relative junk) is left out here, once, whatever a snapshot holds.
  */
 export function listingUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  try {
-    const u = new URL(raw.trim());
-    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return safeUrl(raw, ['https:', 'http:']);
 }
 
 export function buildListing(publisherId: string, offerId: string, version: number, doc: OfferDraft): Listing {
@@ -91,11 +85,12 @@ export function buildListing(publisherId: string, offerId: string, version: numb
     screenshots: ((o[M + 'screenshots'] as string[]) ?? []).map(listingUrl).filter((u): u is string => !!u),
     heroLogo: url('heroLogo'),
     videos: (doc.definition.offer['microsoft-azure-marketplace.videos'] ?? [])
-      .filter((v) => listingUrl(v.videoLink))
-      .map((v) => ({ name: v.videoName ?? '', url: listingUrl(v.videoLink)!, ...(listingUrl(v.thumbnailLink) ? { thumbnail: listingUrl(v.thumbnailLink)! } : {}) })),
+      .map((v) => ({ name: v.videoName ?? '', url: listingUrl(v.videoLink), thumbnail: listingUrl(v.thumbnailLink) }))
+      .filter((v): v is { name: string; url: string; thumbnail: string | undefined } => v.url !== undefined)
+      .map(({ thumbnail, ...v }) => (thumbnail ? { ...v, thumbnail } : v)),
     usefulLinks: (doc.definition.offer['microsoft-azure-marketplace.usefulLinks'] ?? [])
-      .filter((l) => listingUrl(l.linkUrl))
-      .map((l) => ({ title: l.linkTitle ?? l.linkUrl!, url: listingUrl(l.linkUrl)! })),
+      .map((l) => ({ title: l.linkTitle ?? l.linkUrl ?? '', url: listingUrl(l.linkUrl) }))
+      .filter((l): l is { title: string; url: string } => l.url !== undefined),
     marketingUrlIdentifier: s('offerMarketingUrlIdentifier') || undefined,
     supportUrls: { publicAzure: url('publicAzureSupportUrl'), azureGovernment: url('fairfaxSupportUrl') },
     privacyUrl: url('privacyURL'),

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { PricingSummary } from '../offer/pricing';
 import { visiblePlans } from './catalog';
 import { Listing, ListingPlan } from './listing';
-import { escapeHtml as esc, sanitizeDescription } from './sanitize';
+import { escapeHtml as esc, safeUrl, sanitizeDescription } from './sanitize';
 
 const CSS = [
   'body{font-family:system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}',
@@ -36,16 +36,7 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
 };
 
-/** The URL if it parses and uses one of `schemes` (never javascript:, data:, …), else undefined. */
-export function safeUrl(raw: string | undefined, schemes: readonly string[] = ['https:']): string | undefined {
-  if (!raw) return undefined;
-  try {
-    const url = new URL(raw.trim());
-    return schemes.includes(url.protocol) && !url.username && !url.password ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { safeUrl };
 
 const LICENSES: Record<string, string> = { BYOL: 'Bring your own license', PAYG: 'Pay as you go', FREE: 'Free' };
 

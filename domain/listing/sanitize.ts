@@ -18,3 +18,14 @@ export function sanitizeDescription(html: string): string {
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/** The URL if it parses and uses one of `schemes` (never javascript:, data:, …), else undefined. */
+export function safeUrl(raw: string | undefined, schemes: readonly string[] = ['https:']): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw.trim());
+    return schemes.includes(url.protocol) && !url.username && !url.password ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
