@@ -37,7 +37,7 @@ async function finished(id: string, timeoutMs = 30_000): Promise<Status> {
       return ['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus) ? s : undefined;
     },
     timeoutMs,
-    `${id} to finish`,
+    `${id} to finish (host output: ${stack.host.output.slice(-1500)})`,
   );
 }
 
@@ -53,14 +53,15 @@ async function stillServing(): Promise<void> {
 test('a retried activity with a 200 KB input completes (its input is stored as a large message, not inline)', async () => {
   const text = 'x'.repeat(200 * 1024);
   const id = await start('bigRetryInput', text);
-  const s = await finished(id);
+  // A generous wait: on a loaded 2-core machine (the whole suite, two workers) this once took over 30 s.
+  const s = await finished(id, 100_000);
   expect(s.runtimeStatus).toBe('Completed');
   expect(s.output).toBe(text.length);
   // The first attempt failed on purpose, so the second one got its input from the retry.
   expect(s.historyEvents!.filter((e) => e.FunctionName === 'measureOnSecondTry').map((e) => e.EventType)).toEqual(['TaskFailed', 'TaskCompleted']);
   expect(stack.host.output).not.toMatch(/step failed/);
   await stillServing();
-});
+}, 120_000);
 
 describe.each([
   ['timerThrow', 'thrown from a timer callback'],
