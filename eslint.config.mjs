@@ -1,21 +1,66 @@
 // Lint: typescript-eslint's type-checked rules for all TypeScript; the orchestrators additionally
 // may not reach I/O, clocks, randomness or the environment (a replay must take the same path).
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier';
 
 const NO_SIDE_EFFECT_IMPORTS = {
   patterns: [
-    { group: ['node:*', 'fs', 'http', 'https', 'net', 'tls', 'crypto', 'child_process', 'os', 'dns', 'undici', '@azure/storage-*', '@azure/data-tables', '@azure/communication-email', '@azure/identity'], message: 'orchestrators are replayed: no I/O modules (call an activity instead).' },
-    { group: ['../adapters/*', '../activities/*', '../functions/*', '../devhost/*'], allowTypeImports: true, message: 'orchestrators import domain/ and durable-functions only (type imports are fine).' },
+    {
+      group: [
+        'node:*',
+        'fs',
+        'http',
+        'https',
+        'net',
+        'tls',
+        'crypto',
+        'child_process',
+        'os',
+        'dns',
+        'undici',
+        '@azure/storage-*',
+        '@azure/data-tables',
+        '@azure/communication-email',
+        '@azure/identity',
+      ],
+      message: 'orchestrators are replayed: no I/O modules (call an activity instead).',
+    },
+    {
+      group: ['../adapters/*', '../activities/*', '../functions/*', '../devhost/*'],
+      allowTypeImports: true,
+      message: 'orchestrators import domain/ and durable-functions only (type imports are fine).',
+    },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'portal/**', 'test/fixtures/**', '**/*.js', '**/*.mjs', '.azurite/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'portal/**',
+      'test/fixtures/**',
+      '**/*.js',
+      '**/*.mjs',
+      '.azurite/**',
+      'test-artifacts/**',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
+  // Layout is Prettier's (npm run format); ESLint keeps to correctness.
+  prettierConfig,
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
       // Functions handlers and the stores' methods are async by contract, whether or not they await.
       '@typescript-eslint/require-await': 'off',
     },
@@ -28,14 +73,32 @@ export default tseslint.config(
       'no-restricted-imports': ['error', NO_SIDE_EFFECT_IMPORTS],
       'no-restricted-properties': [
         'error',
-        { object: 'Date', property: 'now', message: 'use context.df.currentUtcDateTime: a replay must see the same time.' },
-        { object: 'Math', property: 'random', message: 'no randomness in an orchestrator: a replay must take the same path.' },
-        { object: 'process', property: 'env', message: 'settings come in the orchestration input, read by the starter.' },
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'use context.df.currentUtcDateTime: a replay must see the same time.',
+        },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'no randomness in an orchestrator: a replay must take the same path.',
+        },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'settings come in the orchestration input, read by the starter.',
+        },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date']", message: 'use context.df.currentUtcDateTime: a replay must see the same time.' },
-        { selector: "CallExpression[callee.name=/^(setTimeout|setInterval|setImmediate|fetch|require)$/]", message: 'no timers, I/O or dynamic requires in an orchestrator: use durable timers and activities.' },
+        {
+          selector: "NewExpression[callee.name='Date']",
+          message: 'use context.df.currentUtcDateTime: a replay must see the same time.',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^(setTimeout|setInterval|setImmediate|fetch|require)$/]',
+          message: 'no timers, I/O or dynamic requires in an orchestrator: use durable timers and activities.',
+        },
         { selector: "MemberExpression[object.name='crypto']", message: 'no randomness in an orchestrator.' },
       ],
     },

@@ -19,12 +19,25 @@ export async function certifyImage(ref: PublishRef): Promise<StageOutcome> {
   const failed = rows.filter((r) => r.result === 'fail');
   const attention = rows.filter((r) => r.result === 'warning' || r.result === 'manualReview');
   const messages = [
-    ...failed.map((r) => ({ level: 'error' as const, text: `${r.disk}: ${r.name} — found ${r.actual}, expected ${r.expected}. ${r.fix ?? ''}`.trim() })),
-    ...attention.map((r) => ({ level: 'warning' as const, text: `${r.disk}: ${r.result === 'manualReview' ? 'manual review' : 'warning'} — ${r.name}: ${r.actual}` })),
+    ...failed.map((r) => ({
+      level: 'error' as const,
+      text: `${r.disk}: ${r.name} — found ${r.actual}, expected ${r.expected}. ${r.fix ?? ''}`.trim(),
+    })),
+    ...attention.map((r) => ({
+      level: 'warning' as const,
+      text: `${r.disk}: ${r.result === 'manualReview' ? 'manual review' : 'warning'} — ${r.name}: ${r.actual}`,
+    })),
   ];
   if (failed.length) return { ok: false, messages, reportUrl };
   const passed = rows.length - attention.length;
-  return { ok: true, messages: [{ level: 'information', text: `${passed} certification checks passed on ${report.disks.length} disk(s).` }, ...messages], reportUrl };
+  return {
+    ok: true,
+    messages: [
+      { level: 'information', text: `${passed} certification checks passed on ${report.disks.length} disk(s).` },
+      ...messages,
+    ],
+    reportUrl,
+  };
 }
 
 df.app.activity(ACTIVITY.certifyImage, { handler: certifyImage });

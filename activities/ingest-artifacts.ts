@@ -33,7 +33,15 @@ export async function ingestArtifacts(ref: PublishRef): Promise<StageOutcome> {
 
   await offers.rewriteVersion(ref.publisherId, ref.offerId, ref.version, withArtifactUrls(doc, stored));
   await rewriteDraft(ref, stored);
-  return { ok: true, messages: [{ level: 'information', text: `${stored.size} image${stored.size === 1 ? ' was' : 's were'} copied into the marketplace's storage.` }] };
+  return {
+    ok: true,
+    messages: [
+      {
+        level: 'information',
+        text: `${stored.size} image${stored.size === 1 ? ' was' : 's were'} copied into the marketplace's storage.`,
+      },
+    ],
+  };
 }
 
 /**

@@ -25,17 +25,43 @@ export async function packageListing(ref: PublishRef): Promise<StageOutcome> {
   const regions = provisionRegions();
   const templates: Record<string, DeploymentTemplate> = {};
   for (const [i, plan] of listing.plans.entries()) {
-    const images = ((doc.definition.plans[i] as Record<string, unknown>)[V + 'vmImages'] ?? {}) as Record<string, VmImage>;
+    const images = ((doc.definition.plans[i] as Record<string, unknown>)[V + 'vmImages'] ?? {}) as Record<
+      string,
+      VmImage
+    >;
     const version = newestVersion(Object.keys(images));
     if (!version) continue;
     const [os, ...data] = imageDisks(images[version]);
-    const url = (region: string, disk: string) => blobService().getContainerClient(regionContainer(region)).getBlobClient(replicaBlobName(ref, plan.planId, version, disk)).url;
-    const replicas = Object.fromEntries(regions.map((r) => [r, { osVhdUri: url(r, os.name), dataDisks: data.map((d) => ({ lun: d.lun ?? 0, blobUri: url(r, d.name) })) }]));
+    const url = (region: string, disk: string) =>
+      blobService()
+        .getContainerClient(regionContainer(region))
+        .getBlobClient(replicaBlobName(ref, plan.planId, version, disk)).url;
+    const replicas = Object.fromEntries(
+      regions.map((r) => [
+        r,
+        { osVhdUri: url(r, os.name), dataDisks: data.map((d) => ({ lun: d.lun ?? 0, blobUri: url(r, d.name) })) },
+      ]),
+    );
     templates[plan.planId] = deploymentTemplate(ref, plan, version, replicas);
   }
-  await offers.writeSlot(ref.publisherId, ref.offerId, 'preview', { ...listing, deploymentTemplates: templates }, ref.version, nowIso());
+  await offers.writeSlot(
+    ref.publisherId,
+    ref.offerId,
+    'preview',
+    { ...listing, deploymentTemplates: templates },
+    ref.version,
+    nowIso(),
+  );
   const n = Object.keys(templates).length;
-  return { ok: true, messages: [{ level: 'information', text: `Product page packaged with ${listing.plans.length} plan(s) and ${n} deployment template${n === 1 ? '' : 's'}.` }] };
+  return {
+    ok: true,
+    messages: [
+      {
+        level: 'information',
+        text: `Product page packaged with ${listing.plans.length} plan(s) and ${n} deployment template${n === 1 ? '' : 's'}.`,
+      },
+    ],
+  };
 }
 df.app.activity(ACTIVITY.packageListing, { handler: packageListing });
 
@@ -48,7 +74,11 @@ export async function registerTestLead(ref: PublishRef): Promise<StageOutcome> {
   const doc = await snapshot(ref);
   const o = doc.definition.offer as Record<string, unknown>;
   const destination = leadDestinationOf(o);
-  if (destination.kind === 'None') return { ok: true, messages: [{ level: 'information', text: 'No lead destination is configured; no test lead was sent.' }] };
+  if (destination.kind === 'None')
+    return {
+      ok: true,
+      messages: [{ level: 'information', text: 'No lead destination is configured; no test lead was sent.' }],
+    };
   const title = (o[M + 'title'] as string | undefined) ?? ref.offerId;
   // One id per publishing version: a re-run rewrites the same test record.
   const leadId = `test-v${ref.version}`;
@@ -56,7 +86,10 @@ export async function registerTestLead(ref: PublishRef): Promise<StageOutcome> {
   try {
     const where = await deliverLead(destination, lead, leadId);
     const verb = destination.kind === 'AzureTable' ? 'written to' : 'sent to';
-    return { ok: true, messages: [{ level: 'information', text: `A test lead was ${verb} ${where} (values start with MSFT_TEST_).` }] };
+    return {
+      ok: true,
+      messages: [{ level: 'information', text: `A test lead was ${verb} ${where} (values start with MSFT_TEST_).` }],
+    };
   } catch (e) {
     if (e instanceof LeadRejected) return { ok: false, messages: [{ level: 'error', text: e.message }] };
     throw e;

@@ -26,14 +26,20 @@ export class RegionCopyFailed extends Error {}
  * (nothing flows through this process), each verified by size. A copy already verified is not
  * redone, so a re-run after a crash makes no duplicate copies.
  */
-export async function copyImageToRegion(input: CopyInput): Promise<{ region: string; copied: number; skipped: number }> {
+export async function copyImageToRegion(
+  input: CopyInput,
+): Promise<{ region: string; copied: number; skipped: number }> {
   const doc = await snapshot(input);
   const container = blobService().getContainerClient(regionContainer(input.region));
   await container.createIfNotExists();
   let copied = 0;
   let skipped = 0;
   for (const plan of doc.definition.plans) {
-    const images = ((plan as Record<string, unknown>)[V + 'vmImages'] as Record<string, { osVhdUrl?: string; lunVhdDetails?: { lun?: number; lunVhdUri?: string }[] }>) ?? {};
+    const images =
+      ((plan as Record<string, unknown>)[V + 'vmImages'] as Record<
+        string,
+        { osVhdUrl?: string; lunVhdDetails?: { lun?: number; lunVhdUri?: string }[] }
+      >) ?? {};
     for (const [version, image] of Object.entries(images)) {
       for (const disk of imageDisks(image)) {
         await checkOutboundUrl(disk.url, `The image of plan ${plan.planId} ${version}`);
@@ -43,7 +49,9 @@ export async function copyImageToRegion(input: CopyInput): Promise<{ region: str
           if (r.skipped) skipped++;
           else copied++;
         } catch (e) {
-          throw new RegionCopyFailed(`Region ${input.region}: copying ${disk.name} of plan ${plan.planId} ${version} failed: ${(e as Error).message.split('\n')[0]}`);
+          throw new RegionCopyFailed(
+            `Region ${input.region}: copying ${disk.name} of plan ${plan.planId} ${version} failed: ${(e as Error).message.split('\n')[0]}`,
+          );
         }
       }
     }
@@ -51,7 +59,18 @@ export async function copyImageToRegion(input: CopyInput): Promise<{ region: str
   await statuses.update(input.publisherId, input.offerId, nowIso, (s) => {
     if (s.publishingVersion !== input.version) return undefined;
     const done = [...new Set([...(s.provisionedRegions ?? []), input.region])];
-    const next = applyStepChange(s, { step: 'displayprovision', status: 'inProgress', progressPercentage: Math.round((done.length / input.total) * 100), messages: [{ level: 'information', text: `Replicated to ${input.region} (${done.length} of ${input.total} regions).` }] }, nowIso());
+    const next = applyStepChange(
+      s,
+      {
+        step: 'displayprovision',
+        status: 'inProgress',
+        progressPercentage: Math.round((done.length / input.total) * 100),
+        messages: [
+          { level: 'information', text: `Replicated to ${input.region} (${done.length} of ${input.total} regions).` },
+        ],
+      },
+      nowIso(),
+    );
     return { ...next, provisionedRegions: done };
   });
   return { region: input.region, copied, skipped };

@@ -8,7 +8,9 @@ export type { RecordStepInput };
 
 /** Writes one step change into the offer's status, unless a newer publish has taken over. */
 export async function recordStep(input: RecordStepInput): Promise<void> {
-  await statuses.update(input.publisherId, input.offerId, nowIso, (s) => (s.publishingVersion === input.version ? applyStepChange(s, input.change, nowIso()) : undefined));
+  await statuses.update(input.publisherId, input.offerId, nowIso, (s) =>
+    s.publishingVersion === input.version ? applyStepChange(s, input.change, nowIso()) : undefined,
+  );
 }
 
 df.app.activity(ACTIVITY.recordStep, { handler: recordStep });

@@ -31,6 +31,11 @@ export async function sendPublishEmail(input: SendPublishEmailInput): Promise<{ 
     liveLinks: status.liveLinks,
   });
   const key = `${input.operationId}:${input.kind}${input.step ? `:${input.step}` : ''}`;
-  return sendOnce(sender, await table(EMAIL_LOG_TABLE), { publisherId: input.publisherId, to: input.to, kind: input.kind, ...content }, key);
+  return sendOnce(
+    sender,
+    await table(EMAIL_LOG_TABLE),
+    { publisherId: input.publisherId, to: input.to, kind: input.kind, ...content },
+    key,
+  );
 }
 df.app.activity(ACTIVITY.sendPublishEmail, { handler: sendPublishEmail });

@@ -8,9 +8,15 @@ export async function validatePrerequisites(ref: PublishRef): Promise<StageOutco
   const doc = await snapshot(ref);
   const warnings = rules(ref.offerId, doc);
   const errors = blocking(warnings);
-  if (errors.length) return { ok: false, messages: errors.map((w) => ({ level: 'error', text: `${w.path}: ${w.message}` })) };
-  const notices = warnings.filter((w) => !errors.includes(w)).map((w) => ({ level: 'warning' as const, text: `${w.path}: ${w.message}` }));
-  return { ok: true, messages: [{ level: 'information', text: 'All required fields are present and valid.' }, ...notices] };
+  if (errors.length)
+    return { ok: false, messages: errors.map((w) => ({ level: 'error', text: `${w.path}: ${w.message}` })) };
+  const notices = warnings
+    .filter((w) => !errors.includes(w))
+    .map((w) => ({ level: 'warning' as const, text: `${w.path}: ${w.message}` }));
+  return {
+    ok: true,
+    messages: [{ level: 'information', text: 'All required fields are present and valid.' }, ...notices],
+  };
 }
 
 df.app.activity(ACTIVITY.validatePrerequisites, { handler: validatePrerequisites });

@@ -54,11 +54,35 @@ export async function benchDevhost(): Promise<Row[]> {
     if (ev.output !== eventsN) throw new Error('events gave a wrong result');
 
     return [
-      { name: `sequential activities (chain of ${seqN})`, value: seqRate, unit: 'act/s', baseline: PUBLISHED.sequential, baselineLabel: 'published' },
-      { name: `fan-out (width ${width})`, value: fanOutRate, unit: 'act/s', baseline: PUBLISHED.fanOut, baselineLabel: 'published' },
-      { name: `fan-in (width ${width})`, value: fanInRate, unit: 'results/s', baseline: PUBLISHED.fanIn, baselineLabel: 'published' },
+      {
+        name: `sequential activities (chain of ${seqN})`,
+        value: seqRate,
+        unit: 'act/s',
+        baseline: PUBLISHED.sequential,
+        baselineLabel: 'published',
+      },
+      {
+        name: `fan-out (width ${width})`,
+        value: fanOutRate,
+        unit: 'act/s',
+        baseline: PUBLISHED.fanOut,
+        baselineLabel: 'published',
+      },
+      {
+        name: `fan-in (width ${width})`,
+        value: fanInRate,
+        unit: 'results/s',
+        baseline: PUBLISHED.fanIn,
+        baselineLabel: 'published',
+      },
       { name: `fan-out/fan-in end to end (width ${width})`, value: width / total, unit: 'act/s' },
-      { name: `external events (${eventsN}, one instance)`, value: eventRate, unit: 'events/s', baseline: PUBLISHED.events, baselineLabel: 'published' },
+      {
+        name: `external events (${eventsN}, one instance)`,
+        value: eventRate,
+        unit: 'events/s',
+        baseline: PUBLISHED.events,
+        baselineLabel: 'published',
+      },
       { name: 'devhost peak memory (RSS)', value: peakRssMiB(stack.host.child!.pid!), unit: 'MiB' },
     ];
   } finally {

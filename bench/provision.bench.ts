@@ -8,7 +8,16 @@ import { startAzurite } from '../devhost/storage/azurite';
 import { uploadVhd, GiB } from '../test/support/vhd-images';
 import { Row } from './report';
 
-const REGIONS = ['eastus', 'westus2', 'westeurope', 'northeurope', 'southeastasia', 'japaneast', 'australiaeast', 'brazilsouth'];
+const REGIONS = [
+  'eastus',
+  'westus2',
+  'westeurope',
+  'northeurope',
+  'southeastasia',
+  'japaneast',
+  'australiaeast',
+  'brazilsouth',
+];
 
 export async function benchProvision(): Promise<Row[]> {
   const az = await startAzurite();
@@ -43,11 +52,25 @@ export async function benchProvision(): Promise<Row[]> {
       await page.uploadPages(buf, off, chunk);
     }
     const naiveSliceS = (Date.now() - t) / 1000;
-    const projectedNaiveS = (naiveSliceS * ((30 * GiB + 512) / slice)) * REGIONS.length;
+    const projectedNaiveS = naiveSliceS * ((30 * GiB + 512) / slice) * REGIONS.length;
     const naiveBytes = (30 * GiB + 512) * 2 * REGIONS.length;
     return [
-      { name: `replicate 30 GiB sparse image to ${REGIONS.length} regions: wall time`, value: smartS, unit: 's', baseline: projectedNaiveS, baselineLabel: `naive download+upload, projected from ${slice / GiB} GiB measured in ${naiveSliceS.toFixed(1)} s`, lowerIsBetter: true },
-      { name: 'bytes through the function process', value: throughApp / 1024 / 1024, unit: 'MiB', baseline: naiveBytes / 1024 / 1024, baselineLabel: 'naive', lowerIsBetter: true },
+      {
+        name: `replicate 30 GiB sparse image to ${REGIONS.length} regions: wall time`,
+        value: smartS,
+        unit: 's',
+        baseline: projectedNaiveS,
+        baselineLabel: `naive download+upload, projected from ${slice / GiB} GiB measured in ${naiveSliceS.toFixed(1)} s`,
+        lowerIsBetter: true,
+      },
+      {
+        name: 'bytes through the function process',
+        value: throughApp / 1024 / 1024,
+        unit: 'MiB',
+        baseline: naiveBytes / 1024 / 1024,
+        baselineLabel: 'naive',
+        lowerIsBetter: true,
+      },
     ];
   } finally {
     await az.stop();

@@ -15,7 +15,9 @@ export function printTable(title: string, rows: Row[]): void {
   console.log('|---|---:|---:|---:|');
   for (const r of rows) {
     const ratio = r.baseline ? (r.lowerIsBetter ? r.baseline / r.value : r.value / r.baseline) : undefined;
-    console.log(`| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.baseline !== undefined ? `${fmt(r.baseline)} ${r.unit}${r.baselineLabel ? ` (${r.baselineLabel})` : ''}` : '—'} | ${ratio !== undefined ? `${ratio.toFixed(1)}×` : '—'} |`);
+    console.log(
+      `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.baseline !== undefined ? `${fmt(r.baseline)} ${r.unit}${r.baselineLabel ? ` (${r.baselineLabel})` : ''}` : '—'} | ${ratio !== undefined ? `${ratio.toFixed(1)}×` : '—'} |`,
+    );
   }
 }
 

@@ -15,7 +15,12 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { app: process.cwd(), port: Number(process.env.PORT ?? process.env.FUNCTIONS_HTTPWORKER_PORT ?? 7071), testClock: false, inMemory: false };
+  const args: Args = {
+    app: process.cwd(),
+    port: Number(process.env.PORT ?? process.env.FUNCTIONS_HTTPWORKER_PORT ?? 7071),
+    testClock: false,
+    inMemory: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--app') args.app = path.resolve(argv[++i]);
@@ -65,7 +70,10 @@ function azuriteOptions(args: Args): AzuriteOptions {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const settings = applyLocalSettings(args.app, args.settingsFallback);
-  if (settings.file) process.stdout.write(`Settings from ${path.relative(args.app, settings.file) || settings.file}${settings.file.endsWith('local.settings.json') ? '' : ' (copy it to local.settings.json to change them)'}\n`);
+  if (settings.file)
+    process.stdout.write(
+      `Settings from ${path.relative(args.app, settings.file) || settings.file}${settings.file.endsWith('local.settings.json') ? '' : ' (copy it to local.settings.json to change them)'}\n`,
+    );
   let azurite: AzuriteHandle | undefined;
   let connection = process.env.AzureWebJobsStorage;
   if (!connection || /UseDevelopmentStorage=true/i.test(connection)) {
@@ -87,7 +95,9 @@ async function main(): Promise<void> {
     throw e;
   });
   process.stdout.write(`\nFunctions host ready: ${host.origin}\n`);
-  process.stdout.write(`DEVHOST_READY ${JSON.stringify({ port: host.port, origin: host.origin, storage: connection })}\n`);
+  process.stdout.write(
+    `DEVHOST_READY ${JSON.stringify({ port: host.port, origin: host.origin, storage: connection })}\n`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -105,7 +115,9 @@ async function main(): Promise<void> {
     a.process.once('exit', (code, signal) => {
       if (stopping) return;
       const why = a.stderrTail();
-      process.stderr.write(`Azurite stopped unexpectedly (${signal ?? `exit code ${code}`}).${why ? `\n${why}` : ''}\n`);
+      process.stderr.write(
+        `Azurite stopped unexpectedly (${signal ?? `exit code ${code}`}).${why ? `\n${why}` : ''}\n`,
+      );
       process.exit(1);
     });
   }

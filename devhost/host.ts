@@ -60,7 +60,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   // Bind first so the app can be told its own address (WEBSITE_HOSTNAME) before it loads.
   const routes: Route[] = [];
-  const server: http.Server = createHttpServer(routes, logger, opts.maxBodyBytes ?? Number(process.env.DEVHOST_MAX_REQUEST_BYTES ?? 100 * 1024 * 1024));
+  const server: http.Server = createHttpServer(
+    routes,
+    logger,
+    opts.maxBodyBytes ?? Number(process.env.DEVHOST_MAX_REQUEST_BYTES ?? 100 * 1024 * 1024),
+  );
   const bindHost = opts.bindHost ?? '127.0.0.1';
   const port = await listen(server, opts.port ?? 7071, bindHost);
   const origin = `http://${bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost}:${port}`;
@@ -93,13 +97,22 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       .map((name) => ({ name, data: { string: clientBinding } }));
 
   const httpFunctions = new HttpFunctions(registry, invoker, keys, logger, durableClientInputs);
-  const triggers = new StorageTriggers({ registry, invoker, logger, clock, hostJson, connectionString: opts.connectionString, extraInputs: durableClientInputs });
+  const triggers = new StorageTriggers({
+    registry,
+    invoker,
+    logger,
+    clock,
+    hostJson,
+    connectionString: opts.connectionString,
+    extraInputs: durableClientInputs,
+  });
   await triggers.start();
 
   const mgmt = { engine, clock, hubName, systemKey: keys.durableKey, origin };
   const eventGrid = new EventGridWebhook(registry, invoker, logger, durableClientInputs);
   const routePrefix = (hostJson.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
-  const presentedKey = (req: http.IncomingMessage, url: URL) => (req.headers['x-functions-key'] as string | undefined) || url.searchParams.get('code') || undefined;
+  const presentedKey = (req: http.IncomingMessage, url: URL) =>
+    (req.headers['x-functions-key'] as string | undefined) || url.searchParams.get('code') || undefined;
   /**
    * The host's own endpoints are for tools and the app's durable client, never for web pages: a
    * browser marks every cross-site POST (and any non-simple request) with its page's Origin, so a
@@ -150,11 +163,25 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       if (crossOrigin(req, res)) return true;
       if (!keys.allows('admin', presentedKey(req, url))) return unauthorized(res);
       if (p === '/admin/host/status') {
-        sendJson(res, 200, { state: 'Running', version: 'devhost', functions: [...registry.functions.values()].map((f) => f.metadata.name), durable: engine.stats(), now: clock.nowIso() });
+        sendJson(res, 200, {
+          state: 'Running',
+          version: 'devhost',
+          functions: [...registry.functions.values()].map((f) => f.metadata.name),
+          durable: engine.stats(),
+          now: clock.nowIso(),
+        });
         return true;
       }
       if (p === '/admin/functions') {
-        sendJson(res, 200, [...registry.functions.values()].map((f) => ({ name: f.metadata.name, trigger: f.trigger.type, bindings: f.metadata.bindings })));
+        sendJson(
+          res,
+          200,
+          [...registry.functions.values()].map((f) => ({
+            name: f.metadata.name,
+            trigger: f.trigger.type,
+            bindings: f.metadata.bindings,
+          })),
+        );
         return true;
       }
       if (p === '/admin/devhost/clock' && opts.testClock) {
@@ -193,7 +220,10 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     },
   );
 
-  for (const r of httpFunctions.list()) logger.info(`  ${r.name}: [${r.methods?.join(',') ?? 'ANY'}] ${origin}/${routePrefix ? routePrefix + '/' : ''}${r.template} (${r.authLevel})`);
+  for (const r of httpFunctions.list())
+    logger.info(
+      `  ${r.name}: [${r.methods?.join(',') ?? 'ANY'}] ${origin}/${routePrefix ? routePrefix + '/' : ''}${r.template} (${r.authLevel})`,
+    );
 
   let stopped = false;
   return {
@@ -208,7 +238,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       stopped = true;
       await triggers.stop();
       engine.stop();
-      for (const hook of registry.hooks.appTerminate) await Promise.resolve(hook({ hookData: {}, appHookData: {} })).catch(() => undefined);
+      for (const hook of registry.hooks.appTerminate)
+        await Promise.resolve(hook({ hookData: {}, appHookData: {} })).catch(() => undefined);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -220,8 +251,11 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
 /** The origins this host is reached at from this machine: its own, under each loopback name, and WEBSITE_HOSTNAME's. */
 function hostOrigins(origin: string, port: number, websiteHostname: string | undefined): Set<string> {
-  const origins = new Set([origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].map(normalizeOrigin));
-  if (websiteHostname) for (const scheme of ['http', 'https']) origins.add(normalizeOrigin(`${scheme}://${websiteHostname}`));
+  const origins = new Set(
+    [origin, `http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].map(normalizeOrigin),
+  );
+  if (websiteHostname)
+    for (const scheme of ['http', 'https']) origins.add(normalizeOrigin(`${scheme}://${websiteHostname}`));
   return origins;
 }
 

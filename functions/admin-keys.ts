@@ -7,8 +7,10 @@ import { fail, handle, keys, readJson } from './_shared/http';
 
 function requireOps(request: HttpRequest): void {
   const check = checkOpsKey(request.headers.get('authorization'));
-  if (check === 'disabled') fail(403, 'AdminDisabled', 'Key administration is disabled: set the OPS_ADMIN_KEY setting.');
-  if (check === 'refused') fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>".');
+  if (check === 'disabled')
+    fail(403, 'AdminDisabled', 'Key administration is disabled: set the OPS_ADMIN_KEY setting.');
+  if (check === 'refused')
+    fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>".');
 }
 
 app.http('issuePublisherKey', {
@@ -17,7 +19,8 @@ app.http('issuePublisherKey', {
   handler: handle(async (request) => {
     requireOps(request);
     const publisherId = request.params.publisherId;
-    if (!isValidOfferId(publisherId)) fail(400, 'InvalidPublisherId', 'A publisher id is 1–50 lowercase letters, digits or "-".');
+    if (!isValidOfferId(publisherId))
+      fail(400, 'InvalidPublisherId', 'A publisher id is 1–50 lowercase letters, digits or "-".');
     const key = await keys.issue(publisherId);
     return { status: 201, jsonBody: { publisherId, key, note: 'Store this key now: only its hash is kept.' } };
   }),
@@ -29,7 +32,8 @@ app.http('revokePublisherKey', {
   handler: handle(async (request) => {
     requireOps(request);
     const body = (await readJson(request, 4096)) as { key?: unknown };
-    if (typeof body?.key !== 'string' || !body.key) fail(400, 'InvalidRequest', 'key: required, the publisher key to revoke.');
+    if (typeof body?.key !== 'string' || !body.key)
+      fail(400, 'InvalidRequest', 'key: required, the publisher key to revoke.');
     if (!(await keys.revoke(body.key as string))) fail(404, 'NotFound', 'No such key.');
     return { status: 200, jsonBody: { revoked: true } };
   }),

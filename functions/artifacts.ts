@@ -18,7 +18,12 @@ app.http('marketplaceArtifact', {
     if (!bytes) fail(404, 'NotFound', 'No such image.');
     return {
       body: bytes,
-      headers: { 'content-type': 'image/png', 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'" },
+      headers: {
+        'content-type': 'image/png',
+        'cache-control': 'public, max-age=31536000, immutable',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'",
+      },
     };
   }),
 });
@@ -30,17 +35,25 @@ app.http('uploadOfferArtifact', {
     checkApiVersion(request);
     const publisherId = await authenticate(request, request.params.publisherId);
     const offerId = request.params.offerId;
-    if (!isValidOfferId(offerId)) fail(400, 'InvalidOfferId', 'The offer id must be 1–50 lowercase letters, digits or "-".');
+    if (!isValidOfferId(offerId))
+      fail(400, 'InvalidOfferId', 'The offer id must be 1–50 lowercase letters, digits or "-".');
     const kind = request.query.get('kind') ?? '';
-    if (!(kind in ARTIFACT_KINDS)) fail(400, 'InvalidParameter', `kind: one of ${Object.keys(ARTIFACT_KINDS).join(', ')}.`);
+    if (!(kind in ARTIFACT_KINDS))
+      fail(400, 'InvalidParameter', `kind: one of ${Object.keys(ARTIFACT_KINDS).join(', ')}.`);
     if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
     const declared = Number(request.headers.get('content-length') ?? 0);
-    if (declared > MAX_ARTIFACT_BYTES) fail(413, 'RequestTooLarge', `The image is ${declared} bytes; at most ${MAX_ARTIFACT_BYTES} are accepted.`);
+    if (declared > MAX_ARTIFACT_BYTES)
+      fail(413, 'RequestTooLarge', `The image is ${declared} bytes; at most ${MAX_ARTIFACT_BYTES} are accepted.`);
     const bytes = Buffer.from(await request.arrayBuffer());
     try {
       checkArtifactBytes(bytes, kind as ArtifactKindName);
     } catch (e) {
-      if (e instanceof ArtifactRefused) fail(e.message.startsWith('is over') ? 413 : 400, 'InvalidArtifact', `The ${ARTIFACT_KINDS[kind as ArtifactKindName].label.toLowerCase()} ${e.message}.`);
+      if (e instanceof ArtifactRefused)
+        fail(
+          e.message.startsWith('is over') ? 413 : 400,
+          'InvalidArtifact',
+          `The ${ARTIFACT_KINDS[kind as ArtifactKindName].label.toLowerCase()} ${e.message}.`,
+        );
       throw e;
     }
     const url = await storeArtifact(publisherId, offerId, bytes);

@@ -36,7 +36,9 @@ async function visibleListing(request: HttpRequest): Promise<{ listing: Listing;
 
 /** Previews differ per subscription and must not be cached by a shared cache. */
 function cacheHeaders(preview: boolean): Record<string, string> {
-  return preview ? { 'cache-control': 'private, no-store', vary: 'x-ms-subscription-id' } : { 'cache-control': 'public, max-age=60' };
+  return preview
+    ? { 'cache-control': 'private, no-store', vary: 'x-ms-subscription-id' }
+    : { 'cache-control': 'public, max-age=60' };
 }
 
 app.http('marketplaceOffer', {
@@ -55,7 +57,10 @@ app.http('marketplaceOfferPage', {
   authLevel: 'anonymous',
   handler: handle(async (request) => {
     const { listing, preview } = await visibleListing(request);
-    return { body: renderProductPage(listing, { preview, ownOrigin: publicBaseUrl() }), headers: { ...PAGE_HEADERS, ...cacheHeaders(preview) } };
+    return {
+      body: renderProductPage(listing, { preview, ownOrigin: publicBaseUrl() }),
+      headers: { ...PAGE_HEADERS, ...cacheHeaders(preview) },
+    };
   }),
 });
 
@@ -70,7 +75,10 @@ app.http('marketplaceOfferBySlug', {
     const owner = await slugs.owner(slug);
     const slot = owner ? await offers.slot<Listing>(owner.publisherId, owner.offerId, 'production') : undefined;
     if (!slot || slot.listing.marketingUrlIdentifier !== slug) notFound();
-    return { body: renderProductPage(slot!.listing, { ownOrigin: publicBaseUrl() }), headers: { ...PAGE_HEADERS, ...cacheHeaders(false) } };
+    return {
+      body: renderProductPage(slot!.listing, { ownOrigin: publicBaseUrl() }),
+      headers: { ...PAGE_HEADERS, ...cacheHeaders(false) },
+    };
   }),
 });
 
@@ -109,7 +117,8 @@ app.http('marketplaceSearch', {
     const parsed = parseCatalogQuery((n) => request.query.get(n));
     if (!parsed.ok) return fail(400, 'InvalidParameter', parsed.message);
     const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 200) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
+    if (!Number.isInteger(top) || top < 1 || top > 200)
+      fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
     const hits = searchCatalog(await liveListings(), parsed.query);
     return { jsonBody: { count: hits.length, items: hits.slice(0, top) }, headers: cacheHeaders(false) };
   }),

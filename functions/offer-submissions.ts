@@ -27,25 +27,49 @@ app.storageBlob('offerSubmission', {
   source: 'EventGrid',
   extraInputs: [df.input.durableClient()],
   handler: async (blob: unknown, context: InvocationContext) => {
-    const meta = context.triggerMetadata as { publisherId: string; offerId: string; metadata?: Record<string, string>; properties?: { etag?: string; eTag?: string; ETag?: string } };
+    const meta = context.triggerMetadata as {
+      publisherId: string;
+      offerId: string;
+      metadata?: Record<string, string>;
+      properties?: { etag?: string; eTag?: string; ETag?: string };
+    };
     const { publisherId, offerId } = meta;
     // The pattern also matches our own outcome files.
     if (offerId.endsWith('.result')) return;
-    const sourceEtag = String(meta.properties?.eTag ?? meta.properties?.etag ?? meta.properties?.ETag ?? '').replace(/"/g, '');
-    const resultBlob = blobService().getContainerClient(CONTAINER).getBlockBlobClient(`${publisherId}/${offerId}.result.json`);
-    const previous = await resultBlob.downloadToBuffer().then((b) => JSON.parse(b.toString('utf8')) as Outcome).catch(() => undefined);
+    const sourceEtag = String(meta.properties?.eTag ?? meta.properties?.etag ?? meta.properties?.ETag ?? '').replace(
+      /"/g,
+      '',
+    );
+    const resultBlob = blobService()
+      .getContainerClient(CONTAINER)
+      .getBlockBlobClient(`${publisherId}/${offerId}.result.json`);
+    const previous = await resultBlob
+      .downloadToBuffer()
+      .then((b) => JSON.parse(b.toString('utf8')) as Outcome)
+      .catch(() => undefined);
     if (previous && previous.sourceEtag === sourceEtag) return; // this version was handled already
 
     const write = async (o: Omit<Outcome, 'sourceEtag' | 'processedAt'>) => {
       const text = JSON.stringify({ sourceEtag, processedAt: new Date().toISOString(), ...o }, null, 2);
-      await resultBlob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+      await resultBlob.upload(text, Buffer.byteLength(text), {
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
     };
 
     const key = meta.metadata?.publisherkey ?? meta.metadata?.publisherKey;
     const owner = key ? await keys.publisherFor(key) : undefined;
     if (!owner || owner !== publisherId) {
-      context.warn(`Rejected offer submission ${publisherId}/${offerId}.json: ${key ? 'the key does not belong to this publisher' : 'no publisherkey metadata'}.`);
-      await write({ outcome: 'rejected', error: { code: 'Unauthorized', message: 'The blob must carry metadata "publisherkey" with a key of the publisher named in its path. Nothing was applied.' } });
+      context.warn(
+        `Rejected offer submission ${publisherId}/${offerId}.json: ${key ? 'the key does not belong to this publisher' : 'no publisherkey metadata'}.`,
+      );
+      await write({
+        outcome: 'rejected',
+        error: {
+          code: 'Unauthorized',
+          message:
+            'The blob must carry metadata "publisherkey" with a key of the publisher named in its path. Nothing was applied.',
+        },
+      });
       return;
     }
 
@@ -54,7 +78,10 @@ app.storageBlob('offerSubmission', {
       body = JSON.parse(Buffer.from(blob as Buffer).toString('utf8')) as typeof body;
       if (!body || typeof body !== 'object') throw new Error('not an object');
     } catch (e) {
-      await write({ outcome: 'failed', error: { code: 'InvalidJson', message: `The blob is not a JSON object: ${(e as Error).message}` } });
+      await write({
+        outcome: 'failed',
+        error: { code: 'InvalidJson', message: `The blob is not a JSON object: ${(e as Error).message}` },
+      });
       return;
     }
     const document = body.offer ?? body;
@@ -71,6 +98,12 @@ app.storageBlob('offerSubmission', {
     }
     await write(result);
     const emails = (publish as { metadata?: Record<string, unknown> } | undefined)?.metadata?.['notification-emails'];
-    await notifyOutcome(publisherId, `blob:${publisherId}/${offerId}:${sourceEtag}`, emails, `Offer submission ${publisherId}/${offerId}.json: ${result.outcome}`, result);
+    await notifyOutcome(
+      publisherId,
+      `blob:${publisherId}/${offerId}:${sourceEtag}`,
+      emails,
+      `Offer submission ${publisherId}/${offerId}.json: ${result.outcome}`,
+      result,
+    );
   },
 });

@@ -50,7 +50,8 @@ app.http('listOffers', {
     checkApiVersion(request);
     const publisherId = await authenticate(request, request.params.publisherId);
     const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 200) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
+    if (!Number.isInteger(top) || top < 1 || top > 200)
+      fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
     const token = continuationToken(request);
     const page = await offers.list(publisherId, top, token).catch((e: { statusCode?: number }) => {
       if (e.statusCode === 400) fail(400, 'InvalidParameter', 'The continuation token is not valid.');
@@ -92,12 +93,18 @@ app.http('offer', {
         fail(409, 'OfferPublished', 'Only a never-published draft can be deleted.');
       }
       const ifMatch = request.headers.get('if-match');
-      if (ifMatch && ifMatch !== '*' && ifMatch !== offer.etag) fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch).');
+      if (ifMatch && ifMatch !== '*' && ifMatch !== offer.etag)
+        fail(412, 'PreconditionFailed', 'The offer changed since you read it (ETag mismatch).');
       try {
         await offers.delete(offer.publisherId, offer.offerId, offer.etag);
       } catch (e) {
         // The partner's own ETag was checked above: a change in between is someone else's (a publish).
-        if (e instanceof ConcurrencyError) fail(ifMatch ? 412 : 409, ifMatch ? 'PreconditionFailed' : 'Conflict', ifMatch ? e.message : 'The offer changed while it was being deleted (a publish started?); read it again.');
+        if (e instanceof ConcurrencyError)
+          fail(
+            ifMatch ? 412 : 409,
+            ifMatch ? 'PreconditionFailed' : 'Conflict',
+            ifMatch ? e.message : 'The offer changed while it was being deleted (a publish started?); read it again.',
+          );
         throw e;
       }
       return { status: 204 };
@@ -110,7 +117,12 @@ async function put(request: HttpRequest) {
   checkApiVersion(request);
   const publisherId = await authenticate(request, request.params.publisherId);
   const body = await readJson(request, MAX_OFFER_BYTES);
-  const { created, offer } = await saveDraft(publisherId, request.params.offerId, body, request.headers.get('if-match') ?? undefined);
+  const { created, offer } = await saveDraft(
+    publisherId,
+    request.params.offerId,
+    body,
+    request.headers.get('if-match') ?? undefined,
+  );
   return { status: created ? 201 : 200, jsonBody: await view(offer), headers: { ETag: offer.etag } };
 }
 
@@ -122,8 +134,14 @@ app.http('offerVersion', {
     const n = Number(request.params.version);
     // The version being drafted is answered too, so every version the API ever reported can be read.
     if (n === draftVersion(offer)) return { jsonBody: await view(offer), headers: { ETag: offer.etag } };
-    const doc = n >= 1 && n <= offer.publishedVersion ? await offers.version(offer.publisherId, offer.offerId, n) : undefined;
-    if (!doc) fail(404, 'NotFound', `Offer '${offer.offerId}' has no version ${n}; its versions are 1 to ${draftVersion(offer)}.`);
+    const doc =
+      n >= 1 && n <= offer.publishedVersion ? await offers.version(offer.publisherId, offer.offerId, n) : undefined;
+    if (!doc)
+      fail(
+        404,
+        'NotFound',
+        `Offer '${offer.offerId}' has no version ${n}; its versions are 1 to ${draftVersion(offer)}.`,
+      );
     return { jsonBody: { ...(await view(offer, doc)), version: n, eTag: undefined } };
   }),
 });
@@ -136,9 +154,19 @@ app.http('offerSlot', {
     // The reference spells the slots Draft, Preview and Production; any case is accepted.
     const slot = request.params.slot.toLowerCase();
     if (slot === 'draft') return { jsonBody: await view(offer), headers: { ETag: offer.etag } };
-    if (slot !== 'preview' && slot !== 'production') fail(400, 'InvalidParameter', 'slotId: must be Draft, Preview or Production.');
-    const stored = await offers.slot<Record<string, unknown>>(offer.publisherId, offer.offerId, slot as 'preview' | 'production');
-    if (!stored) fail(404, 'NotFound', slot === 'preview' ? 'The offer has never reached preview.' : 'The offer has never gone live.');
+    if (slot !== 'preview' && slot !== 'production')
+      fail(400, 'InvalidParameter', 'slotId: must be Draft, Preview or Production.');
+    const stored = await offers.slot<Record<string, unknown>>(
+      offer.publisherId,
+      offer.offerId,
+      slot as 'preview' | 'production',
+    );
+    if (!stored)
+      fail(
+        404,
+        'NotFound',
+        slot === 'preview' ? 'The offer has never reached preview.' : 'The offer has never gone live.',
+      );
     const doc = await offers.version(offer.publisherId, offer.offerId, stored!.version);
     return { jsonBody: { ...(await view(offer, doc ?? {})), version: stored!.version, slot, eTag: undefined } };
   }),

@@ -20,7 +20,16 @@ const statuses = new StatusStore();
 const operations = new OperationStore();
 const supportRequests = new SupportRequestStore();
 
-const RUNTIME_STATUSES = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Suspended'] as const;
+const RUNTIME_STATUSES = [
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Suspended',
+] as const;
 const ACTIVE = new Set<string>(['Pending', 'Running', 'Suspended', 'ContinuedAsNew']);
 const SORT_KEYS = ['createdTime', 'lastUpdatedTime', 'name', 'runtimeStatus', 'instanceId'] as const;
 type SortKey = (typeof SORT_KEYS)[number];
@@ -31,8 +40,14 @@ const readOnly = () => (process.env.OPS_READ_ONLY ?? '').trim().toLowerCase() ==
 function requireOps(request: HttpRequest, change = false): void {
   const check = checkOpsKey(request.headers.get('authorization'));
   if (check === 'disabled') fail(403, 'OpsDisabled', 'The ops console is disabled: set the OPS_ADMIN_KEY setting.');
-  if (check === 'refused') fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>". Publisher keys are not accepted here.');
-  if (change && readOnly()) fail(403, 'ReadOnly', 'The ops console is read-only here (OPS_READ_ONLY=true): nothing can be changed.');
+  if (check === 'refused')
+    fail(
+      401,
+      'Unauthorized',
+      'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>". Publisher keys are not accepted here.',
+    );
+  if (change && readOnly())
+    fail(403, 'ReadOnly', 'The ops console is read-only here (OPS_READ_ONLY=true): nothing can be changed.');
 }
 
 const noStore = { 'cache-control': 'no-store' };
@@ -67,17 +82,23 @@ function parseQuery(request: HttpRequest): InstanceQuery {
     const v = q(n);
     if (v === undefined) return undefined;
     const d = new Date(v);
-    if (Number.isNaN(d.getTime())) fail(400, 'InvalidParameter', `${n} must be a date and time, e.g. 2026-01-31T09:00:00Z.`);
+    if (Number.isNaN(d.getTime()))
+      fail(400, 'InvalidParameter', `${n} must be a date and time, e.g. 2026-01-31T09:00:00Z.`);
     return d;
   };
   const whole = (n: string, fallback: number, max: number): number => {
     const v = Number(q(n) ?? fallback);
-    if (!Number.isInteger(v) || v < 1 || v > max) fail(400, 'InvalidParameter', `${n} must be a whole number from 1 to ${max}.`);
+    if (!Number.isInteger(v) || v < 1 || v > max)
+      fail(400, 'InvalidParameter', `${n} must be a whole number from 1 to ${max}.`);
     return v;
   };
-  const statuses = q('runtimeStatus')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const statuses = q('runtimeStatus')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of statuses ?? []) {
-    if (!(RUNTIME_STATUSES as readonly string[]).includes(s)) fail(400, 'InvalidParameter', `runtimeStatus '${s}' is not one of ${RUNTIME_STATUSES.join(', ')}.`);
+    if (!(RUNTIME_STATUSES as readonly string[]).includes(s))
+      fail(400, 'InvalidParameter', `runtimeStatus '${s}' is not one of ${RUNTIME_STATUSES.join(', ')}.`);
   }
   const sort = (q('sort') ?? 'createdTime') as SortKey;
   if (!SORT_KEYS.includes(sort)) fail(400, 'InvalidParameter', `sort must be one of ${SORT_KEYS.join(', ')}.`);
@@ -94,7 +115,8 @@ function parseQuery(request: HttpRequest): InstanceQuery {
     page: whole('page', 1, 100_000),
     pageSize: whole('pageSize', 25, 200),
   };
-  if (query.createdTimeFrom && query.createdTimeTo && query.createdTimeFrom > query.createdTimeTo) fail(400, 'InvalidParameter', 'createdTimeFrom is after createdTimeTo.');
+  if (query.createdTimeFrom && query.createdTimeTo && query.createdTimeFrom > query.createdTimeTo)
+    fail(400, 'InvalidParameter', 'createdTimeFrom is after createdTimeTo.');
   return query;
 }
 
@@ -119,14 +141,22 @@ app.http('opsInstances', {
     const q = parseQuery(request);
     // The durable client pages through the engine's continuation tokens itself; filtering by
     // name and offer, sorting and paging happen here.
-    const all = await df.getClient(context).getStatusBy({ createdTimeFrom: q.createdTimeFrom, createdTimeTo: q.createdTimeTo, runtimeStatus: q.runtimeStatus });
+    const all = await df.getClient(context).getStatusBy({
+      createdTimeFrom: q.createdTimeFrom,
+      createdTimeTo: q.createdTimeTo,
+      runtimeStatus: q.runtimeStatus,
+    });
     const name = q.name?.toLowerCase();
     const offer = q.offer?.toLowerCase();
     const rows = all
       .map(summary)
-      .filter((s) => (!name || s.name.toLowerCase() === name) && (!offer || s.instanceId.toLowerCase().includes(offer)));
+      .filter(
+        (s) => (!name || s.name.toLowerCase() === name) && (!offer || s.instanceId.toLowerCase().includes(offer)),
+      );
     const dir = q.order === 'asc' ? 1 : -1;
-    rows.sort((a, b) => dir * String(a[q.sort]).localeCompare(String(b[q.sort])) || a.instanceId.localeCompare(b.instanceId));
+    rows.sort(
+      (a, b) => dir * String(a[q.sort]).localeCompare(String(b[q.sort])) || a.instanceId.localeCompare(b.instanceId),
+    );
     const pageCount = Math.max(1, Math.ceil(rows.length / q.pageSize));
     const items = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     return { jsonBody: { items, total: rows.length, page: q.page, pageSize: q.pageSize, pageCount }, headers: noStore };
@@ -134,11 +164,19 @@ app.http('opsInstances', {
 });
 
 /** The instance or 404; the durable client reports a missing instance as an Error naming HTTP 404. */
-async function statusOf(client: DurableClient, instanceId: string, history = false): Promise<DurableOrchestrationStatus> {
+async function statusOf(
+  client: DurableClient,
+  instanceId: string,
+  history = false,
+): Promise<DurableOrchestrationStatus> {
   try {
-    return await client.getStatus(instanceId, history ? { showHistory: true, showHistoryOutput: true, showInput: true } : { showInput: true });
+    return await client.getStatus(
+      instanceId,
+      history ? { showHistory: true, showHistoryOutput: true, showInput: true } : { showInput: true },
+    );
   } catch (e) {
-    if (/HTTP 404/.test((e as Error).message)) fail(404, 'InstanceNotFound', `No orchestration instance '${instanceId}'.`);
+    if (/HTTP 404/.test((e as Error).message))
+      fail(404, 'InstanceNotFound', `No orchestration instance '${instanceId}'.`);
     throw e;
   }
 }
@@ -150,12 +188,14 @@ async function statusOf(client: DurableClient, instanceId: string, history = fal
  */
 async function historyOf(context: InvocationContext, status: DurableOrchestrationStatus): Promise<unknown[]> {
   if (Array.isArray(status.history)) return status.history;
-  const binding = context.extraInputs.get(durable) as { rpcBaseUrl?: string; managementUrls?: { id: string; statusQueryGetUri: string } } | undefined;
+  const binding = context.extraInputs.get(durable) as
+    { rpcBaseUrl?: string; managementUrls?: { id: string; statusQueryGetUri: string } } | undefined;
   const id = encodeURIComponent(status.instanceId);
   const flags = 'showHistory=true&showHistoryOutput=true&showInput=true';
   let url: string | undefined;
   if (binding?.rpcBaseUrl) url = `${new URL(`instances/${id}`, binding.rpcBaseUrl).href}?${flags}`;
-  else if (binding?.managementUrls) url = `${binding.managementUrls.statusQueryGetUri.replace(binding.managementUrls.id, id)}&${flags}`;
+  else if (binding?.managementUrls)
+    url = `${binding.managementUrls.statusQueryGetUri.replace(binding.managementUrls.id, id)}&${flags}`;
   if (!url) return [];
   const res = await fetch(url);
   if (!res.ok && res.status !== 202) throw new Error(`History of ${status.instanceId}: HTTP ${res.status}`);
@@ -177,23 +217,41 @@ app.http('opsInstance', {
     const id = request.params.instanceId;
     const status = await statusOf(client, id, !purge);
     if (purge) {
-      if (ACTIVE.has(status.runtimeStatus)) fail(409, 'InstanceActive', `Instance '${id}' is ${status.runtimeStatus}; terminate it (or let it finish) before purging its history.`);
+      if (ACTIVE.has(status.runtimeStatus))
+        fail(
+          409,
+          'InstanceActive',
+          `Instance '${id}' is ${status.runtimeStatus}; terminate it (or let it finish) before purging its history.`,
+        );
       const result = await client.purgeInstanceHistory(id);
       context.log(`Ops purged orchestration ${id}`);
       return { jsonBody: { instanceId: id, instancesDeleted: result.instancesDeleted } };
     }
     return {
-      jsonBody: { ...summary(status), input: status.input ?? null, output: status.output ?? null, history: await historyOf(context, status) },
+      jsonBody: {
+        ...summary(status),
+        input: status.input ?? null,
+        output: status.output ?? null,
+        history: await historyOf(context, status),
+      },
       headers: noStore,
     };
   }),
 });
 
-async function activeInstance(request: HttpRequest, context: InvocationContext): Promise<{ client: DurableClient; status: DurableOrchestrationStatus }> {
+async function activeInstance(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<{ client: DurableClient; status: DurableOrchestrationStatus }> {
   requireOps(request, true);
   const client = df.getClient(context);
   const status = await statusOf(client, request.params.instanceId);
-  if (!ACTIVE.has(status.runtimeStatus)) fail(409, 'InstanceNotRunning', `Instance '${status.instanceId}' is ${status.runtimeStatus}; only a running instance can take events or be terminated.`);
+  if (!ACTIVE.has(status.runtimeStatus))
+    fail(
+      409,
+      'InstanceNotRunning',
+      `Instance '${status.instanceId}' is ${status.runtimeStatus}; only a running instance can take events or be terminated.`,
+    );
   return { client, status };
 }
 
@@ -205,7 +263,8 @@ app.http('opsRaiseEvent', {
   handler: handle(async (request, context) => {
     requireOps(request, true);
     const eventName = request.params.eventName;
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(eventName)) fail(400, 'InvalidParameter', 'The event name is 1–100 letters, digits, ".", "_" or "-".');
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(eventName))
+      fail(400, 'InvalidParameter', 'The event name is 1–100 letters, digits, ".", "_" or "-".');
     const data = (await optionalJson(request, 64 * 1024)) ?? null;
     const { client, status } = await activeInstance(request, context);
     await client.raiseEvent(status.instanceId, eventName, data);
@@ -245,12 +304,22 @@ app.http('opsRelease', {
     const reason = await reasonOf(request, 'Released from the ops console.');
     const client = df.getClient(context);
     const status = await statusOf(client, request.params.instanceId);
-    if (status.name !== ORCHESTRATOR.publishOffer) fail(400, 'NotAPublish', `Instance '${status.instanceId}' is not a publish orchestration; only a publish holds an offer.`);
+    if (status.name !== ORCHESTRATOR.publishOffer)
+      fail(
+        400,
+        'NotAPublish',
+        `Instance '${status.instanceId}' is not a publish orchestration; only a publish holds an offer.`,
+      );
     const terminated = ACTIVE.has(status.runtimeStatus);
     if (terminated) await client.terminate(status.instanceId, reason);
     const released = await releasePublish(status, reason);
-    context.log(`Ops released ${status.instanceId} (${status.runtimeStatus}${terminated ? ', terminated' : ''}): ${released ? 'offer released' : 'the offer was not held by it'}`);
-    return { status: 200, jsonBody: { instanceId: status.instanceId, runtimeStatus: status.runtimeStatus, terminated, released } };
+    context.log(
+      `Ops released ${status.instanceId} (${status.runtimeStatus}${terminated ? ', terminated' : ''}): ${released ? 'offer released' : 'the offer was not held by it'}`,
+    );
+    return {
+      status: 200,
+      jsonBody: { instanceId: status.instanceId, runtimeStatus: status.runtimeStatus, terminated, released },
+    };
   }),
 });
 
@@ -264,7 +333,8 @@ async function reasonOf(request: HttpRequest, fallback: string): Promise<string>
 async function optionalJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
   const text = (await request.text()).trim();
   if (!text) return undefined;
-  if (Buffer.byteLength(text) > maxBytes) fail(413, 'RequestTooLarge', `The request body is limited to ${maxBytes} bytes.`);
+  if (Buffer.byteLength(text) > maxBytes)
+    fail(413, 'RequestTooLarge', `The request body is limited to ${maxBytes} bytes.`);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -285,11 +355,23 @@ async function releasePublish(status: DurableOrchestrationStatus, reason: string
   let released = false;
   await statuses.update(input.publisherId, input.offerId, nowIso, (s) => {
     if (s.instanceId !== status.instanceId || !isInFlight(s)) return undefined;
-    const at = s.steps.find((x) => x.status === 'inProgress' || x.status === 'waitingForPublisherReview') ?? s.steps.find((x) => x.status !== 'complete') ?? s.steps[s.steps.length - 1];
+    const at =
+      s.steps.find((x) => x.status === 'inProgress' || x.status === 'waitingForPublisherReview') ??
+      s.steps.find((x) => x.status !== 'complete') ??
+      s.steps[s.steps.length - 1];
     released = true;
-    return applyStepChange(s, { step: at.id, status: 'rejected', offerStatus: 'failed', messages: [{ level: 'error', text }] }, nowIso());
+    return applyStepChange(
+      s,
+      { step: at.id, status: 'rejected', offerStatus: 'failed', messages: [{ level: 'error', text }] },
+      nowIso(),
+    );
   });
-  if (released && input.operationId) await operations.update(input.publisherId, input.operationId, { submissionState: 'failed', message: text, changedTime: nowIso() });
+  if (released && input.operationId)
+    await operations.update(input.publisherId, input.operationId, {
+      submissionState: 'failed',
+      message: text,
+      changedTime: nowIso(),
+    });
   return released;
 }
 
@@ -314,10 +396,12 @@ app.http('opsResolveSupportRequest', {
   handler: handle(async (request): Promise<HttpResponseInit> => {
     requireOps(request, true);
     const { publisherId, ticketId } = request.params;
-    if (!isValidOfferId(publisherId) || !/^SR-\d{8}-[A-Z0-9]{6}$/.test(ticketId)) fail(404, 'NotFound', `No support request ${ticketId} for publisher ${publisherId}.`);
+    if (!isValidOfferId(publisherId) || !/^SR-\d{8}-[A-Z0-9]{6}$/.test(ticketId))
+      fail(404, 'NotFound', `No support request ${ticketId} for publisher ${publisherId}.`);
     const r = await supportRequests.get(publisherId, ticketId);
     if (!r) fail(404, 'NotFound', `No support request ${ticketId} for publisher ${publisherId}.`);
-    if (r!.state !== 'resolved') await supportRequests.update(publisherId, ticketId, { state: 'resolved', changedTime: nowIso() });
+    if (r!.state !== 'resolved')
+      await supportRequests.update(publisherId, ticketId, { state: 'resolved', changedTime: nowIso() });
     return { jsonBody: { ...r!, state: 'resolved' } };
   }),
 });

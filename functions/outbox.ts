@@ -10,12 +10,19 @@ app.http('emailOutbox', {
   handler: handle(async (request) => {
     const publisherId = await authenticate(request, request.params.publisherId);
     const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 200) fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
+    if (!Number.isInteger(top) || top < 1 || top > 200)
+      fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
     const outbox = new OutboxEmailSender(await table(OUTBOX_TABLE));
-    const page = await outbox.listOutbox(publisherId, { top, continuationToken: continuationToken(request) }).catch((e: { statusCode?: number }) => {
-      if (e.statusCode === 400) fail(400, 'InvalidParameter', 'continuationToken: not a token this service gave; start again without it.');
-      throw e;
-    });
-    return { jsonBody: page.items, headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : undefined };
+    const page = await outbox
+      .listOutbox(publisherId, { top, continuationToken: continuationToken(request) })
+      .catch((e: { statusCode?: number }) => {
+        if (e.statusCode === 400)
+          fail(400, 'InvalidParameter', 'continuationToken: not a token this service gave; start again without it.');
+        throw e;
+      });
+    return {
+      jsonBody: page.items,
+      headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : undefined,
+    };
   }),
 });

@@ -13,7 +13,12 @@ import { notifyOutcome } from './_shared/notify-outcome';
 const MAX_DEQUEUE = 5; // host.json extensions.queues.maxDequeueCount
 
 const commandSchema = z.strictObject({
-  requestId: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/).optional(),
+  requestId: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .optional(),
   command: z.enum(['publish', 'golive', 'cancel']),
   publisherId: z.string().min(1).max(50),
   offerId: z.string().min(1).max(50),
@@ -37,32 +42,70 @@ app.storageQueue('publishCommand', {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const reason = `Not a valid command: ${issue.path.join('.') || '(message)'}: ${issue.message}`;
-      await record('_invalid', meta.id, { Outcome: last ? 'poisoned' : 'retrying', Reason: reason, DequeueCount: meta.dequeueCount, Message: String(JSON.stringify(message)).slice(0, 2000) });
+      await record('_invalid', meta.id, {
+        Outcome: last ? 'poisoned' : 'retrying',
+        Reason: reason,
+        DequeueCount: meta.dequeueCount,
+        Message: String(JSON.stringify(message)).slice(0, 2000),
+      });
       throw new Error(reason); // the host retries, then moves it to publish-commands-poison
     }
     const cmd = parsed.data;
     const id = cmd.requestId ?? meta.id;
     const owner = await keys.publisherFor(cmd.key);
     if (owner !== cmd.publisherId) {
-      context.warn(`Refused ${cmd.command} command ${id} for ${cmd.publisherId}/${cmd.offerId}: the key does not belong to that publisher.`);
-      await record(cmd.publisherId, id, { Command: cmd.command, OfferId: cmd.offerId, Outcome: 'rejected', Reason: 'The key does not belong to this publisher; nothing was applied.' });
+      context.warn(
+        `Refused ${cmd.command} command ${id} for ${cmd.publisherId}/${cmd.offerId}: the key does not belong to that publisher.`,
+      );
+      await record(cmd.publisherId, id, {
+        Command: cmd.command,
+        OfferId: cmd.offerId,
+        Outcome: 'rejected',
+        Reason: 'The key does not belong to this publisher; nothing was applied.',
+      });
       return;
     }
     try {
       const client = df.getClient(context);
       const result =
         cmd.command === 'publish'
-          ? await startPublish(client, cmd.publisherId, cmd.offerId, { metadata: { 'notification-emails': cmd.notificationEmails } })
+          ? await startPublish(client, cmd.publisherId, cmd.offerId, {
+              metadata: { 'notification-emails': cmd.notificationEmails },
+            })
           : await requestSignoff(client, cmd.command, cmd.publisherId, cmd.offerId);
-      await record(cmd.publisherId, id, { Command: cmd.command, OfferId: cmd.offerId, Outcome: 'applied', OperationId: result.operationId, PublishingVersion: result.publishingVersion ?? undefined });
-      await notifyOutcome(cmd.publisherId, `queue:${id}`, cmd.notificationEmails, `Command ${cmd.command} for ${cmd.publisherId}/${cmd.offerId}: applied`, result);
+      await record(cmd.publisherId, id, {
+        Command: cmd.command,
+        OfferId: cmd.offerId,
+        Outcome: 'applied',
+        OperationId: result.operationId,
+        PublishingVersion: result.publishingVersion ?? undefined,
+      });
+      await notifyOutcome(
+        cmd.publisherId,
+        `queue:${id}`,
+        cmd.notificationEmails,
+        `Command ${cmd.command} for ${cmd.publisherId}/${cmd.offerId}: applied`,
+        result,
+      );
     } catch (e) {
       if (!(e instanceof ApiError)) {
-        await record(cmd.publisherId, id, { Command: cmd.command, OfferId: cmd.offerId, Outcome: last ? 'poisoned' : 'retrying', Reason: (e as Error).message.slice(0, 1000), DequeueCount: meta.dequeueCount });
+        await record(cmd.publisherId, id, {
+          Command: cmd.command,
+          OfferId: cmd.offerId,
+          Outcome: last ? 'poisoned' : 'retrying',
+          Reason: (e as Error).message.slice(0, 1000),
+          DequeueCount: meta.dequeueCount,
+        });
         throw e;
       }
       const err = (e.response.jsonBody as { error: { code: string; message: string } }).error;
-      await record(cmd.publisherId, id, { Command: cmd.command, OfferId: cmd.offerId, Outcome: 'failed', Code: err.code, Reason: err.message });
+      await record(cmd.publisherId, id, {
+        Command: cmd.command,
+        OfferId: cmd.offerId,
+        Outcome: 'failed',
+        Code: err.code,
+        Reason: err.message,
+      });
     }
   },
 });

@@ -41,9 +41,24 @@ function signoffHandler(kind: 'golive' | 'cancel') {
     // Cancel may carry {"metadata":{"notification-emails":…}} (the reference's example); the
     // addresses given at publish are the ones notified, but a malformed body is still refused.
     if (kind === 'cancel') await readOptionalJson(request, 64 * 1024);
-    return accepted(request, publisherId, request.params.offerId, await requestSignoff(df.getClient(context), kind, publisherId, request.params.offerId));
+    return accepted(
+      request,
+      publisherId,
+      request.params.offerId,
+      await requestSignoff(df.getClient(context), kind, publisherId, request.params.offerId),
+    );
   });
 }
 
-app.http('goLiveOffer', { route: `${BASE}/golive`, methods: ['POST'], extraInputs: [df.input.durableClient()], handler: signoffHandler('golive') });
-app.http('cancelOffer', { route: `${BASE}/cancel`, methods: ['POST'], extraInputs: [df.input.durableClient()], handler: signoffHandler('cancel') });
+app.http('goLiveOffer', {
+  route: `${BASE}/golive`,
+  methods: ['POST'],
+  extraInputs: [df.input.durableClient()],
+  handler: signoffHandler('golive'),
+});
+app.http('cancelOffer', {
+  route: `${BASE}/cancel`,
+  methods: ['POST'],
+  extraInputs: [df.input.durableClient()],
+  handler: signoffHandler('cancel'),
+});

@@ -4,7 +4,12 @@ import { app } from '@azure/functions';
 import { OfferStore } from '../adapters/offers/offer-store';
 import { OperationStore } from '../adapters/offers/operation-store';
 import { StatusStore } from '../adapters/offers/status-store';
-import { OPERATION_STATUSES, operationBody, statesForFilter, submissionItem } from '../domain/publishing/operation-view';
+import {
+  OPERATION_STATUSES,
+  operationBody,
+  statesForFilter,
+  submissionItem,
+} from '../domain/publishing/operation-view';
 import { statusBody } from '../domain/publishing/status';
 import { authenticate, checkApiVersion, fail, handle, nowIso } from './_shared/http';
 
@@ -40,7 +45,12 @@ app.http('offerSubmissions', {
     await offerOf(publisherId, request.params.offerId);
     const filter = request.query.get('status') ?? undefined;
     const states = filter === undefined ? undefined : statesForFilter(filter);
-    if (filter !== undefined && !states) fail(400, 'InvalidParameter', `status: '${filter.slice(0, 40)}' is not an operation status; use one of ${OPERATION_STATUSES.join(', ')}.`);
+    if (filter !== undefined && !states)
+      fail(
+        400,
+        'InvalidParameter',
+        `status: '${filter.slice(0, 40)}' is not an operation status; use one of ${OPERATION_STATUSES.join(', ')}.`,
+      );
     const current = (await statuses.getShared(publisherId, request.params.offerId, nowIso())).status;
     const ops = await operations.forOffer(publisherId, request.params.offerId, states);
     return { jsonBody: ops.map((op) => submissionItem(op, current)) };

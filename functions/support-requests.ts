@@ -30,7 +30,11 @@ app.http('supportRequests', {
     const publisherId = await authenticate(request, request.params.publisherId);
     const offerId = request.params.offerId;
     if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
-    if (request.method === 'GET') return { jsonBody: await requests.forPublisher(publisherId, offerId), headers: { 'cache-control': 'private, no-store' } };
+    if (request.method === 'GET')
+      return {
+        jsonBody: await requests.forPublisher(publisherId, offerId),
+        headers: { 'cache-control': 'private, no-store' },
+      };
     return open(request, context, publisherId, offerId);
   }),
 });
@@ -39,21 +43,37 @@ async function open(request: HttpRequest, context: InvocationContext, publisherI
   const body = (await readJson(request, 32 * 1024)) as { description?: unknown } | null;
   const description = typeof body?.description === 'string' ? body.description.trim() : '';
   if (!description) fail(400, 'InvalidSupportRequest', 'description: required, what you need help with.');
-  if (description.length > MAX_DESCRIPTION) fail(400, 'InvalidSupportRequest', `description is ${description.length} characters long; at most ${MAX_DESCRIPTION} are accepted.`);
+  if (description.length > MAX_DESCRIPTION)
+    fail(
+      400,
+      'InvalidSupportRequest',
+      `description is ${description.length} characters long; at most ${MAX_DESCRIPTION} are accepted.`,
+    );
 
   const seen = (await statuses.get(publisherId, offerId, nowIso())).status;
-  if (seen.publishingVersion === null) fail(409, 'NotPublished', 'A support request is about a publishing request, and this offer has never been published.');
+  if (seen.publishingVersion === null)
+    fail(
+      409,
+      'NotPublished',
+      'A support request is about a publishing request, and this offer has never been published.',
+    );
   if (seen.supportTicketId) return existing(publisherId, seen);
 
   // The status record is the commit point: of two concurrent requests for one publishing version,
   // one ticket is linked and the other caller gets that one.
   const ticketId = newTicketId(new Date());
   const linked = await statuses.update(publisherId, offerId, nowIso, (s) =>
-    s.publishingVersion === seen.publishingVersion && !s.supportTicketId ? { ...s, supportTicketId: ticketId } : undefined,
+    s.publishingVersion === seen.publishingVersion && !s.supportTicketId
+      ? { ...s, supportTicketId: ticketId }
+      : undefined,
   );
   if (linked.supportTicketId !== ticketId) {
     if (linked.supportTicketId) return existing(publisherId, linked);
-    fail(409, 'Conflict', 'A new publish of this offer started meanwhile; look at its status before opening a support request.');
+    fail(
+      409,
+      'Conflict',
+      'A new publish of this offer started meanwhile; look at its status before opening a support request.',
+    );
   }
 
   const failing = linked.steps.find((s) => s.status === 'rejected');
@@ -66,7 +86,13 @@ async function open(request: HttpRequest, context: InvocationContext, publisherI
     offerStatus: linked.status,
     failingStep: failing?.id,
     failingStepName: failing ? stepDefinition(failing.id).stepName : undefined,
-    failingMessage: failing ? failing.messages.filter((m) => m.level === 'error').map((m) => m.messageHtml).join(' ').slice(0, 8000) || undefined : undefined,
+    failingMessage: failing
+      ? failing.messages
+          .filter((m) => m.level === 'error')
+          .map((m) => m.messageHtml)
+          .join(' ')
+          .slice(0, 8000) || undefined
+      : undefined,
     description,
     state: 'open',
     createdTime: now,
@@ -77,21 +103,35 @@ async function open(request: HttpRequest, context: InvocationContext, publisherI
     await requests.create(record);
   } catch (e) {
     // Nothing half-written: unlink the ticket so the partner can simply try again.
-    await statuses.update(publisherId, offerId, nowIso, (s) => (s.supportTicketId === ticketId ? { ...s, supportTicketId: undefined } : undefined)).catch(() => undefined);
+    await statuses
+      .update(publisherId, offerId, nowIso, (s) =>
+        s.supportTicketId === ticketId ? { ...s, supportTicketId: undefined } : undefined,
+      )
+      .catch(() => undefined);
     throw e;
   }
   record.notified = await notifySupport(record, context);
   context.log(`Support request ${ticketId} opened for ${publisherId}/${offerId} v${record.publishingVersion}`);
   return {
     status: 201,
-    jsonBody: { ticketId, publishingVersion: record.publishingVersion, failingStep: record.failingStep ?? null, notified: record.notified },
+    jsonBody: {
+      ticketId,
+      publishingVersion: record.publishingVersion,
+      failingStep: record.failingStep ?? null,
+      notified: record.notified,
+    },
   };
 }
 
 async function existing(publisherId: string, s: PublishStatus) {
   return {
     status: 200,
-    jsonBody: { ticketId: s.supportTicketId, publishingVersion: s.publishingVersion, existing: true, message: `Support request ${s.supportTicketId} is already open for publishing version ${s.publishingVersion}.` },
+    jsonBody: {
+      ticketId: s.supportTicketId,
+      publishingVersion: s.publishingVersion,
+      existing: true,
+      message: `Support request ${s.supportTicketId} is already open for publishing version ${s.publishingVersion}.`,
+    },
   };
 }
 
@@ -106,7 +146,17 @@ async function notifySupport(r: SupportRequest, context: InvocationContext): Pro
     try {
       sender ??= chooseEmailSender();
       const statusUrl = `${publicBaseUrl()}/api/publishers/${r.publisherId}/offers/${r.offerId}/status`;
-      await sendOnce(sender, await table(EMAIL_LOG_TABLE), { publisherId: r.publisherId, to: to.emails, kind: 'support-request', ...renderSupportRequestEmail(r, statusUrl) }, `support:${r.ticketId}`);
+      await sendOnce(
+        sender,
+        await table(EMAIL_LOG_TABLE),
+        {
+          publisherId: r.publisherId,
+          to: to.emails,
+          kind: 'support-request',
+          ...renderSupportRequestEmail(r, statusUrl),
+        },
+        `support:${r.ticketId}`,
+      );
     } catch (e) {
       problem = `The e-mail could not be sent: ${(e as Error).message}`.slice(0, 1000);
     }

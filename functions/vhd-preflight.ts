@@ -19,23 +19,43 @@ app.eventGrid('vhdPreflight', {
     const container = blobService().getContainerClient(CONTAINER);
     const blob = container.getBlobClient(`${publisherId}/${name}`);
     const write = async (suffix: string, text: string, type: string) =>
-      container.getBlockBlobClient(`${publisherId}/${name}.certification.${suffix}`).upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: type } });
+      container
+        .getBlockBlobClient(`${publisherId}/${name}.certification.${suffix}`)
+        .upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: type } });
 
     const props = await blob.getProperties().catch(() => undefined);
     if (!props) return; // deleted since the event
     const key = props.metadata?.publisherkey;
     const owner = key ? await keys.publisherFor(key) : undefined;
     if (owner !== publisherId) {
-      context.warn(`Refused pre-flight of ${publisherId}/${name}: the publisherkey metadata does not belong to ${publisherId}.`);
-      await write('json', JSON.stringify({ outcome: 'rejected', reason: 'The blob must carry metadata "publisherkey" with a key of the publisher in its path.' }, null, 2), 'application/json');
+      context.warn(
+        `Refused pre-flight of ${publisherId}/${name}: the publisherkey metadata does not belong to ${publisherId}.`,
+      );
+      await write(
+        'json',
+        JSON.stringify(
+          {
+            outcome: 'rejected',
+            reason: 'The blob must carry metadata "publisherkey" with a key of the publisher in its path.',
+          },
+          null,
+          2,
+        ),
+        'application/json',
+      );
       return;
     }
     const now = new Date();
     const source = await openBlobRangeSource(blob);
     const disk = await certifyDisk(source, { role: 'os', now });
-    const report = buildReport([{ label: `${publisherId}/${name}`, rows: disk.rows, stats: disk.stats }], { offer: `pre-flight of ${publisherId}/${name}`, now });
+    const report = buildReport([{ label: `${publisherId}/${name}`, rows: disk.rows, stats: disk.stats }], {
+      offer: `pre-flight of ${publisherId}/${name}`,
+      now,
+    });
     await write('json', JSON.stringify({ outcome: 'certified', ...report }, null, 2), 'application/json');
     await write('html', renderReportHtml(report), 'text/html; charset=utf-8');
-    context.log(`Pre-flight of ${publisherId}/${name}: ${report.verdict} (${disk.stats.reads} reads, ${disk.stats.bytes} bytes)`);
+    context.log(
+      `Pre-flight of ${publisherId}/${name}: ${report.verdict} (${disk.stats.reads} reads, ${disk.stats.bytes} bytes)`,
+    );
   },
 });

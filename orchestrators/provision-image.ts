@@ -17,26 +17,52 @@ interface RegionResult {
 
 const provisionImage: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<PublishInput>();
-  const { regions } = (yield activityCaller(context, retryPolicy(input.retry)).call(ACTIVITY.planProvisioning, null)) as ActivityOutput<'planProvisioning'>;
+  const { regions } = (yield activityCaller(context, retryPolicy(input.retry)).call(
+    ACTIVITY.planProvisioning,
+    null,
+  )) as ActivityOutput<'planProvisioning'>;
   const results: RegionResult[] = yield context.df.Task.all(
-    regions.map((region) => context.df.callSubOrchestrator(ORCHESTRATOR.provisionRegion, { input, region, total: regions.length }, `${context.df.instanceId}:${region}`)),
+    regions.map((region) =>
+      context.df.callSubOrchestrator(
+        ORCHESTRATOR.provisionRegion,
+        { input, region, total: regions.length },
+        `${context.df.instanceId}:${region}`,
+      ),
+    ),
   );
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
-    return { ok: false, messages: failed.map((r) => ({ level: 'error', text: `Region ${r.region} could not be provisioned after retries: ${r.error}` })) } satisfies StageOutcome;
+    return {
+      ok: false,
+      messages: failed.map((r) => ({
+        level: 'error',
+        text: `Region ${r.region} could not be provisioned after retries: ${r.error}`,
+      })),
+    } satisfies StageOutcome;
   }
-  return { ok: true, messages: [{ level: 'information', text: `The image was replicated to ${regions.length} regions: ${regions.join(', ')}.` }] } satisfies StageOutcome;
+  return {
+    ok: true,
+    messages: [
+      { level: 'information', text: `The image was replicated to ${regions.length} regions: ${regions.join(', ')}.` },
+    ],
+  } satisfies StageOutcome;
 };
 df.app.orchestration(ORCHESTRATOR.provisionImage, provisionImage);
 
 const provisionRegion: OrchestrationHandler = function* (context: OrchestrationContext) {
   const { input, region, total } = context.df.getInput<{ input: PublishInput; region: string; total: number }>();
-  const ref = { publisherId: input.publisherId, offerId: input.offerId, version: input.version, operationId: input.operationId };
+  const ref = {
+    publisherId: input.publisherId,
+    offerId: input.offerId,
+    version: input.version,
+    operationId: input.operationId,
+  };
   try {
     yield activityCaller(context, retryPolicy(input.retry)).call(ACTIVITY.copyImageToRegion, { ...ref, region, total });
     return { region, ok: true } satisfies RegionResult;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0].replace(/^Activity function '[^']+' failed: /, '') : String(e);
+    const msg =
+      e instanceof Error ? e.message.split('\n')[0].replace(/^Activity function '[^']+' failed: /, '') : String(e);
     return { region, ok: false, error: msg } satisfies RegionResult;
   }
 };

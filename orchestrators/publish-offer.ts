@@ -16,10 +16,16 @@ export type PublishResult = { outcome: 'live' | 'canceled' } | { outcome: 'faile
 
 const publishOffer: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<PublishInput>();
-  const ref: PublishRef = { publisherId: input.publisherId, offerId: input.offerId, version: input.version, operationId: input.operationId };
+  const ref: PublishRef = {
+    publisherId: input.publisherId,
+    offerId: input.offerId,
+    version: input.version,
+    operationId: input.operationId,
+  };
   const { call } = activityCaller(context, retryPolicy(input.retry));
   const record = (change: StepChange): Task => call(ACTIVITY.recordStep, { ...ref, change });
-  const email = (kind: EmailKind, extra: Partial<SendPublishEmailInput> = {}): Task => call(ACTIVITY.sendPublishEmail, { ...ref, kind, to: input.notificationEmails, ...extra });
+  const email = (kind: EmailKind, extra: Partial<SendPublishEmailInput> = {}): Task =>
+    call(ACTIVITY.sendPublishEmail, { ...ref, kind, to: input.notificationEmails, ...extra });
 
   yield email('publish-accepted');
   for (const stage of PIPELINE) {
@@ -28,11 +34,19 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
     let outcome: StageOutcome = { ok: true, messages: [] };
     try {
       if ('orchestrator' in stage.run) {
-        outcome = yield context.df.callSubOrchestrator(stage.run.orchestrator, input, `${context.df.instanceId}:${stage.step}`);
+        outcome = yield context.df.callSubOrchestrator(
+          stage.run.orchestrator,
+          input,
+          `${context.df.instanceId}:${stage.step}`,
+        );
       } else {
         for (const activity of stage.run.activities) {
           const part: StageOutcome = yield call(activity, ref);
-          outcome = { ok: part.ok, messages: [...outcome.messages, ...part.messages], reportUrl: part.reportUrl ?? outcome.reportUrl };
+          outcome = {
+            ok: part.ok,
+            messages: [...outcome.messages, ...part.messages],
+            reportUrl: part.reportUrl ?? outcome.reportUrl,
+          };
           if (!part.ok) break;
         }
       }
@@ -40,9 +54,22 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
       outcome = transientFailure(e);
     }
     if (!outcome.ok) {
-      const messages = [...outcome.messages, { level: 'error' as const, text: `What to do next: ${NEXT_ACTION[stage.step]}` }];
-      yield record({ step: stage.step, status: 'rejected', offerStatus: 'failed', messages, reportUrl: outcome.reportUrl });
-      yield call(ACTIVITY.completeOperation, { ...ref, state: 'failed', message: outcome.messages.map((m) => m.text).join(' ') });
+      const messages = [
+        ...outcome.messages,
+        { level: 'error' as const, text: `What to do next: ${NEXT_ACTION[stage.step]}` },
+      ];
+      yield record({
+        step: stage.step,
+        status: 'rejected',
+        offerStatus: 'failed',
+        messages,
+        reportUrl: outcome.reportUrl,
+      });
+      yield call(ACTIVITY.completeOperation, {
+        ...ref,
+        state: 'failed',
+        message: outcome.messages.map((m) => m.text).join(' '),
+      });
       yield email('step-failed', { step: stage.step, messages: outcome.messages.map((m) => m.text) });
       return { outcome: 'failed', step: stage.step } satisfies PublishResult;
     }

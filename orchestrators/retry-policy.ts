@@ -16,6 +16,11 @@ export function transientFailure(e: unknown): StageOutcome {
   const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
   return {
     ok: false,
-    messages: [{ level: 'error', text: `The step kept failing after several retries: ${detail.replace(/^Activity function '[^']+' failed: /, '')}` }],
+    messages: [
+      {
+        level: 'error',
+        text: `The step kept failing after several retries: ${detail.replace(/^Activity function '[^']+' failed: /, '')}`,
+      },
+    ],
   };
 }

@@ -6,7 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ByteSource } from '../domain/image/byte-source';
-import { buildReport, CertificationReport, certifyDisk, CheckRow, DiskStats, OsFamily, renderReportHtml } from '../domain/image/certify';
+import {
+  buildReport,
+  CertificationReport,
+  certifyDisk,
+  CheckRow,
+  DiskStats,
+  OsFamily,
+  renderReportHtml,
+} from '../domain/image/certify';
 import { RESULT_LABELS } from '../domain/image/report-html';
 import { checkSasUrl, redactSasUrl } from '../domain/image/sas-checks';
 
@@ -55,7 +63,8 @@ export function parseArgs(argv: string[]): CliArgs | 'help' {
     else if (a === '--html') args.html = value();
     else if (a === '--os') {
       const v = value().toLowerCase();
-      if (v !== 'linux' && v !== 'windows') throw new UsageError(`--os must be Linux or Windows, not ${JSON.stringify(v)}.`);
+      if (v !== 'linux' && v !== 'windows')
+        throw new UsageError(`--os must be Linux or Windows, not ${JSON.stringify(v)}.`);
       args.osFamily = v === 'linux' ? 'Linux' : 'Windows';
     } else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a}.`);
     else if (args.target !== undefined) throw new UsageError('Give one image (a file or a URL).');
@@ -73,7 +82,7 @@ export async function openFileSource(file: string): Promise<ByteSource & { close
     size,
     async read(offset, length) {
       const buf = Buffer.alloc(length);
-      for (let done = 0; done < length; ) {
+      for (let done = 0; done < length;) {
         const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
         if (bytesRead === 0) throw new Error(`${file} ended at byte ${offset + done} while reading.`);
         done += bytesRead;
@@ -92,7 +101,11 @@ export async function openUrlSource(url: string): Promise<ByteSource> {
   const get = async (start: number, end: number): Promise<Buffer> => {
     let res: Response;
     try {
-      res = await fetch(url, { headers: { Range: `bytes=${start}-${end}`, 'x-ms-version': '2021-08-06' }, redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      res = await fetch(url, {
+        headers: { Range: `bytes=${start}-${end}`, 'x-ms-version': '2021-08-06' },
+        redirect: 'error',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
     } catch (e) {
       throw new Error(`Not able to download blob using provided SAS Uri (${shown}): ${(e as Error).message}`);
     }
@@ -107,7 +120,10 @@ export async function openUrlSource(url: string): Promise<ByteSource> {
     size: first,
     async read(offset, length) {
       const buf = await get(offset, offset + length - 1);
-      if (buf.length !== length) throw new Error(`Expected ${length} bytes at ${offset} from ${shown}, got ${buf.length} (does the server honour Range?).`);
+      if (buf.length !== length)
+        throw new Error(
+          `Expected ${length} bytes at ${offset} from ${shown}, got ${buf.length} (does the server honour Range?).`,
+        );
       return buf;
     },
   };
@@ -116,14 +132,22 @@ export async function openUrlSource(url: string): Promise<ByteSource> {
 async function fetchFirst(url: string, shown: string): Promise<number> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Range: 'bytes=0-0', 'x-ms-version': '2021-08-06' }, redirect: 'error', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    res = await fetch(url, {
+      headers: { Range: 'bytes=0-0', 'x-ms-version': '2021-08-06' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
   } catch (e) {
     throw new Error(`Not able to download blob using provided SAS Uri (${shown}): ${(e as Error).message}`);
   }
   await res.arrayBuffer().catch(() => undefined);
-  if (res.status !== 206) throw new Error(`Not able to download blob using provided SAS Uri (${shown}): HTTP ${res.status}${res.status === 200 ? ' (ranged reads not supported)' : ''}.`);
+  if (res.status !== 206)
+    throw new Error(
+      `Not able to download blob using provided SAS Uri (${shown}): HTTP ${res.status}${res.status === 200 ? ' (ranged reads not supported)' : ''}.`,
+    );
   const total = Number(/\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1]);
-  if (!Number.isSafeInteger(total) || total <= 0) throw new Error(`${shown}: the blob's size is unknown (no Content-Range).`);
+  if (!Number.isSafeInteger(total) || total <= 0)
+    throw new Error(`${shown}: the blob's size is unknown (no Content-Range).`);
   return total;
 }
 
@@ -141,7 +165,11 @@ export function formatTable(report: CertificationReport): string {
       }
     }
     const n = (k: CheckRow['result']) => d.rows.filter((r) => r.result === k).length;
-    lines.push('', `${n('pass')} passed, ${n('fail')} failed, ${n('warning')} warnings, ${n('manualReview')} for manual review · ${d.stats.reads} reads, ${(d.stats.bytes / 1024).toFixed(0)} KiB, ${d.stats.ms} ms`, '');
+    lines.push(
+      '',
+      `${n('pass')} passed, ${n('fail')} failed, ${n('warning')} warnings, ${n('manualReview')} for manual review · ${d.stats.reads} reads, ${(d.stats.bytes / 1024).toFixed(0)} KiB, ${d.stats.ms} ms`,
+      '',
+    );
   }
   lines.push(`Verdict: ${report.verdict.toUpperCase()}`);
   return lines.join('\n') + '\n';
@@ -183,11 +211,29 @@ export async function main(argv: string[], io: CliIo = processIo, now: () => Dat
       return 2;
     }
     // An unreadable SAS URL is a certification finding, reported like the others.
-    const download: CheckRow = { id: 'sas.download', name: 'Image can be downloaded with its SAS URL', result: 'fail', actual: (e as Error).message, expected: 'a readable .vhd blob (HTTP 206 to a ranged GET)', fix: 'Create a new SAS URL for the .vhd blob with read and list permissions and a valid time window.' };
-    return finish([...checkSasUrl(args.target, { now: now(), devStorageHosts: devHosts(args) }), download], { reads: 0, bytes: 0, ms: 0 });
+    const download: CheckRow = {
+      id: 'sas.download',
+      name: 'Image can be downloaded with its SAS URL',
+      result: 'fail',
+      actual: (e as Error).message,
+      expected: 'a readable .vhd blob (HTTP 206 to a ranged GET)',
+      fix: 'Create a new SAS URL for the .vhd blob with read and list permissions and a valid time window.',
+    };
+    return finish([...checkSasUrl(args.target, { now: now(), devStorageHosts: devHosts(args) }), download], {
+      reads: 0,
+      bytes: 0,
+      ms: 0,
+    });
   }
   try {
-    const r = await certifyDisk(source, { role: args.role, osFamily: args.osFamily, url: isUrl ? args.target : undefined, now: now(), devStorageHosts: devHosts(args), onProgress: progress });
+    const r = await certifyDisk(source, {
+      role: args.role,
+      osFamily: args.osFamily,
+      url: isUrl ? args.target : undefined,
+      now: now(),
+      devStorageHosts: devHosts(args),
+      onProgress: progress,
+    });
     return finish(r.rows, r.stats);
   } finally {
     await source.close?.();

@@ -7,8 +7,12 @@ const file = process.argv[2];
 const lock = JSON.parse(fs.readFileSync(file, 'utf8'));
 const pk = lock.packages;
 const plat = (name) => {
-  const os = ['darwin', 'win32', 'linux', 'freebsd', 'android', 'openharmony', 'sunos', 'aix'].find((o) => name.includes(`-${o}-`));
-  const cpu = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'wasm32'].find((c) => new RegExp(`-${c}(-|$)`).test(name.replace(/^.*\//, '')));
+  const os = ['darwin', 'win32', 'linux', 'freebsd', 'android', 'openharmony', 'sunos', 'aix'].find((o) =>
+    name.includes(`-${o}-`),
+  );
+  const cpu = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'wasm32'].find((c) =>
+    new RegExp(`-${c}(-|$)`).test(name.replace(/^.*\//, '')),
+  );
   return { os, cpu };
 };
 let added = 0;

@@ -16,6 +16,9 @@ export async function snapshot(ref: PublishRef): Promise<OfferDraft> {
   const doc = await offers.version(ref.publisherId, ref.offerId, ref.version);
   if (!doc) throw new Error(`Snapshot ${ref.publisherId}/${ref.offerId} v${ref.version} is missing.`);
   const parsed = parseOfferDraft(doc);
-  if (!parsed.ok) throw new Error(`Snapshot ${ref.publisherId}/${ref.offerId} v${ref.version} does not parse: ${parsed.issues[0]?.message}`);
+  if (!parsed.ok)
+    throw new Error(
+      `Snapshot ${ref.publisherId}/${ref.offerId} v${ref.version} does not parse: ${parsed.issues[0]?.message}`,
+    );
   return parsed.value;
 }

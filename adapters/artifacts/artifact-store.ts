@@ -36,7 +36,9 @@ export async function storeArtifact(publisherId: string, offerId: string, png: B
   const name = `${publisherId}/${offerId}/${createHash('sha256').update(png).digest('hex')}.png`;
   if (!ARTIFACT_NAME.test(name)) throw new Error(`Refusing artifact name ${name}.`);
   const blob = (await container()).getBlockBlobClient(name);
-  await blob.uploadData(png, { blobHTTPHeaders: { blobContentType: 'image/png', blobCacheControl: 'public, max-age=31536000, immutable' } });
+  await blob.uploadData(png, {
+    blobHTTPHeaders: { blobContentType: 'image/png', blobCacheControl: 'public, max-age=31536000, immutable' },
+  });
   return artifactUrl(name);
 }
 

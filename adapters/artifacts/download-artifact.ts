@@ -14,7 +14,8 @@ export class ArtifactUnavailable extends Error {}
 async function fetchBytes(url: string, label: string): Promise<Buffer> {
   const inline = /^data:image\/png;base64,([A-Za-z0-9+/=\s]*)$/i.exec(url);
   if (inline) {
-    if (inline[1].length > (MAX_ARTIFACT_BYTES * 4) / 3 + 4) throw new ArtifactRefused(`is over ${MAX_ARTIFACT_BYTES} bytes`);
+    if (inline[1].length > (MAX_ARTIFACT_BYTES * 4) / 3 + 4)
+      throw new ArtifactRefused(`is over ${MAX_ARTIFACT_BYTES} bytes`);
     return Buffer.from(inline[1], 'base64');
   }
   if (/^data:/i.test(url)) throw new ArtifactRefused('is a data: URL that is not a base64 PNG');
@@ -31,7 +32,12 @@ async function fetchBytes(url: string, label: string): Promise<Buffer> {
   }
   if (res.status !== 200) {
     res.body.destroy();
-    const hint = res.status >= 300 && res.status < 400 ? ' (a redirect; give the final URL)' : res.status === 403 ? ' (check that its SAS has not expired)' : '';
+    const hint =
+      res.status >= 300 && res.status < 400
+        ? ' (a redirect; give the final URL)'
+        : res.status === 403
+          ? ' (check that its SAS has not expired)'
+          : '';
     throw new ArtifactRefused(`could not be downloaded: HTTP ${res.status}${hint}`);
   }
   try {

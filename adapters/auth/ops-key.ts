@@ -11,7 +11,10 @@ export function configuredOpsKey(env: NodeJS.ProcessEnv = process.env): string |
 }
 
 /** Checks an `Authorization` header against the ops key. */
-export function checkOpsKey(authorization: string | null | undefined, env: NodeJS.ProcessEnv = process.env): OpsKeyCheck {
+export function checkOpsKey(
+  authorization: string | null | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): OpsKeyCheck {
   const configured = configuredOpsKey(env);
   if (!configured) return 'disabled';
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');

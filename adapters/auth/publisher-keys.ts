@@ -21,7 +21,10 @@ export class PublisherKeys {
   /** Local runs seed keys from DEV_PUBLISHERS (`contoso:key1,fabrikam:key2`). */
   seedFromSettings(value = process.env.DEV_PUBLISHERS): Promise<void> {
     this.seeded ??= (async () => {
-      for (const pair of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      for (const pair of (value ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const at = pair.indexOf(':');
         if (at <= 0) continue;
         await this.store(pair.slice(at + 1), pair.slice(0, at), 'DEV_PUBLISHERS');
@@ -33,7 +36,17 @@ export class PublisherKeys {
 
   private async store(key: string, publisherId: string, source: string): Promise<void> {
     const t = await table('PublisherKeys');
-    await t.upsertEntity({ partitionKey: PARTITION, rowKey: hash(key), PublisherId: publisherId, Source: source, Revoked: false, CreatedTime: new Date().toISOString() }, 'Replace');
+    await t.upsertEntity(
+      {
+        partitionKey: PARTITION,
+        rowKey: hash(key),
+        PublisherId: publisherId,
+        Source: source,
+        Revoked: false,
+        CreatedTime: new Date().toISOString(),
+      },
+      'Replace',
+    );
   }
 
   async issue(publisherId: string): Promise<string> {

@@ -6,8 +6,7 @@ import { isLoopbackUrl } from './keys';
 
 /** Either an ACS connection string (`endpoint=https://…;accesskey=…`) or an endpoint reached with Entra ID. */
 export type AcsConnection =
-  | { connectionString: string }
-  | { endpoint: string; credential?: TokenCredential; managedIdentityClientId?: string };
+  { connectionString: string } | { endpoint: string; credential?: TokenCredential; managedIdentityClientId?: string };
 
 export interface AcsEmailSenderOptions {
   /** Interval between status polls of a send; the SDK's default is 2 s. */
@@ -19,7 +18,11 @@ export interface AcsEmailSenderOptions {
 /** A failed send, with what ACS said; the calling activity retries it. */
 export class EmailSendError extends Error {
   override readonly name = 'EmailSendError';
-  constructor(message: string, readonly code?: string, readonly statusCode?: number) {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly statusCode?: number,
+  ) {
     super(message);
   }
 }
@@ -27,14 +30,25 @@ export class EmailSendError extends Error {
 export class AcsEmailSender implements EmailSender {
   private readonly client: EmailClient;
 
-  constructor(readonly senderAddress: string, connection: AcsConnection, private readonly options: AcsEmailSenderOptions = {}) {
+  constructor(
+    readonly senderAddress: string,
+    connection: AcsConnection,
+    private readonly options: AcsEmailSenderOptions = {},
+  ) {
     if (!senderAddress) throw new Error('AcsEmailSender needs a sender address (EMAIL_SENDER)');
     const endpoint = 'connectionString' in connection ? endpointOf(connection.connectionString) : connection.endpoint;
-    const clientOptions: EmailClientOptions = { ...options.clientOptions, allowInsecureConnection: insecureAllowed(endpoint) };
+    const clientOptions: EmailClientOptions = {
+      ...options.clientOptions,
+      allowInsecureConnection: insecureAllowed(endpoint),
+    };
     this.client =
       'connectionString' in connection
         ? new EmailClient(connection.connectionString, clientOptions)
-        : new EmailClient(endpoint, connection.credential ?? defaultCredential(connection.managedIdentityClientId), clientOptions);
+        : new EmailClient(
+            endpoint,
+            connection.credential ?? defaultCredential(connection.managedIdentityClientId),
+            clientOptions,
+          );
   }
 
   async send(message: EmailMessage, idempotencyKey: string): Promise<SendResult> {
@@ -51,14 +65,21 @@ export class AcsEmailSender implements EmailSender {
           recipients: { to: message.to.map((address) => ({ address })) },
         },
         // ACS keys the operation by this id: a retried send with the same id is not delivered again.
-        { operationId, updateIntervalInMs: this.options.pollIntervalMs, onResponse: (_raw, body) => (last = body as typeof last) },
+        {
+          operationId,
+          updateIntervalInMs: this.options.pollIntervalMs,
+          onResponse: (_raw, body) => (last = body as typeof last),
+        },
       );
       const result = await poller.pollUntilDone();
       return { id: result.id, status: 'Succeeded' };
     } catch (e) {
       if (last?.status === 'Failed' || last?.status === 'Canceled') {
         const { code, message: text } = last.error ?? {};
-        throw new EmailSendError(`${what} ended ${last.status}: ${code ?? 'no error code'}: ${text ?? ''}`.trim(), code);
+        throw new EmailSendError(
+          `${what} ended ${last.status}: ${code ?? 'no error code'}: ${text ?? ''}`.trim(),
+          code,
+        );
       }
       // A RestError (HTTP status + ACS error code) or a transport error (connection refused, timeout).
       const err = e as { message?: string; code?: string; statusCode?: number };
@@ -73,7 +94,12 @@ export class AcsEmailSender implements EmailSender {
  * event always maps to the same operation and two publishers' keys never collide.
  */
 export function operationIdFor(publisherId: string, idempotencyKey: string): string {
-  const h = createHash('sha1').update('offer-go-live/email\n').update(publisherId).update('\n').update(idempotencyKey).digest();
+  const h = createHash('sha1')
+    .update('offer-go-live/email\n')
+    .update(publisherId)
+    .update('\n')
+    .update(idempotencyKey)
+    .digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
@@ -91,7 +117,8 @@ function endpointOf(connectionString: string): string {
 /** Plain http only to this machine (the test fake): never send an access-key signed mail in clear text elsewhere. */
 function insecureAllowed(endpoint: string): boolean {
   if (!/^http:/i.test(endpoint)) return false;
-  if (!isLoopbackUrl(endpoint)) throw new Error(`Refusing plain-http ACS endpoint ${endpoint}: only loopback may use http`);
+  if (!isLoopbackUrl(endpoint))
+    throw new Error(`Refusing plain-http ACS endpoint ${endpoint}: only loopback may use http`);
   return true;
 }
 

@@ -19,7 +19,10 @@ export const EMAIL_SETTINGS = [
 
 export type EmailSettings = Partial<Record<(typeof EMAIL_SETTINGS)[number], string>>;
 
-export function chooseEmailSender(settings: EmailSettings = process.env, acsOptions?: AcsEmailSenderOptions): EmailSender {
+export function chooseEmailSender(
+  settings: EmailSettings = process.env,
+  acsOptions?: AcsEmailSenderOptions,
+): EmailSender {
   const cs = settings.COMMUNICATION_SERVICES_CONNECTION_STRING;
   const endpoint = settings.COMMUNICATION_SERVICES_ENDPOINT;
   if (cs || endpoint) {
@@ -28,7 +31,11 @@ export function chooseEmailSender(settings: EmailSettings = process.env, acsOpti
     if (!from) throw new Error('EMAIL_SENDER must be set when Azure Communication Services is configured');
     return cs
       ? new AcsEmailSender(from, { connectionString: cs }, acsOptions)
-      : new AcsEmailSender(from, { endpoint: endpoint!, managedIdentityClientId: settings.COMMUNICATION_SERVICES_CLIENT_ID }, acsOptions);
+      : new AcsEmailSender(
+          from,
+          { endpoint: endpoint!, managedIdentityClientId: settings.COMMUNICATION_SERVICES_CLIENT_ID },
+          acsOptions,
+        );
   }
   return new OutboxEmailSender(outboxTable(settings));
 }
@@ -36,15 +43,25 @@ export function chooseEmailSender(settings: EmailSettings = process.env, acsOpti
 function outboxTable(settings: EmailSettings): TableClient {
   const storage = settings.AzureWebJobsStorage;
   if (storage) {
-    const http = /TableEndpoint=(http:[^;]+)/i.exec(storage)?.[1] ?? (/UseDevelopmentStorage=true/i.test(storage) ? 'http://127.0.0.1' : undefined);
-    return TableClient.fromConnectionString(storage, OUTBOX_TABLE, { allowInsecureConnection: !!http && isLoopbackUrl(http) });
+    const http =
+      /TableEndpoint=(http:[^;]+)/i.exec(storage)?.[1] ??
+      (/UseDevelopmentStorage=true/i.test(storage) ? 'http://127.0.0.1' : undefined);
+    return TableClient.fromConnectionString(storage, OUTBOX_TABLE, {
+      allowInsecureConnection: !!http && isLoopbackUrl(http),
+    });
   }
   const account = settings.AzureWebJobsStorage__accountName;
   if (!account) {
-    throw new Error('No e-mail sender configured: set COMMUNICATION_SERVICES_CONNECTION_STRING or COMMUNICATION_SERVICES_ENDPOINT with EMAIL_SENDER, or AzureWebJobsStorage for the outbox');
+    throw new Error(
+      'No e-mail sender configured: set COMMUNICATION_SERVICES_CONNECTION_STRING or COMMUNICATION_SERVICES_ENDPOINT with EMAIL_SENDER, or AzureWebJobsStorage for the outbox',
+    );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the keyless path needs @azure/identity
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
   const clientId = settings.AzureWebJobsStorage__clientId;
-  return new TableClient(`https://${account}.table.core.windows.net`, OUTBOX_TABLE, new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {}));
+  return new TableClient(
+    `https://${account}.table.core.windows.net`,
+    OUTBOX_TABLE,
+    new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {}),
+  );
 }

@@ -37,7 +37,12 @@ export async function sendOnce(
   const partitionKey = partitionKeyOf(message.publisherId);
   const rowKey = rowKeyOfIdempotencyKey(idempotencyKey);
   const claim = (attempts: number): LogRow & { partitionKey: string; rowKey: string } => ({
-    partitionKey, rowKey, state: 'sending', kind: message.kind, leaseUntil: now() + leaseMs, attempts,
+    partitionKey,
+    rowKey,
+    state: 'sending',
+    kind: message.kind,
+    leaseUntil: now() + leaseMs,
+    attempts,
   });
 
   let etag = await create(log, claim(1));
@@ -50,15 +55,13 @@ export async function sendOnce(
       continue;
     }
     // Failed or crashed: take the row over; the ETag makes only one of several takers win.
-    etag = await log
-      .updateEntity(claim((row.attempts ?? 1) + 1), 'Replace', { etag: row.etag })
-      .then(
-        (r) => r.etag,
-        (e: unknown) => {
-          if (statusOf(e) === 412) return undefined;
-          throw e;
-        },
-      );
+    etag = await log.updateEntity(claim((row.attempts ?? 1) + 1), 'Replace', { etag: row.etag }).then(
+      (r) => r.etag,
+      (e: unknown) => {
+        if (statusOf(e) === 412) return undefined;
+        throw e;
+      },
+    );
   }
 
   let result: SendResult;
@@ -67,17 +70,40 @@ export async function sendOnce(
   } catch (e) {
     // Release at once so the activity's retry need not wait out the lease.
     await log
-      .updateEntity({ partitionKey, rowKey, state: 'failed', leaseUntil: 0, lastError: String((e as Error).message ?? e).slice(0, 4000) }, 'Merge', { etag })
+      .updateEntity(
+        {
+          partitionKey,
+          rowKey,
+          state: 'failed',
+          leaseUntil: 0,
+          lastError: String((e as Error).message ?? e).slice(0, 4000),
+        },
+        'Merge',
+        { etag },
+      )
       .catch(() => undefined);
     throw e;
   }
   // Unconditional: the mail went out, whoever holds the row now.
-  await log.updateEntity({ partitionKey, rowKey, state: 'sent', leaseUntil: 0, messageId: result.id, sentTime: new Date(now()).toISOString() }, 'Merge');
+  await log.updateEntity(
+    {
+      partitionKey,
+      rowKey,
+      state: 'sent',
+      leaseUntil: 0,
+      messageId: result.id,
+      sentTime: new Date(now()).toISOString(),
+    },
+    'Merge',
+  );
   return result;
 }
 
 /** Creates the claim row; undefined when it already exists. Creates the table on first use. */
-async function create(log: TableClient, row: LogRow & { partitionKey: string; rowKey: string }): Promise<string | undefined> {
+async function create(
+  log: TableClient,
+  row: LogRow & { partitionKey: string; rowKey: string },
+): Promise<string | undefined> {
   for (let attempt = 0; ; attempt++) {
     try {
       return (await log.createEntity(row)).etag;

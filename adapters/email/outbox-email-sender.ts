@@ -31,7 +31,10 @@ const MAX_TIME = 9_999_999_999_999;
 export class OutboxEmailSender implements EmailSender {
   private ready: Promise<void> | undefined;
 
-  constructor(readonly table: TableClient, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    readonly table: TableClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async send(message: EmailMessage, idempotencyKey: string): Promise<SendResult> {
     const partitionKey = partitionKeyOf(message.publisherId);
@@ -78,7 +81,9 @@ export class OutboxEmailSender implements EmailSender {
 
 /** Zero-padded (MAX - ms) + random suffix: Table storage returns rows in key order, so newest comes first. */
 function newestFirstId(t: Date): string {
-  return String(MAX_TIME - t.getTime()).padStart(13, '0') + randomBytes(5).readUIntBE(0, 5).toString().padStart(13, '0');
+  return (
+    String(MAX_TIME - t.getTime()).padStart(13, '0') + randomBytes(5).readUIntBE(0, 5).toString().padStart(13, '0')
+  );
 }
 
 function toColumns(m: EmailMessage, created: Date, idempotencyKey: string): Record<string, string> {

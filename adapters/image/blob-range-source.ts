@@ -12,7 +12,8 @@ export async function openBlobRangeSource(blob: BlobClient): Promise<RangeSource
     size,
     stats,
     async read(offset, length) {
-      if (offset < 0 || length <= 0 || offset + length > size) throw new RangeError(`Read of ${length} bytes at ${offset} is outside the ${size}-byte blob.`);
+      if (offset < 0 || length <= 0 || offset + length > size)
+        throw new RangeError(`Read of ${length} bytes at ${offset} is outside the ${size}-byte blob.`);
       stats.requests++;
       const buf = await blob.downloadToBuffer(offset, length);
       stats.bytes += buf.length;

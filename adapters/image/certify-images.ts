@@ -20,9 +20,20 @@ export function disksOf(doc: OfferDraft, planId?: string): DiskToCertify[] {
     if (planId && plan.planId !== planId) continue;
     const p = plan as Record<string, unknown>;
     const osFamily = p[V + 'operatingSystemFamily'] as 'Linux' | 'Windows' | undefined;
-    for (const [version, image] of Object.entries((p[V + 'vmImages'] as Record<string, { osVhdUrl?: string; lunVhdDetails?: { lun?: number; lunVhdUri?: string }[] }>) ?? {})) {
+    for (const [version, image] of Object.entries(
+      (p[V + 'vmImages'] as Record<
+        string,
+        { osVhdUrl?: string; lunVhdDetails?: { lun?: number; lunVhdUri?: string }[] }
+      >) ?? {},
+    )) {
       disks.push({ label: `plan ${plan.planId} ${version} OS disk`, url: image.osVhdUrl ?? '', role: 'os', osFamily });
-      for (const d of image.lunVhdDetails ?? []) disks.push({ label: `plan ${plan.planId} ${version} data disk LUN ${d.lun}`, url: d.lunVhdUri ?? '', role: 'data', osFamily });
+      for (const d of image.lunVhdDetails ?? [])
+        disks.push({
+          label: `plan ${plan.planId} ${version} data disk LUN ${d.lun}`,
+          url: d.lunVhdUri ?? '',
+          role: 'data',
+          osFamily,
+        });
     }
   }
   return disks;
@@ -32,7 +43,11 @@ export function disksOf(doc: OfferDraft, planId?: string): DiskToCertify[] {
  * Certifies disks straight from their SAS URLs with ranged reads. A wrong or unreadable image is a
  * failing row; a storage fault (5xx, network) is thrown so the caller can retry.
  */
-export async function certifyDisks(disks: DiskToCertify[], offer: string, now = new Date()): Promise<CertificationReport> {
+export async function certifyDisks(
+  disks: DiskToCertify[],
+  offer: string,
+  now = new Date(),
+): Promise<CertificationReport> {
   const results: CertificationReport['disks'] = [];
   const devStorageHosts = [...allowedHosts()];
   for (const disk of disks) {
@@ -50,7 +65,14 @@ export async function certifyDisks(disks: DiskToCertify[], offer: string, now = 
     } catch (e) {
       if (e instanceof SourceUnavailable && e.transient) throw e;
       if (!(e instanceof SourceUnavailable) && !(e instanceof EgressRefused)) throw e;
-      const row: CheckRow = { id: 'sas.download', name: 'Image can be downloaded with its SAS URL', result: 'fail', actual: e.message, expected: 'a readable .vhd blob', fix: 'Create a new SAS URL for the .vhd blob with read and list permissions.' };
+      const row: CheckRow = {
+        id: 'sas.download',
+        name: 'Image can be downloaded with its SAS URL',
+        result: 'fail',
+        actual: e.message,
+        expected: 'a readable .vhd blob',
+        fix: 'Create a new SAS URL for the .vhd blob with read and list permissions.',
+      };
       results.push({ label: disk.label, rows: [row], stats: { reads: 0, bytes: 0, ms: 0 } });
     }
   }
@@ -64,10 +86,18 @@ export async function saveReport(path: string, report: CertificationReport, html
   const c = blobService().getContainerClient(CONTAINER);
   await c.createIfNotExists();
   const json = JSON.stringify(report, null, 2);
-  await c.getBlockBlobClient(`${path}.json`).upload(json, Buffer.byteLength(json), { blobHTTPHeaders: { blobContentType: 'application/json' } });
-  await c.getBlockBlobClient(`${path}.html`).upload(html, Buffer.byteLength(html), { blobHTTPHeaders: { blobContentType: 'text/html; charset=utf-8' } });
+  await c
+    .getBlockBlobClient(`${path}.json`)
+    .upload(json, Buffer.byteLength(json), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+  await c
+    .getBlockBlobClient(`${path}.html`)
+    .upload(html, Buffer.byteLength(html), { blobHTTPHeaders: { blobContentType: 'text/html; charset=utf-8' } });
 }
 
 export async function loadReport(path: string, format: 'json' | 'html'): Promise<Buffer | undefined> {
-  return blobService().getContainerClient(CONTAINER).getBlockBlobClient(`${path}.${format}`).downloadToBuffer().catch(() => undefined);
+  return blobService()
+    .getContainerClient(CONTAINER)
+    .getBlockBlobClient(`${path}.${format}`)
+    .downloadToBuffer()
+    .catch(() => undefined);
 }

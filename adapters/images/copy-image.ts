@@ -30,26 +30,41 @@ const CHUNK = 4 * 1024 * 1024;
  * Copies `sourceUrl` (a SAS URL) to `target` unless an identical copy (same size and source ETag)
  * is already there, so a re-run after a crash copies nothing twice.
  */
-export async function copyImage(sourceUrl: string, container: ContainerClient, name: string, mode: CopyMode): Promise<CopyResult> {
+export async function copyImage(
+  sourceUrl: string,
+  container: ContainerClient,
+  name: string,
+  mode: CopyMode,
+): Promise<CopyResult> {
   const target = container.getBlobClient(name);
   // The source is the partner's SAS URL: every request to it goes through the outbound module.
-  const source = new BlobClient(sourceUrl, new AnonymousCredential(), { httpClient: outboundStorageHttpClient('The image') });
+  const source = new BlobClient(sourceUrl, new AnonymousCredential(), {
+    httpClient: outboundStorageHttpClient('The image'),
+  });
   const props = await source.getProperties();
   const size = props.contentLength ?? 0;
   const sourceEtag = String(props.etag).replace(/"/g, '');
   const existing = await target.getProperties().catch(() => undefined);
-  if (existing && existing.contentLength === size && existing.metadata?.sourceetag === sourceEtag && existing.metadata?.complete === 'true') {
+  if (
+    existing &&
+    existing.contentLength === size &&
+    existing.metadata?.sourceetag === sourceEtag &&
+    existing.metadata?.complete === 'true'
+  ) {
     return { bytes: size, bytesThroughApp: 0, skipped: true, sha256: existing.metadata?.sha256 };
   }
   if (mode === 'server' || props.blobType !== 'PageBlob') {
     const poller = await target.beginCopyFromURL(sourceUrl, { metadata: { sourceetag: sourceEtag, complete: 'true' } });
     await poller.pollUntilDone();
     const copy = await target.getProperties();
-    if (copy.copyStatus && copy.copyStatus !== 'success') throw new Error(`copy ended ${copy.copyStatus}: ${copy.copyStatusDescription ?? ''}`);
+    if (copy.copyStatus && copy.copyStatus !== 'success')
+      throw new Error(`copy ended ${copy.copyStatus}: ${copy.copyStatusDescription ?? ''}`);
     if (copy.contentLength !== size) throw new Error(`the copy has ${copy.contentLength} bytes, the source ${size}`);
     return { bytes: size, bytesThroughApp: 0, skipped: false };
   }
-  const src = new PageBlobClient(sourceUrl, new AnonymousCredential(), { httpClient: outboundStorageHttpClient('The image') });
+  const src = new PageBlobClient(sourceUrl, new AnonymousCredential(), {
+    httpClient: outboundStorageHttpClient('The image'),
+  });
   const dst = container.getPageBlobClient(name);
   await dst.create(size, { metadata: { sourceetag: sourceEtag, complete: 'false' } });
   const written = merged((await src.getPageRanges()).pageRange ?? []);

@@ -39,7 +39,10 @@ export class TokenCache {
     if (!flight) {
       flight = signIn()
         .then((issued) => {
-          const entry = { token: issued.token, usableUntil: this.now() + usableSeconds(issued.expiresInSeconds) * 1000 };
+          const entry = {
+            token: issued.token,
+            usableUntil: this.now() + usableSeconds(issued.expiresInSeconds) * 1000,
+          };
           this.store(key, entry);
           return entry;
         })

@@ -48,13 +48,24 @@ interface SignIn {
 /** Checks the configuration and works out the token request; throws LeadRejected naming the field to fix. */
 function signInFor(c: DynamicsConfig, scope: string): SignIn {
   const mode = dynamicsAuthentication(c.authentication);
-  if (!mode) throw new LeadRejected(`Lead destination Dynamics 365: authentication must be "Azure Active Directory" or "Office 365" (${CONFIG}.authentication).`);
+  if (!mode)
+    throw new LeadRejected(
+      `Lead destination Dynamics 365: authentication must be "Azure Active Directory" or "Office 365" (${CONFIG}.authentication).`,
+    );
   if (mode === 'AzureActiveDirectory') {
     if (!c.applicationId || !c.directoryId || !c.applicationKey) {
-      throw new LeadRejected(`Lead destination Dynamics 365 (Azure Active Directory) needs the application id, directory id and application key (${CONFIG}.applicationId, .directoryId, .applicationKey).`);
+      throw new LeadRejected(
+        `Lead destination Dynamics 365 (Azure Active Directory) needs the application id, directory id and application key (${CONFIG}.applicationId, .directoryId, .applicationKey).`,
+      );
     }
-    if (!isGuid(c.applicationId)) throw new LeadRejected(`Lead destination Dynamics 365: the application id must be the application's client id, a GUID (${CONFIG}.applicationId).`);
-    if (!isTenantId(c.directoryId)) throw new LeadRejected(`Lead destination Dynamics 365: the directory id must be the tenant's GUID or domain name (${CONFIG}.directoryId).`);
+    if (!isGuid(c.applicationId))
+      throw new LeadRejected(
+        `Lead destination Dynamics 365: the application id must be the application's client id, a GUID (${CONFIG}.applicationId).`,
+      );
+    if (!isTenantId(c.directoryId))
+      throw new LeadRejected(
+        `Lead destination Dynamics 365: the directory id must be the tenant's GUID or domain name (${CONFIG}.directoryId).`,
+      );
     return {
       tenant: c.directoryId,
       form: { client_id: c.applicationId, client_secret: c.applicationKey, grant_type: 'client_credentials', scope },
@@ -63,14 +74,22 @@ function signInFor(c: DynamicsConfig, scope: string): SignIn {
       fix: `check the application id, directory id and application key (${CONFIG})`,
     };
   }
-  if (!c.username || !c.password) throw new LeadRejected(`Lead destination Dynamics 365 (Office 365) needs the user name and password (${CONFIG}.username, .password).`);
+  if (!c.username || !c.password)
+    throw new LeadRejected(
+      `Lead destination Dynamics 365 (Office 365) needs the user name and password (${CONFIG}.username, .password).`,
+    );
   const clientId = publicClientId();
   if (!clientId) {
-    throw new LeadRejected('Lead destination Dynamics 365: Office 365 sign-in is not available on this service (it has no application registered for it); use Azure Active Directory authentication.');
+    throw new LeadRejected(
+      'Lead destination Dynamics 365: Office 365 sign-in is not available on this service (it has no application registered for it); use Azure Active Directory authentication.',
+    );
   }
   // Without a directory id, "organizations" lets Entra ID find the user's tenant from the user name.
   const tenant = c.directoryId ?? 'organizations';
-  if (!isTenantId(tenant) && tenant !== 'organizations') throw new LeadRejected(`Lead destination Dynamics 365: the directory id must be the tenant's GUID or domain name (${CONFIG}.directoryId).`);
+  if (!isTenantId(tenant) && tenant !== 'organizations')
+    throw new LeadRejected(
+      `Lead destination Dynamics 365: the directory id must be the tenant's GUID or domain name (${CONFIG}.directoryId).`,
+    );
   return {
     tenant,
     form: { client_id: clientId, grant_type: 'password', username: c.username, password: c.password, scope },
@@ -95,7 +114,9 @@ async function requestToken(s: SignIn): Promise<IssuedToken> {
   const quote = oauthErrorText(answer.text);
   // Entra ID's error code, not its status, says whether waiting helps.
   if (isOAuthTemporarilyUnavailable(answer.text) && !isTransientStatus(answer.status)) {
-    throw new LeadDeliveryUnavailable(`${SIGN_IN} answered HTTP ${answer.status}: ${answerExcerpt(withoutSecrets(quote, [s.secret]))}`);
+    throw new LeadDeliveryUnavailable(
+      `${SIGN_IN} answered HTTP ${answer.status}: ${answerExcerpt(withoutSecrets(quote, [s.secret]))}`,
+    );
   }
   const failure = crmFailure(SIGN_IN, answer, quote, [s.secret]);
   if (failure instanceof LeadRejected) throw new LeadRejected(`${failure.message} — ${s.fix}.`);
@@ -110,9 +131,13 @@ async function requestToken(s: SignIn): Promise<IssuedToken> {
  * when Dataverse names it.
  */
 export async function writeDynamicsLead(c: DynamicsConfig, lead: Lead): Promise<string | undefined> {
-  if (!c.instanceUrl) throw new LeadRejected(`Lead destination Dynamics 365 has no instance URL (${CONFIG}.instanceUrl).`);
+  if (!c.instanceUrl)
+    throw new LeadRejected(`Lead destination Dynamics 365 has no instance URL (${CONFIG}.instanceUrl).`);
   const instance = dynamicsInstanceOrigin(c.instanceUrl);
-  if ('problem' in instance) throw new LeadRejected(`Lead destination Dynamics 365: the instance URL ${instance.problem} (${CONFIG}.instanceUrl).`);
+  if ('problem' in instance)
+    throw new LeadRejected(
+      `Lead destination Dynamics 365: the instance URL ${instance.problem} (${CONFIG}.instanceUrl).`,
+    );
   // Vetted before signing in too (callCrm vets again at the call): credentials are not spent on,
   // nor a token asked for, an instance the lead could never be sent to.
   await checkOutboundUrl(instance.origin, 'The Dynamics 365 instance URL').catch((e: Error) => {
@@ -141,11 +166,15 @@ export async function writeDynamicsLead(c: DynamicsConfig, lead: Lead): Promise<
       crmTokens.drop(signIn.cacheParts, token);
       if (attempt === 1) continue;
       // A fresh token refused too: Entra ID knows the application, the instance does not.
-      throw new LeadRejected(`${crmFailure(DATAVERSE, answer, dataverseErrorText(answer.text), secrets).message} — the sign-in worked but the instance refused it: add the application (or user) to the Dynamics 365 environment as a user with the Microsoft Marketplace Lead Writer role.`);
+      throw new LeadRejected(
+        `${crmFailure(DATAVERSE, answer, dataverseErrorText(answer.text), secrets).message} — the sign-in worked but the instance refused it: add the application (or user) to the Dynamics 365 environment as a user with the Microsoft Marketplace Lead Writer role.`,
+      );
     }
     const failure = crmFailure(DATAVERSE, answer, dataverseErrorText(answer.text), secrets);
     if (answer.status === 403 && failure instanceof LeadRejected) {
-      throw new LeadRejected(`${failure.message} — give the Dynamics 365 user the Microsoft Marketplace Lead Writer role, which lets it create leads.`);
+      throw new LeadRejected(
+        `${failure.message} — give the Dynamics 365 user the Microsoft Marketplace Lead Writer role, which lets it create leads.`,
+      );
     }
     throw failure;
   }

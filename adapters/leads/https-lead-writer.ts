@@ -39,14 +39,20 @@ export async function callCrm(rawUrl: string, what: string, call: CrmCall): Prom
   });
   let res: OutboundStreamResponse;
   try {
-    res = await outboundStream(rawUrl, what, { method: call.method, headers: call.headers, body: call.body, timeoutMs: timeoutMs() });
+    res = await outboundStream(rawUrl, what, {
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+      timeoutMs: timeoutMs(),
+    });
   } catch (e) {
     if (e instanceof EgressRefused) throw new LeadRejected(e.message);
     throw new LeadDeliveryUnavailable((e as Error).message);
   }
   const text = await readStart(res, 4096);
   const headers = new Headers();
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  for (const [k, v] of Object.entries(res.headers))
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   return { status: res.status, headers, text };
 }
 
@@ -55,14 +61,20 @@ export async function callCrm(rawUrl: string, what: string, call: CrmCall): Prom
  * CRM asked for, if any), anything else a LeadRejected. `quote` is the part of the answer worth
  * showing (default: the body); it is cleaned of `secrets`, sanitised and cut short.
  */
-export function crmFailure(what: string, answer: CrmAnswer, quote = answer.text, secrets: readonly (string | undefined)[] = []): Error {
+export function crmFailure(
+  what: string,
+  answer: CrmAnswer,
+  quote = answer.text,
+  secrets: readonly (string | undefined)[] = [],
+): Error {
   const excerpt = answerExcerpt(withoutSecrets(quote, secrets));
   const text = `${what} answered HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ''}`;
   if (isTransientStatus(answer.status)) {
     const retryAfter = /^\d{1,6}$/.exec(answer.headers.get('retry-after')?.trim() ?? '')?.[0];
     return new LeadDeliveryUnavailable(retryAfter ? `${text} (asked to retry after ${retryAfter} s)` : text);
   }
-  if (answer.status >= 300 && answer.status < 400) return new LeadRejected(`${text} (a redirect; redirects are not followed — configure the final URL).`);
+  if (answer.status >= 300 && answer.status < 400)
+    return new LeadRejected(`${text} (a redirect; redirects are not followed — configure the final URL).`);
   return new LeadRejected(text);
 }
 
@@ -73,14 +85,26 @@ export const isSuccess = (answer: CrmAnswer): boolean => answer.status >= 200 &&
  * errors transient (LeadDeliveryUnavailable); anything else a LeadRejected quoting a sanitised
  * excerpt. `leadId` goes along as x-ms-lead-id so the receiver can drop a repeat.
  */
-export async function postToCrm(rawUrl: string, what: string, body: string, contentType: string, leadId: string): Promise<void> {
-  const answer = await callCrm(rawUrl, what, { method: 'POST', headers: { 'content-type': contentType, 'x-ms-lead-id': leadId }, body });
+export async function postToCrm(
+  rawUrl: string,
+  what: string,
+  body: string,
+  contentType: string,
+  leadId: string,
+): Promise<void> {
+  const answer = await callCrm(rawUrl, what, {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-ms-lead-id': leadId },
+    body,
+  });
   if (!isSuccess(answer)) throw crmFailure(what, answer);
 }
 
-
 /** The HTTPS endpoint destination: the lead as JSON, in the marketplace's lead shape. */
 export async function writeHttpsLead(endpointUrl: string | undefined, lead: Lead, leadId: string): Promise<void> {
-  if (!endpointUrl) throw new LeadRejected('Lead destination HTTPS endpoint has no URL (httpsEndpointLeadConfiguration.httpsEndpointUrl).');
+  if (!endpointUrl)
+    throw new LeadRejected(
+      'Lead destination HTTPS endpoint has no URL (httpsEndpointLeadConfiguration.httpsEndpointUrl).',
+    );
   await postToCrm(endpointUrl, 'The lead HTTPS endpoint', JSON.stringify(lead), 'application/json', leadId);
 }

@@ -20,7 +20,8 @@ export async function deliverLead(destination: LeadDestination, lead: Lead, lead
     case 'None':
       return 'nowhere (no lead destination is configured)';
     case 'AzureTable':
-      if (!destination.connectionString) throw new LeadRejected('Lead destination Azure Table has no connection string.');
+      if (!destination.connectionString)
+        throw new LeadRejected('Lead destination Azure Table has no connection string.');
       await writeTableLead(destination.connectionString, lead, leadId);
       return `your ${LEADS_TABLE} table`;
     case 'HttpsEndpoint':

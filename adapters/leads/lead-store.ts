@@ -60,10 +60,20 @@ export class LeadStore {
     });
   }
 
-  async list(publisherId: string, state: LeadState | undefined, top: number, continuationToken?: string): Promise<{ leads: CustomerLeadRecord[]; continuationToken?: string }> {
+  async list(
+    publisherId: string,
+    state: LeadState | undefined,
+    top: number,
+    continuationToken?: string,
+  ): Promise<{ leads: CustomerLeadRecord[]; continuationToken?: string }> {
     const t = await table(TABLE);
-    const filter = state ? odata`PartitionKey eq ${publisherId} and State eq ${state}` : odata`PartitionKey eq ${publisherId}`;
-    const page = await t.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: top, continuationToken }).next();
+    const filter = state
+      ? odata`PartitionKey eq ${publisherId} and State eq ${state}`
+      : odata`PartitionKey eq ${publisherId}`;
+    const page = await t
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: top, continuationToken })
+      .next();
     if (page.done || !page.value) return { leads: [] };
     return { leads: page.value.map(toRecord), continuationToken: page.value.continuationToken };
   }
@@ -82,7 +92,10 @@ export async function enqueueDelivery(message: LeadDeliveryMessage, delaySeconds
     throw e;
   });
   await queueReady;
-  await q.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'), { visibilityTimeout: delaySeconds, messageTimeToLive: -1 });
+  await q.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'), {
+    visibilityTimeout: delaySeconds,
+    messageTimeToLive: -1,
+  });
 }
 
 /** Lead ids sort by creation time (then random), so a publisher's list comes oldest first. */
@@ -105,7 +118,7 @@ function columns(r: CustomerLeadRecord) {
 }
 
 function toRecord(e: Record<string, unknown>): CustomerLeadRecord {
-  const s = (k: string) => (typeof e[k] === 'string' && e[k] ? (e[k]) : undefined);
+  const s = (k: string) => (typeof e[k] === 'string' && e[k] ? e[k] : undefined);
   return {
     leadId: String(e.rowKey),
     publisherId: String(e.partitionKey),

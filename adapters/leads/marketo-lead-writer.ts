@@ -1,4 +1,13 @@
-import { isMunchkinId, MARKETO_FORM_FIELDS, marketoFormId, marketoOutcome, marketoSubmitForm, oauthErrorText, tokenAnswer, withoutSecrets } from '../../domain/leads/crm-bodies';
+import {
+  isMunchkinId,
+  MARKETO_FORM_FIELDS,
+  marketoFormId,
+  marketoOutcome,
+  marketoSubmitForm,
+  oauthErrorText,
+  tokenAnswer,
+  withoutSecrets,
+} from '../../domain/leads/crm-bodies';
 import { answerExcerpt, type MarketoConfig } from '../../domain/leads/delivery';
 import { Lead } from '../../domain/leads/lead';
 import { crmTokens, IssuedToken } from './crm-tokens';
@@ -35,26 +44,46 @@ interface Account {
 
 function accountOf(c: MarketoConfig): Account {
   if (!c.munchkinId || !c.formId || !c.clientId || !c.clientSecret) {
-    throw new LeadRejected(`Lead destination Marketo needs the Munchkin id, form id, client id and client secret (${CONFIG}.munchkinId, .formId, .clientId, .clientSecret).`);
+    throw new LeadRejected(
+      `Lead destination Marketo needs the Munchkin id, form id, client id and client secret (${CONFIG}.munchkinId, .formId, .clientId, .clientSecret).`,
+    );
   }
-  if (!isMunchkinId(c.munchkinId)) throw new LeadRejected(`Lead destination Marketo: the Munchkin id must look like 123-ABC-456 (${CONFIG}.munchkinId).`);
+  if (!isMunchkinId(c.munchkinId))
+    throw new LeadRejected(
+      `Lead destination Marketo: the Munchkin id must look like 123-ABC-456 (${CONFIG}.munchkinId).`,
+    );
   const formId = marketoFormId(c.formId);
-  if (formId === undefined) throw new LeadRejected(`Lead destination Marketo: the form id must be the form's number, e.g. 1179 (${CONFIG}.formId).`);
+  if (formId === undefined)
+    throw new LeadRejected(
+      `Lead destination Marketo: the form id must be the form's number, e.g. 1179 (${CONFIG}.formId).`,
+    );
   return { base: restBase(c.munchkinId), clientId: c.clientId, clientSecret: c.clientSecret, formId };
 }
 
 async function requestToken(a: Account): Promise<IssuedToken> {
   // Marketo's documented form: the credentials in the query string of a GET. The URL is never
   // quoted in a message (callCrm names only `IDENTITY`).
-  const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: a.clientId, client_secret: a.clientSecret });
-  const answer = await callCrm(`${a.base}/identity/oauth/token?${query.toString()}`, IDENTITY, { method: 'GET', headers: { accept: 'application/json' } });
+  const query = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: a.clientId,
+    client_secret: a.clientSecret,
+  });
+  const answer = await callCrm(`${a.base}/identity/oauth/token?${query.toString()}`, IDENTITY, {
+    method: 'GET',
+    headers: { accept: 'application/json' },
+  });
   if (isSuccess(answer)) {
     const issued = tokenAnswer(answer.text);
     if (issued) return issued;
-    throw new LeadRejected(`${IDENTITY} answered HTTP ${answer.status} without an access token: ${answerExcerpt(withoutSecrets(oauthErrorText(answer.text), [a.clientSecret]))} — check the Munchkin id (${CONFIG}.munchkinId).`);
+    throw new LeadRejected(
+      `${IDENTITY} answered HTTP ${answer.status} without an access token: ${answerExcerpt(withoutSecrets(oauthErrorText(answer.text), [a.clientSecret]))} — check the Munchkin id (${CONFIG}.munchkinId).`,
+    );
   }
   const failure = crmFailure(IDENTITY, answer, oauthErrorText(answer.text), [a.clientSecret]);
-  if (failure instanceof LeadRejected) throw new LeadRejected(`${failure.message} — check the client id and client secret of the LaunchPoint service (${CONFIG}.clientId, .clientSecret).`);
+  if (failure instanceof LeadRejected)
+    throw new LeadRejected(
+      `${failure.message} — check the client id and client secret of the LaunchPoint service (${CONFIG}.clientId, .clientSecret).`,
+    );
   throw failure;
 }
 
@@ -78,18 +107,24 @@ export async function writeMarketoLead(c: MarketoConfig, lead: Lead): Promise<vo
     });
     if (!isSuccess(answer)) throw crmFailure(MARKETO, answer, answer.text, [a.clientSecret]);
     const outcome = marketoOutcome(answer.text);
-    const said = () => `${MARKETO} answered: ${answerExcerpt(withoutSecrets('text' in outcome ? outcome.text : '', [a.clientSecret]))}`;
+    const said = () =>
+      `${MARKETO} answered: ${answerExcerpt(withoutSecrets('text' in outcome ? outcome.text : '', [a.clientSecret]))}`;
     switch (outcome.kind) {
       case 'delivered':
         return;
       case 'token':
         crmTokens.drop(cacheParts, token);
         if (attempt === 1) continue;
-        throw new LeadRejected(`${said()} — a fresh access token was refused too; check the API user's role and the LaunchPoint service (${CONFIG}).`);
+        throw new LeadRejected(
+          `${said()} — a fresh access token was refused too; check the API user's role and the LaunchPoint service (${CONFIG}).`,
+        );
       case 'transient':
         throw new LeadDeliveryUnavailable(said());
       case 'rejected':
-        if (outcome.record) throw new LeadRejected(`${said()} — check the form (${CONFIG}.formId): it needs the fields ${MARKETO_FORM_FIELDS.join(', ')}.`);
+        if (outcome.record)
+          throw new LeadRejected(
+            `${said()} — check the form (${CONFIG}.formId): it needs the fields ${MARKETO_FORM_FIELDS.join(', ')}.`,
+          );
         throw new LeadRejected(`${said()} — check the Marketo API user and LaunchPoint service (${CONFIG}).`);
     }
   }

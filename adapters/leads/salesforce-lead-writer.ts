@@ -14,7 +14,20 @@ export function webToLeadUrl(env: NodeJS.ProcessEnv = process.env): string {
  * Salesforce Web-to-Lead: a form POST with the organisation id (`oid`). Salesforce answers 200 even
  * for a wrong oid, so a bad configuration shows up in the partner's org, not here.
  */
-export async function writeSalesforceLead(objectIdentifier: string | undefined, lead: Lead, leadId: string): Promise<void> {
-  if (!objectIdentifier) throw new LeadRejected('Lead destination Salesforce has no organisation id (salesForceLeadConfiguration.objectIdentifier).');
-  await postToCrm(webToLeadUrl(), 'Salesforce Web-to-Lead', salesforceForm(objectIdentifier, lead).toString(), 'application/x-www-form-urlencoded', leadId);
+export async function writeSalesforceLead(
+  objectIdentifier: string | undefined,
+  lead: Lead,
+  leadId: string,
+): Promise<void> {
+  if (!objectIdentifier)
+    throw new LeadRejected(
+      'Lead destination Salesforce has no organisation id (salesForceLeadConfiguration.objectIdentifier).',
+    );
+  await postToCrm(
+    webToLeadUrl(),
+    'Salesforce Web-to-Lead',
+    salesforceForm(objectIdentifier, lead).toString(),
+    'application/x-www-form-urlencoded',
+    leadId,
+  );
 }

@@ -33,7 +33,11 @@ export function judgeAddress(text: string): AddressVerdict {
   const range = addr.range();
   if (range !== 'unicast') return { ok: false, reason: `${addr.toString()} is a ${describe(range)} address` };
   for (const [net, bits] of DENIED_UNICAST) {
-    if (addr.kind() === net.kind() && addr.match(net, bits)) return { ok: false, reason: `${addr.toString()} is a ${addr.kind() === 'ipv4' ? 'cloud-internal' : 'private or special (IPv4-embedding)'} address` };
+    if (addr.kind() === net.kind() && addr.match(net, bits))
+      return {
+        ok: false,
+        reason: `${addr.toString()} is a ${addr.kind() === 'ipv4' ? 'cloud-internal' : 'private or special (IPv4-embedding)'} address`,
+      };
   }
   return { ok: true, address: addr.toString() };
 }

@@ -2,7 +2,13 @@
 // table connection string): every request goes through the outbound module, so the SDK can reach
 // only what a partner URL may reach, whatever endpoint it derived from the partner's string.
 import { RequestPolicy, toCompatResponse, WebResourceLike } from '@azure/core-http-compat';
-import { createHttpHeaders, createPipelineRequest, HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  HttpClient,
+  PipelineRequest,
+  PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import { Readable } from 'node:stream';
 import { OutboundTooLarge, outboundStream, readCapped } from './outbound';
 
@@ -40,7 +46,8 @@ export function outboundHttpClient(what: string): HttpClient {
         timeoutMs: request.timeout > 0 ? request.timeout : 30_000,
       });
       const responseHeaders = createHttpHeaders();
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : v);
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : v);
       const cap = rangeLength(headers) ?? MAX_PLAIN_ANSWER;
       let body: Buffer;
       try {
@@ -50,11 +57,17 @@ export function outboundHttpClient(what: string): HttpClient {
           body = Buffer.alloc(0);
         } else body = await readCapped(res, cap);
       } catch (e) {
-        if (e instanceof OutboundTooLarge) throw new Error(`${what}: the answer ${e.message}${rangeLength(headers) ? ' (the host ignored the range asked for)' : ''}.`);
+        if (e instanceof OutboundTooLarge)
+          throw new Error(
+            `${what}: the answer ${e.message}${rangeLength(headers) ? ' (the host ignored the range asked for)' : ''}.`,
+          );
         throw e;
       }
       const response: PipelineResponse = { request, status: res.status, headers: responseHeaders };
-      if (request.streamResponseStatusCodes?.has(res.status) || request.streamResponseStatusCodes?.has(Number.POSITIVE_INFINITY)) {
+      if (
+        request.streamResponseStatusCodes?.has(res.status) ||
+        request.streamResponseStatusCodes?.has(Number.POSITIVE_INFINITY)
+      ) {
         response.readableStreamBody = Readable.from([body]);
       } else {
         response.bodyAsText = body.toString('utf8');

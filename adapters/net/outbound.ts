@@ -29,7 +29,11 @@ export function allowedHosts(env: NodeJS.ProcessEnv = process.env): Set<string> 
       }
     }
   }
-  for (const h of (env.OUTBOUND_ALLOWED_HOSTS ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) hosts.add(h);
+  for (const h of (env.OUTBOUND_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean))
+    hosts.add(h);
   return hosts;
 }
 
@@ -38,19 +42,25 @@ export function allowedHosts(env: NodeJS.ProcessEnv = process.env): Set<string> 
  * literals in every spelling (the WHATWG parser normalises decimal, octal and hex IPv4; IPv6 is
  * judged by range, so mapped and NAT64 forms are refused). Names are vetted again at connect time.
  */
-export function vetUrl(raw: string, what: string, env: NodeJS.ProcessEnv = process.env): { url: URL; allowed: boolean } {
+export function vetUrl(
+  raw: string,
+  what: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { url: URL; allowed: boolean } {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new EgressRefused(`${what} is not a valid absolute URL.`);
   }
-  if (url.username || url.password) throw new EgressRefused(`${what} must not contain credentials before the host name.`);
+  if (url.username || url.password)
+    throw new EgressRefused(`${what} must not contain credentials before the host name.`);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new EgressRefused(`${what} must use https.`);
   if (allowedHosts(env).has(url.host.toLowerCase())) return { url, allowed: true };
   if (url.protocol !== 'https:') throw new EgressRefused(`${what} must use https.`);
   const host = url.hostname.toLowerCase().replace(/\.+$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '') throw new EgressRefused(`${what} points at a private address (${url.hostname}).`);
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '')
+    throw new EgressRefused(`${what} points at a private address (${url.hostname}).`);
   if (isIpLiteral(host)) {
     const verdict = judgeAddress(host);
     if (!verdict.ok) throw new EgressRefused(`${what} points at a private address (${verdict.reason}).`);
@@ -60,17 +70,27 @@ export function vetUrl(raw: string, what: string, env: NodeJS.ProcessEnv = proce
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-type Resolver = (hostname: string, options: { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolver = (
+  hostname: string,
+  options: { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /**
  * A lookup that answers only checked public addresses; a name with any private address is refused
  * whole. It is the socket's own lookup, so the address checked is the address connected to.
  */
 export function makeCheckedLookup(resolve: Resolver = dnsLookup) {
-  return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => checkedLookupWith(resolve, hostname, options, callback);
+  return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void =>
+    checkedLookupWith(resolve, hostname, options, callback);
 }
 
-function checkedLookupWith(resolve: Resolver, hostname: string, options: { all?: boolean }, callback: LookupCallback): void {
+function checkedLookupWith(
+  resolve: Resolver,
+  hostname: string,
+  options: { all?: boolean },
+  callback: LookupCallback,
+): void {
   resolve(hostname, { all: true }, (err, addresses) => {
     if (err) return callback(err, [] as LookupAddress[]);
     const list = addresses;
@@ -82,7 +102,11 @@ function checkedLookupWith(resolve: Resolver, hostname: string, options: { all?:
         return callback(e, [] as LookupAddress[]);
       }
     }
-    if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), [] as LookupAddress[]);
+    if (list.length === 0)
+      return callback(
+        Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }),
+        [] as LookupAddress[],
+      );
     if (options.all) return callback(null, list);
     callback(null, list[0].address, list[0].family);
   });
@@ -112,12 +136,16 @@ function dispatcherFor(allowed: boolean): Dispatcher {
 }
 
 /** Sends the request and answers with the body still streaming; the caller must consume or destroy it. */
-export async function outboundStream(raw: string, what: string, req: OutboundRequest = {}): Promise<OutboundStreamResponse> {
+export async function outboundStream(
+  raw: string,
+  what: string,
+  req: OutboundRequest = {},
+): Promise<OutboundStreamResponse> {
   const { url, allowed } = vetUrl(raw, what);
   const timeout = req.timeoutMs ?? 15_000;
   try {
     const res = await request(url, {
-      method: (req.method ?? 'GET'),
+      method: req.method ?? 'GET',
       headers: req.headers,
       body: req.body,
       dispatcher: dispatcherFor(allowed),
@@ -138,9 +166,17 @@ export async function outboundStream(raw: string, what: string, req: OutboundReq
 function classify(e: unknown, what: string, timeout: number): Error {
   const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
-  if (code === 'EGRESS_REFUSED' || /resolves to private/.test(err.message)) return new EgressRefused(`${what} points at a private address (${(err.message ?? '').replace(/^.*?: /, '')}).`);
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new OutboundUnavailable(`${what} did not answer within ${timeout} ms.`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new OutboundUnavailable(`${what}: the host could not be resolved.`);
+  if (code === 'EGRESS_REFUSED' || /resolves to private/.test(err.message))
+    return new EgressRefused(`${what} points at a private address (${(err.message ?? '').replace(/^.*?: /, '')}).`);
+  if (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  )
+    return new OutboundUnavailable(`${what} did not answer within ${timeout} ms.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new OutboundUnavailable(`${what}: the host could not be resolved.`);
   return new OutboundUnavailable(`${what} could not be reached (${code ?? err.message}).`);
 }
 
@@ -171,7 +207,11 @@ export async function readCapped(res: OutboundStreamResponse, maxBytes: number):
 }
 
 /** A whole exchange: the answer's body read with a cap of `maxBytes`. */
-export async function outboundFetch(raw: string, what: string, req: OutboundRequest & { maxBytes: number }): Promise<OutboundResponse> {
+export async function outboundFetch(
+  raw: string,
+  what: string,
+  req: OutboundRequest & { maxBytes: number },
+): Promise<OutboundResponse> {
   const res = await outboundStream(raw, what, req);
   try {
     return { status: res.status, headers: res.headers, body: await readCapped(res, req.maxBytes) };

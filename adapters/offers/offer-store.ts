@@ -40,7 +40,11 @@ export class OfferStore {
     }
   }
 
-  async list(publisherId: string, top: number, continuationToken?: string): Promise<{ offers: StoredOffer[]; continuationToken?: string }> {
+  async list(
+    publisherId: string,
+    top: number,
+    continuationToken?: string,
+  ): Promise<{ offers: StoredOffer[]; continuationToken?: string }> {
     const t = await this.offers();
     const page = await t
       .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${publisherId}` } })
@@ -54,7 +58,15 @@ export class OfferStore {
    * Creates or replaces the draft. `ifMatch` is the ETag the partner read (`*` = any existing,
    * undefined = must not exist yet when creating). Throws ConcurrencyError on a mismatch.
    */
-  async save(publisherId: string, offerId: string, document: Record<string, unknown>, title: string, now: string, ifMatch: string | undefined, existing: StoredOffer | undefined): Promise<StoredOffer> {
+  async save(
+    publisherId: string,
+    offerId: string,
+    document: Record<string, unknown>,
+    title: string,
+    now: string,
+    ifMatch: string | undefined,
+    existing: StoredOffer | undefined,
+  ): Promise<StoredOffer> {
     const t = await this.offers();
     const entity = {
       partitionKey: publisherId,
@@ -74,7 +86,8 @@ export class OfferStore {
         await t.updateEntity(entity, 'Replace', { etag: ifMatch ?? existing.etag });
       }
     } catch (e) {
-      if (isConflict(e)) throw new ConcurrencyError('The offer was changed by someone else; read it again and retry with its new ETag.');
+      if (isConflict(e))
+        throw new ConcurrencyError('The offer was changed by someone else; read it again and retry with its new ETag.');
       throw e;
     }
     return (await this.get(publisherId, offerId))!;
@@ -85,7 +98,8 @@ export class OfferStore {
     try {
       await t.deleteEntity(publisherId, offerId, { etag });
     } catch (e) {
-      if (isConflict(e)) throw new ConcurrencyError('The offer changed while it was being deleted; read it again and retry.');
+      if (isConflict(e))
+        throw new ConcurrencyError('The offer changed while it was being deleted; read it again and retry.');
       if (!isNotFound(e)) throw e;
     }
   }
@@ -98,14 +112,24 @@ export class OfferStore {
     const version = offer.publishedVersion + 1;
     const versions = await table('OfferVersions');
     try {
-      await versions.createEntity({ partitionKey: offer.publisherId, rowKey: versionKey(offer.offerId, version), CreatedTime: now, Revision: offer.revision, ...toChunks(offer.document) });
+      await versions.createEntity({
+        partitionKey: offer.publisherId,
+        rowKey: versionKey(offer.offerId, version),
+        CreatedTime: now,
+        Revision: offer.revision,
+        ...toChunks(offer.document),
+      });
     } catch (e) {
       if (isConflict(e)) throw new ConcurrencyError('Another publish of this offer was accepted at the same moment.');
       throw e;
     }
     const t = await this.offers();
     try {
-      await t.updateEntity({ partitionKey: offer.publisherId, rowKey: offer.offerId, PublishedVersion: version }, 'Merge', { etag: offer.etag });
+      await t.updateEntity(
+        { partitionKey: offer.publisherId, rowKey: offer.offerId, PublishedVersion: version },
+        'Merge',
+        { etag: offer.etag },
+      );
     } catch (e) {
       await versions.deleteEntity(offer.publisherId, versionKey(offer.offerId, version)).catch(() => undefined);
       if (isConflict(e)) throw new ConcurrencyError('The offer changed while it was being published; publish again.');
@@ -127,9 +151,13 @@ export class OfferStore {
     const current = await this.get(publisherId, offerId);
     if (!current || current.publishedVersion !== version) return;
     const t = await this.offers();
-    await t.updateEntity({ partitionKey: publisherId, rowKey: offerId, PublishedVersion: version - 1 }, 'Merge', { etag: current.etag }).catch((e) => {
-      if (!isConflict(e) && !isNotFound(e)) throw e;
-    });
+    await t
+      .updateEntity({ partitionKey: publisherId, rowKey: offerId, PublishedVersion: version - 1 }, 'Merge', {
+        etag: current.etag,
+      })
+      .catch((e) => {
+        if (!isConflict(e) && !isNotFound(e)) throw e;
+      });
   }
 
   async version(publisherId: string, offerId: string, version: number): Promise<Record<string, unknown> | undefined> {
@@ -146,10 +174,25 @@ export class OfferStore {
    * Replaces a publishing snapshot's document. Only for rewrites that keep its meaning (artifact
    * URLs replaced by the service's copies of the same images); the version stays what it was.
    */
-  async rewriteVersion(publisherId: string, offerId: string, version: number, document: Record<string, unknown>): Promise<void> {
+  async rewriteVersion(
+    publisherId: string,
+    offerId: string,
+    version: number,
+    document: Record<string, unknown>,
+  ): Promise<void> {
     const versions = await table('OfferVersions');
     const row = await versions.getEntity<Record<string, unknown>>(publisherId, versionKey(offerId, version));
-    await versions.updateEntity({ partitionKey: publisherId, rowKey: versionKey(offerId, version), CreatedTime: row.CreatedTime, Revision: row.Revision, ...toChunks(document) }, 'Replace', { etag: String(row.etag) });
+    await versions.updateEntity(
+      {
+        partitionKey: publisherId,
+        rowKey: versionKey(offerId, version),
+        CreatedTime: row.CreatedTime,
+        Revision: row.Revision,
+        ...toChunks(document),
+      },
+      'Replace',
+      { etag: String(row.etag) },
+    );
   }
 
   /**
@@ -159,7 +202,20 @@ export class OfferStore {
   async updateDraftIf(offer: StoredOffer, document: Record<string, unknown>): Promise<boolean> {
     const t = await this.offers();
     try {
-      await t.updateEntity({ partitionKey: offer.publisherId, rowKey: offer.offerId, Title: offer.title, Revision: offer.revision + 1, PublishedVersion: offer.publishedVersion, Live: offer.live, ChangedTime: offer.changedTime, ...toChunks(document) }, 'Replace', { etag: offer.etag });
+      await t.updateEntity(
+        {
+          partitionKey: offer.publisherId,
+          rowKey: offer.offerId,
+          Title: offer.title,
+          Revision: offer.revision + 1,
+          PublishedVersion: offer.publishedVersion,
+          Live: offer.live,
+          ChangedTime: offer.changedTime,
+          ...toChunks(document),
+        },
+        'Replace',
+        { etag: offer.etag },
+      );
       return true;
     } catch (e) {
       if (isConflict(e)) return false;
@@ -172,9 +228,25 @@ export class OfferStore {
     await t.updateEntity({ partitionKey: publisherId, rowKey: offerId, Live: live }, 'Merge');
   }
 
-  async writeSlot(publisherId: string, offerId: string, slot: 'preview' | 'production', listing: unknown, version: number, now: string): Promise<void> {
+  async writeSlot(
+    publisherId: string,
+    offerId: string,
+    slot: 'preview' | 'production',
+    listing: unknown,
+    version: number,
+    now: string,
+  ): Promise<void> {
     const slots = await table('OfferSlots');
-    await slots.upsertEntity({ partitionKey: publisherId, rowKey: `${offerId}|${slot}`, Version: version, ChangedTime: now, ...toChunks(listing) }, 'Replace');
+    await slots.upsertEntity(
+      {
+        partitionKey: publisherId,
+        rowKey: `${offerId}|${slot}`,
+        Version: version,
+        ChangedTime: now,
+        ...toChunks(listing),
+      },
+      'Replace',
+    );
   }
 
   async clearSlot(publisherId: string, offerId: string, slot: 'preview' | 'production'): Promise<void> {
@@ -184,7 +256,11 @@ export class OfferStore {
     });
   }
 
-  async slot<T>(publisherId: string, offerId: string, slot: 'preview' | 'production'): Promise<{ listing: T; version: number } | undefined> {
+  async slot<T>(
+    publisherId: string,
+    offerId: string,
+    slot: 'preview' | 'production',
+  ): Promise<{ listing: T; version: number } | undefined> {
     const slots = await table('OfferSlots');
     try {
       const e = await slots.getEntity<Record<string, unknown>>(publisherId, `${offerId}|${slot}`);

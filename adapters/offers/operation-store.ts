@@ -7,7 +7,17 @@ export type { Operation, SubmissionState, SubmissionType } from '../../domain/pu
 export class OperationStore {
   async put(op: Operation): Promise<void> {
     const t = await table('Operations');
-    await t.upsertEntity({ partitionKey: op.publisherId, rowKey: op.id, OfferId: op.offerId, State: op.submissionState, Type: op.submissionType, Json: JSON.stringify(op) }, 'Replace');
+    await t.upsertEntity(
+      {
+        partitionKey: op.publisherId,
+        rowKey: op.id,
+        OfferId: op.offerId,
+        State: op.submissionState,
+        Type: op.submissionType,
+        Json: JSON.stringify(op),
+      },
+      'Replace',
+    );
   }
 
   async get(publisherId: string, id: string): Promise<Operation | undefined> {

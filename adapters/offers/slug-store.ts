@@ -28,7 +28,12 @@ export class SlugStore {
   async claim(slug: string, who: SlugOwner): Promise<ClaimResult> {
     const t = await table('MarketingSlugs');
     try {
-      await t.createEntity({ partitionKey: PARTITION, rowKey: slug, PublisherId: who.publisherId, OfferId: who.offerId });
+      await t.createEntity({
+        partitionKey: PARTITION,
+        rowKey: slug,
+        PublisherId: who.publisherId,
+        OfferId: who.offerId,
+      });
       return { ok: true };
     } catch (e) {
       if (!isConflict(e)) throw e;

@@ -42,7 +42,13 @@ export class StatusStore {
   /** Writes if nobody changed the record since it was read (etag), else throws StatusConflict. */
   async put(publisherId: string, offerId: string, record: StatusRecord, next: PublishStatus): Promise<string> {
     const t = await table('PublishStatus');
-    const entity = { partitionKey: publisherId, rowKey: offerId, Status: next.status, PublishingVersion: next.publishingVersion ?? 0, ...toChunks(next) };
+    const entity = {
+      partitionKey: publisherId,
+      rowKey: offerId,
+      Status: next.status,
+      PublishingVersion: next.publishingVersion ?? 0,
+      ...toChunks(next),
+    };
     try {
       if (record.etag) return (await t.updateEntity(entity, 'Replace', { etag: record.etag })).etag!;
       return (await t.createEntity(entity)).etag!;
@@ -53,7 +59,12 @@ export class StatusStore {
   }
 
   /** Read-modify-write with retries on concurrent changes; `change` returns undefined to leave it as is. */
-  async update(publisherId: string, offerId: string, now: () => string, change: (s: PublishStatus) => PublishStatus | undefined): Promise<PublishStatus> {
+  async update(
+    publisherId: string,
+    offerId: string,
+    now: () => string,
+    change: (s: PublishStatus) => PublishStatus | undefined,
+  ): Promise<PublishStatus> {
     for (let attempt = 0; ; attempt++) {
       const rec = await this.get(publisherId, offerId, now());
       const next = change(rec.status);

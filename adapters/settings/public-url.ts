@@ -10,7 +10,11 @@ export function publicBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function provisionRegions(env: NodeJS.ProcessEnv = process.env): string[] {
-  const list = (env.PROVISION_REGIONS ?? 'eastus,westeurope,southeastasia,australiaeast').split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
-  for (const r of list) if (!/^[a-z0-9]{2,40}$/.test(r)) throw new Error(`PROVISION_REGIONS: '${r}' is not a region name.`);
+  const list = (env.PROVISION_REGIONS ?? 'eastus,westeurope,southeastasia,australiaeast')
+    .split(',')
+    .map((r) => r.trim().toLowerCase())
+    .filter(Boolean);
+  for (const r of list)
+    if (!/^[a-z0-9]{2,40}$/.test(r)) throw new Error(`PROVISION_REGIONS: '${r}' is not a region name.`);
   return list;
 }

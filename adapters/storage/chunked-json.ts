@@ -13,7 +13,8 @@ export function textColumn(v: unknown): string {
 export function toChunks(value: unknown): Record<string, string | number> {
   const text = JSON.stringify(value);
   const n = Math.ceil(text.length / CHUNK) || 1;
-  if (n > MAX_CHUNKS) throw new DocumentTooLarge(`The document is ${text.length} characters; at most ${CHUNK * MAX_CHUNKS} are stored.`);
+  if (n > MAX_CHUNKS)
+    throw new DocumentTooLarge(`The document is ${text.length} characters; at most ${CHUNK * MAX_CHUNKS} are stored.`);
   const out: Record<string, string | number> = { DocChunks: n };
   for (let i = 0; i < n; i++) out[`Doc${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
   return out;

@@ -12,7 +12,10 @@ function connectionString(): string | undefined {
 
 function accountName(): string {
   const n = process.env.AzureWebJobsStorage__accountName;
-  if (!n) throw new Error('Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName (managed identity).');
+  if (!n)
+    throw new Error(
+      'Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName (managed identity).',
+    );
   return n;
 }
 
@@ -47,12 +50,16 @@ export function table(name: string): Promise<TableClient> {
 
 export function blobService(): BlobServiceClient {
   const cs = connectionString();
-  return cs ? BlobServiceClient.fromConnectionString(cs) : new BlobServiceClient(`https://${accountName()}.blob.core.windows.net`, credential());
+  return cs
+    ? BlobServiceClient.fromConnectionString(cs)
+    : new BlobServiceClient(`https://${accountName()}.blob.core.windows.net`, credential());
 }
 
 export function queueService(): QueueServiceClient {
   const cs = connectionString();
-  return cs ? QueueServiceClient.fromConnectionString(cs) : new QueueServiceClient(`https://${accountName()}.queue.core.windows.net`, credential());
+  return cs
+    ? QueueServiceClient.fromConnectionString(cs)
+    : new QueueServiceClient(`https://${accountName()}.queue.core.windows.net`, credential());
 }
 
 export function isNotFound(e: unknown): boolean {

@@ -2,9 +2,13 @@
 // belongs with the other templates in domain/publishing/emails.ts once that file can take it.
 import type { SupportRequest } from './support-request-store';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function renderSupportRequestEmail(r: SupportRequest, statusUrl: string): { subject: string; plainText: string; html: string } {
+export function renderSupportRequestEmail(
+  r: SupportRequest,
+  statusUrl: string,
+): { subject: string; plainText: string; html: string } {
   const offer = `${r.publisherId}/${r.offerId}`;
   const subject = `Support request ${r.ticketId}: ${offer} (version ${r.publishingVersion})`;
   const lines = [

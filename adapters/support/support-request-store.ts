@@ -97,7 +97,9 @@ export class SupportRequestStore {
 
   /** One publisher's requests (optionally for one offer), newest first. */
   async forPublisher(publisherId: string, offerId?: string): Promise<SupportRequest[]> {
-    const filter = offerId ? odata`PartitionKey eq ${publisherId} and offerId eq ${offerId}` : odata`PartitionKey eq ${publisherId}`;
+    const filter = offerId
+      ? odata`PartitionKey eq ${publisherId} and offerId eq ${offerId}`
+      : odata`PartitionKey eq ${publisherId}`;
     return this.query(filter);
   }
 

@@ -7,8 +7,18 @@ export interface HostJson {
   version?: string;
   extensions?: {
     http?: { routePrefix?: string; maxRequestBodySize?: number };
-    durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
-    queues?: { maxDequeueCount?: number; batchSize?: number; maxPollingInterval?: string | number; visibilityTimeout?: string; messageEncoding?: 'base64' | 'none' };
+    durableTask?: {
+      hubName?: string;
+      maxConcurrentActivityFunctions?: number;
+      maxConcurrentOrchestratorFunctions?: number;
+    };
+    queues?: {
+      maxDequeueCount?: number;
+      batchSize?: number;
+      maxPollingInterval?: string | number;
+      visibilityTimeout?: string;
+      messageEncoding?: 'base64' | 'none';
+    };
     blobs?: { maxDegreeOfParallelism?: number; poisonBlobThreshold?: number };
   };
   logging?: { logLevel?: Record<string, string> };
@@ -26,7 +36,8 @@ export function resolveMainFiles(appDir: string): string[] {
   const main = pkg.main ?? 'index.js';
   if (!fg.isDynamicPattern(main)) return [path.resolve(appDir, main)];
   const files = fg.sync(main, { cwd: appDir, absolute: true, onlyFiles: true }).sort();
-  if (files.length === 0) throw new Error(`package.json "main" (${main}) matched no files under ${appDir}. Did you run the build?`);
+  if (files.length === 0)
+    throw new Error(`package.json "main" (${main}) matched no files under ${appDir}. Did you run the build?`);
   return files;
 }
 

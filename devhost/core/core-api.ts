@@ -1,6 +1,14 @@
 import Module from 'node:module';
 import { Registry } from './registry';
-import { Disposable, FunctionCallback, FunctionMetadata, HookCallback, HookName, LogLevel, ProgrammingModel } from './types';
+import {
+  Disposable,
+  FunctionCallback,
+  FunctionMetadata,
+  HookCallback,
+  HookName,
+  LogLevel,
+  ProgrammingModel,
+} from './types';
 
 export const CORE_MODULE_NAME = '@azure/functions-core';
 

@@ -25,7 +25,7 @@ export const invocationScope = new AsyncLocalStorage<InvocationScope>();
 export function describeError(e: unknown): string {
   try {
     if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
-    return typeof e === 'string' ? e : JSON.stringify(e) ?? String(e);
+    return typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e));
   } catch {
     try {
       return String(e);
@@ -58,7 +58,11 @@ export function installFaultHandlers(logger: Logger): () => void {
         logger.log('error', `${kind} in this invocation; failing it: ${text}`, scope);
         scope.fail(toError(reason));
       } else if (scope) {
-        logger.log('error', `${kind} after this invocation had finished (nothing left to fail; the host keeps running): ${text}`, scope);
+        logger.log(
+          'error',
+          `${kind} after this invocation had finished (nothing left to fail; the host keeps running): ${text}`,
+          scope,
+        );
       } else {
         logger.error(`host: ${kind} outside any invocation (the host keeps running): ${text}`);
       }

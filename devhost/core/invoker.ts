@@ -38,7 +38,10 @@ export class Invoker {
     faulted.catch(() => undefined);
     const scope: InvocationScope = { functionName: fn.metadata.name, invocationId, done: false, fail: (e) => fail(e) };
     try {
-      const response = await Promise.race([invocationScope.run(scope, () => this.run(fn, input, invocationId)), faulted]);
+      const response = await Promise.race([
+        invocationScope.run(scope, () => this.run(fn, input, invocationId)),
+        faulted,
+      ]);
       this.executed(fn, scope, started, undefined);
       return { invocationId, response };
     } catch (e) {
@@ -52,7 +55,11 @@ export class Invoker {
     }
   }
 
-  private async run(fn: RegisteredFunction, input: InvocationInput, invocationId: string): Promise<InvocationResponse | undefined> {
+  private async run(
+    fn: RegisteredFunction,
+    input: InvocationInput,
+    invocationId: string,
+  ): Promise<InvocationResponse | undefined> {
     const scope = { functionName: fn.metadata.name, invocationId };
     const model = this.registry.programmingModel;
     if (!model) throw new Error('No programming model was registered by the app.');
@@ -71,9 +78,17 @@ export class Invoker {
         this.logger.log(level, category === 'system' ? `[system] ${msg}` : msg, scope);
         for (const hook of this.registry.hooks.log) {
           try {
-            const r = hook({ level, category, message: msg, invocationContext: undefined, hookData: {}, appHookData: {} }) as unknown;
+            const r = hook({
+              level,
+              category,
+              message: msg,
+              invocationContext: undefined,
+              hookData: {},
+              appHookData: {},
+            }) as unknown;
             // A failing log hook must not fail the invocation, whether it throws or rejects.
-            if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, () => undefined);
+            if (r && typeof (r as Promise<void>).then === 'function')
+              (r as Promise<void>).then(undefined, () => undefined);
           } catch {
             // (thrown synchronously)
           }
@@ -84,7 +99,13 @@ export class Invoker {
     const { context, inputs } = await invocationModel.getArguments();
     let callback = fn.callback;
     const hookData: Record<string, unknown> = {};
-    const pre = { hookData, appHookData: this.appHookData, invocationContext: context, inputs, functionCallback: callback };
+    const pre = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      inputs,
+      functionCallback: callback,
+    };
     coreCtx.state = 'preInvocationHooks';
     for (const hook of this.registry.hooks.preInvocation) await hook(pre);
     callback = pre.functionCallback;
@@ -96,7 +117,14 @@ export class Invoker {
     } catch (e) {
       error = e;
     }
-    const post = { hookData, appHookData: this.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+    const post = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      inputs: pre.inputs,
+      result,
+      error,
+    };
     coreCtx.state = 'postInvocationHooks';
     for (const hook of this.registry.hooks.postInvocation) await hook(post);
     coreCtx.state = 'done';
@@ -110,12 +138,23 @@ export class Invoker {
 
   // One line per invocation, like the host's "Executed 'Functions.X' (Succeeded, Id=…, Duration=…)".
   // HTTP, queue, blob and timer listeners log their own line with what triggered them.
-  private executed(fn: RegisteredFunction, scope: { functionName: string; invocationId: string }, started: number, error: Error | undefined): void {
+  private executed(
+    fn: RegisteredFunction,
+    scope: { functionName: string; invocationId: string },
+    started: number,
+    error: Error | undefined,
+  ): void {
     const type = fn.trigger.type.toLowerCase();
     if (type !== 'activitytrigger' && type !== 'orchestrationtrigger') return;
     const ms = Date.now() - started;
-    if (error) this.logger.log('warning', `Executed (Failed, ${ms} ms): ${error.message.split('\n')[0].slice(0, 300)}`, scope);
-    else this.logger.log(type === 'orchestrationtrigger' ? 'debug' : 'information', `Executed (Succeeded, ${ms} ms)`, scope);
+    if (error)
+      this.logger.log('warning', `Executed (Failed, ${ms} ms): ${error.message.split('\n')[0].slice(0, 300)}`, scope);
+    else
+      this.logger.log(
+        type === 'orchestrationtrigger' ? 'debug' : 'information',
+        `Executed (Succeeded, ${ms} ms)`,
+        scope,
+      );
   }
 }
 

@@ -8,7 +8,10 @@ export class Logger {
   private readonly min: number;
   private readonly color: boolean;
 
-  constructor(minLevel: LogLevel = 'information', private readonly out: NodeJS.WritableStream = process.stdout) {
+  constructor(
+    minLevel: LogLevel = 'information',
+    private readonly out: NodeJS.WritableStream = process.stdout,
+  ) {
     this.min = LEVELS.indexOf(minLevel);
     this.color = Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
   }
@@ -16,7 +19,9 @@ export class Logger {
   log(level: LogLevel, message: string, scope?: { functionName?: string; invocationId?: string }): void {
     if (LEVELS.indexOf(level) < this.min || level === 'none') return;
     const time = new Date().toISOString();
-    const where = scope?.functionName ? ` ${scope.functionName}${scope.invocationId ? ` (${scope.invocationId})` : ''}` : '';
+    const where = scope?.functionName
+      ? ` ${scope.functionName}${scope.invocationId ? ` (${scope.invocationId})` : ''}`
+      : '';
     const tag = level === 'information' ? 'info' : level;
     const line = `[${time}] [${tag}]${where}: ${message}`;
     const c = this.color ? COLORS[level] : undefined;

@@ -44,12 +44,16 @@ export class ActivityWorker {
       const d = this.waiting.shift()!;
       this.running++;
       void this.execute(d.item)
-        .catch((e: unknown) => this.failed(d.item, `The host could not run activity '${d.item.name}': ${errorMessage(e)}`, describeError(e)))
+        .catch((e: unknown) =>
+          this.failed(d.item, `The host could not run activity '${d.item.name}': ${errorMessage(e)}`, describeError(e)),
+        )
         .then((result) => this.report({ item: result, ack: () => d.ack() }))
         .catch((e: unknown) => {
           // Only the hand-over to the orchestration can fail here; the work item stays unacknowledged,
           // so the queue redelivers it after its lease and the activity runs again.
-          this.logger.error(`durable: could not deliver the result of activity '${d.item.name}' (${d.item.id}): ${describeError(e)}`);
+          this.logger.error(
+            `durable: could not deliver the result of activity '${d.item.name}' (${d.item.id}): ${describeError(e)}`,
+          );
         })
         .finally(() => {
           this.running--;
@@ -64,7 +68,15 @@ export class ActivityWorker {
       instanceId: w.instanceId,
       executionId: w.executionId,
       kind: 'event',
-      event: { EventType: EventType.TaskFailed, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso(), TaskScheduledId: w.taskScheduledId, Reason: reason, Details: details },
+      event: {
+        EventType: EventType.TaskFailed,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: this.clock.nowIso(),
+        TaskScheduledId: w.taskScheduledId,
+        Reason: reason,
+        Details: details,
+      },
     };
   }
 
@@ -85,7 +97,14 @@ export class ActivityWorker {
     const result = fromTypedData(resultData(outcome.response));
     return {
       ...base,
-      event: { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso(), TaskScheduledId: w.taskScheduledId, Result: toJsonText(result) },
+      event: {
+        EventType: EventType.TaskCompleted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: this.clock.nowIso(),
+        TaskScheduledId: w.taskScheduledId,
+        Result: toJsonText(result),
+      },
     };
   }
 }

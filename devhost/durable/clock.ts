@@ -16,7 +16,8 @@ export class Clock extends EventEmitter {
   }
 
   advance(ms: number): number {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('The clock only moves forward by a finite number of milliseconds.');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError('The clock only moves forward by a finite number of milliseconds.');
     this.offsetMs += ms;
     this.emit('advanced', this.now());
     return this.now();

@@ -100,7 +100,14 @@ export class DurableEngine {
     // acknowledgement: the work item stays on its queue until the step that consumes the result has
     // committed it to history, so the result needs no control-queue message of its own (one storage
     // round trip less per activity). A crash in between re-runs the activity, as with the extension.
-    this.activities = new ActivityWorker(o.registry, o.invoker, o.clock, (result) => this.deliverControl([result]), o.maxConcurrentActivities, o.logger);
+    this.activities = new ActivityWorker(
+      o.registry,
+      o.invoker,
+      o.clock,
+      (result) => this.deliverControl([result]),
+      o.maxConcurrentActivities,
+      o.logger,
+    );
     this.timers = new TimerService(this.hub, o.clock, (items) => this.control.send(items), o.logger);
   }
 
@@ -121,13 +128,22 @@ export class DurableEngine {
 
   /** Counts for the devhost's status endpoint and the benchmarks. */
   stats() {
-    return { mailboxes: this.mailboxes.size, runningSteps: this.running, activities: this.activities.busy, timers: this.timers.count, controlInFlight: this.control.inFlight, workInFlight: this.work.inFlight };
+    return {
+      mailboxes: this.mailboxes.size,
+      runningSteps: this.running,
+      activities: this.activities.busy,
+      timers: this.timers.count,
+      controlInFlight: this.control.inFlight,
+      workInFlight: this.work.inFlight,
+    };
   }
 
   private readonly runOrchestrator: RunOrchestrator = async (name, payload) => {
     const fn = this.o.registry.get(name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') return { missing: true };
-    const outcome = await this.o.invoker.invoke(fn, { inputData: [{ name: fn.triggerName, data: { string: JSON.stringify(payload) } }] });
+    const outcome = await this.o.invoker.invoke(fn, {
+      inputData: [{ name: fn.triggerName, data: { string: JSON.stringify(payload) } }],
+    });
     if (outcome.error) {
       const msg = outcome.error.message;
       const label = '$OutOfProcData$:';
@@ -190,7 +206,10 @@ export class DurableEngine {
   private async step(instanceId: string, mb: Mailbox): Promise<boolean> {
     const batch = mb.items.slice(0, 500);
     try {
-      const res = await this.session.process(instanceId, batch.map((d) => d.item));
+      const res = await this.session.process(
+        instanceId,
+        batch.map((d) => d.item),
+      );
       await this.dispatch(res.outbound);
       mb.items = mb.items.filter((d) => {
         if (!res.consumed.has(d.item.id) || !batch.includes(d)) return true;
@@ -203,14 +222,23 @@ export class DurableEngine {
       this.store.forget(instanceId);
       mb.failures++;
       const delay = Math.min(30_000, 100 * 2 ** mb.failures);
-      this.o.logger.log('warning', `step failed (attempt ${mb.failures}), retrying in ${delay} ms: ${describeError(e)}`, { functionName: 'DurableTask', invocationId: instanceId });
+      this.o.logger.log(
+        'warning',
+        `step failed (attempt ${mb.failures}), retrying in ${delay} ms: ${describeError(e)}`,
+        { functionName: 'DurableTask', invocationId: instanceId },
+      );
       setTimeout(() => this.markReady(instanceId), delay).unref?.();
       return false;
     }
   }
 
   private async dispatch(out: Outbound): Promise<void> {
-    await Promise.all([this.work.send(out.workItems), this.control.send(out.control), this.timers.schedule(out.timers), this.timers.cancel(out.cancelTimers)]);
+    await Promise.all([
+      this.work.send(out.workItems),
+      this.control.send(out.control),
+      this.timers.schedule(out.timers),
+      this.timers.cancel(out.cancelTimers),
+    ]);
   }
 
   /**
@@ -240,7 +268,15 @@ export class DurableEngine {
         instanceId: row.instanceId,
         executionId: row.executionId,
         kind: 'event',
-        event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: row.createdTime, Name: row.name, Input: row.input, Version: row.version },
+        event: {
+          EventType: EventType.ExecutionStarted,
+          EventId: -1,
+          IsPlayed: false,
+          Timestamp: row.createdTime,
+          Name: row.name,
+          Input: row.input,
+          Version: row.version,
+        },
       });
       return out;
     }
@@ -254,8 +290,23 @@ export class DurableEngine {
           executionId: p.executionId,
           kind: 'event',
           event: ok
-            ? { EventType: EventType.SubOrchestrationInstanceCompleted, EventId: -1, IsPlayed: false, Timestamp: state.lastUpdatedTime, TaskScheduledId: p.taskScheduledId, Result: state.output ?? 'null' }
-            : { EventType: EventType.SubOrchestrationInstanceFailed, EventId: -1, IsPlayed: false, Timestamp: state.lastUpdatedTime, TaskScheduledId: p.taskScheduledId, Reason: `Sub-orchestration ${state.instanceId} ${state.status}`, Details: '' },
+            ? {
+                EventType: EventType.SubOrchestrationInstanceCompleted,
+                EventId: -1,
+                IsPlayed: false,
+                Timestamp: state.lastUpdatedTime,
+                TaskScheduledId: p.taskScheduledId,
+                Result: state.output ?? 'null',
+              }
+            : {
+                EventType: EventType.SubOrchestrationInstanceFailed,
+                EventId: -1,
+                IsPlayed: false,
+                Timestamp: state.lastUpdatedTime,
+                TaskScheduledId: p.taskScheduledId,
+                Reason: `Sub-orchestration ${state.instanceId} ${state.status}`,
+                Details: '',
+              },
         });
       }
       return out;
@@ -264,15 +315,35 @@ export class DurableEngine {
     for (const [id, t] of openTasks(state.history)) {
       const ev = t.scheduled;
       if (t.kind === 'activity') {
-        out.workItems.push({ id: `${state.instanceId}|${state.executionId}|${id}`, instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id, name: ev.Name!, input: ev.Input ?? null });
+        out.workItems.push({
+          id: `${state.instanceId}|${state.executionId}|${id}`,
+          instanceId: state.instanceId,
+          executionId: state.executionId,
+          taskScheduledId: id,
+          name: ev.Name!,
+          input: ev.Input ?? null,
+        });
       } else if (t.kind === 'timer' && !canceled.has(id)) {
-        out.timers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId: id, fireAt: ev.FireAt! });
+        out.timers.push({
+          instanceId: state.instanceId,
+          executionId: state.executionId,
+          timerId: id,
+          fireAt: ev.FireAt!,
+        });
       } else if (t.kind === 'subOrchestration') {
         out.control.push({
           id: `start|${ev.InstanceId}|${state.instanceId}|${state.executionId}|${id}`,
           instanceId: ev.InstanceId!,
           kind: 'event',
-          event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: ev.Timestamp, Name: ev.Name, Input: ev.Input ?? null, Version: '' },
+          event: {
+            EventType: EventType.ExecutionStarted,
+            EventId: -1,
+            IsPlayed: false,
+            Timestamp: ev.Timestamp,
+            Name: ev.Name,
+            Input: ev.Input ?? null,
+            Version: '',
+          },
           parent: { instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id },
         });
       }
@@ -285,11 +356,17 @@ export class DurableEngine {
   async startNew(name: string, instanceId: string | undefined, inputText: string | null): Promise<string> {
     const fn = this.o.registry.get(name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') {
-      throw new EngineError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      throw new EngineError(
+        400,
+        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     }
     const id = instanceId ?? randomUUID().replace(/-/g, '');
     if (!INSTANCE_ID_RULE.test(id)) {
-      throw new EngineError(400, 'Instance ids are 1–256 characters and may not contain /, \\, #, ? or control characters.');
+      throw new EngineError(
+        400,
+        'Instance ids are 1–256 characters and may not contain /, \\, #, ? or control characters.',
+      );
     }
     const existing = await this.currentRow(id);
     if (existing && !isTerminal(existing.status)) {
@@ -298,7 +375,18 @@ export class DurableEngine {
     const now = this.o.clock.nowIso();
     const executionId = randomUUID().replace(/-/g, '');
     this.store.forget(id);
-    const row: InstanceRow = { instanceId: id, executionId, name: fn.metadata.name, version: '', input: inputText, output: null, customStatus: null, status: 'Pending', createdTime: now, lastUpdatedTime: now };
+    const row: InstanceRow = {
+      instanceId: id,
+      executionId,
+      name: fn.metadata.name,
+      version: '',
+      input: inputText,
+      output: null,
+      customStatus: null,
+      status: 'Pending',
+      createdTime: now,
+      lastUpdatedTime: now,
+    };
     await this.store.putInstanceRow(row);
     await this.control.send([
       {
@@ -306,7 +394,15 @@ export class DurableEngine {
         instanceId: id,
         executionId,
         kind: 'event',
-        event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: now, Name: fn.metadata.name, Input: inputText, Version: '' },
+        event: {
+          EventType: EventType.ExecutionStarted,
+          EventId: -1,
+          IsPlayed: false,
+          Timestamp: now,
+          Name: fn.metadata.name,
+          Input: inputText,
+          Version: '',
+        },
       },
     ]);
     return id;
@@ -315,19 +411,37 @@ export class DurableEngine {
   private async requireLive(instanceId: string, verb: string): Promise<InstanceRow> {
     const row = await this.currentRow(instanceId);
     if (!row) throw new EngineError(404, `No instance with id '${instanceId}' was found.`);
-    if (isTerminal(row.status)) throw new EngineError(410, `Instance '${instanceId}' is ${row.status}; it cannot ${verb}.`);
+    if (isTerminal(row.status))
+      throw new EngineError(410, `Instance '${instanceId}' is ${row.status}; it cannot ${verb}.`);
     return row;
   }
 
   async raiseEvent(instanceId: string, eventName: string, inputText: string | null): Promise<void> {
     await this.requireLive(instanceId, 'receive events');
     // Batched with other sends of the same moment: a burst of raises becomes a few queue messages.
-    await this.results.send({ id: randomUUID(), instanceId, kind: 'event', event: { EventType: EventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: this.o.clock.nowIso(), Name: eventName, Input: inputText } });
+    await this.results.send({
+      id: randomUUID(),
+      instanceId,
+      kind: 'event',
+      event: {
+        EventType: EventType.EventRaised,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: this.o.clock.nowIso(),
+        Name: eventName,
+        Input: inputText,
+      },
+    });
   }
 
-  async command(instanceId: string, kind: 'terminate' | 'suspend' | 'resume', reason: string | undefined): Promise<void> {
+  async command(
+    instanceId: string,
+    kind: 'terminate' | 'suspend' | 'resume',
+    reason: string | undefined,
+  ): Promise<void> {
     const row = await this.requireLive(instanceId, kind === 'terminate' ? 'be terminated' : `be ${kind}d`);
-    if (kind === 'resume' && row.status !== 'Suspended') throw new EngineError(410, `Instance '${instanceId}' is ${row.status}, not Suspended.`);
+    if (kind === 'resume' && row.status !== 'Suspended')
+      throw new EngineError(410, `Instance '${instanceId}' is ${row.status}, not Suspended.`);
     await this.control.send([{ id: randomUUID(), instanceId, kind, reason }]);
   }
 
@@ -342,18 +456,25 @@ export class DurableEngine {
     return state ? state.history.slice(0, state.committedCount) : [];
   }
 
-  async query(filter: QueryFilter, top: number, continuation?: string): Promise<{ rows: InstanceRow[]; continuation?: string }> {
+  async query(
+    filter: QueryFilter,
+    top: number,
+    continuation?: string,
+  ): Promise<{ rows: InstanceRow[]; continuation?: string }> {
     const parts: string[] = [];
     if (filter.createdTimeFrom) parts.push(odata`CreatedTime ge ${filter.createdTimeFrom}`);
     if (filter.createdTimeTo) parts.push(odata`CreatedTime le ${filter.createdTimeTo}`);
-    if (filter.runtimeStatus?.length) parts.push(`(${filter.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
+    if (filter.runtimeStatus?.length)
+      parts.push(`(${filter.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
     if (filter.instanceIdPrefix) {
       const p = filter.instanceIdPrefix;
       const next = p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
       parts.push(odata`PartitionKey ge ${p} and PartitionKey lt ${next}`);
     }
     const pager = this.hub.instances
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter: parts.length ? parts.join(' and ') : undefined } })
+      .listEntities<Record<string, unknown>>({
+        queryOptions: { filter: parts.length ? parts.join(' and ') : undefined },
+      })
       .byPage({ maxPageSize: top, continuationToken: continuation });
     const page = await pager.next();
     if (page.done || !page.value) return { rows: [] };
@@ -364,14 +485,19 @@ export class DurableEngine {
   async purge(instanceId: string): Promise<boolean> {
     const row = await this.store.getInstanceRow(instanceId);
     if (!row) return false;
-    if (!isTerminal(row.status)) throw new EngineError(409, `Instance '${instanceId}' is ${row.status}; only finished instances can be purged.`);
+    if (!isTerminal(row.status))
+      throw new EngineError(409, `Instance '${instanceId}' is ${row.status}; only finished instances can be purged.`);
     await this.timers.cancelInstance(instanceId);
     await this.store.purge(instanceId);
     return true;
   }
 
   async purgeBy(filter: QueryFilter): Promise<number> {
-    const statuses = (filter.runtimeStatus?.length ? filter.runtimeStatus : (['Completed', 'Failed', 'Terminated', 'Canceled'] as RuntimeStatus[])).filter((s) => isTerminal(s));
+    const statuses = (
+      filter.runtimeStatus?.length
+        ? filter.runtimeStatus
+        : (['Completed', 'Failed', 'Terminated', 'Canceled'] as RuntimeStatus[])
+    ).filter((s) => isTerminal(s));
     if (statuses.length === 0) return 0;
     let deleted = 0;
     let token: string | undefined;
@@ -386,7 +512,11 @@ export class DurableEngine {
   async restart(instanceId: string, newInstanceId: boolean): Promise<string> {
     const row = await this.store.getInstanceRow(instanceId);
     if (!row) throw new EngineError(404, `No instance with id '${instanceId}' was found.`);
-    if (!newInstanceId && !isTerminal(row.status)) throw new EngineError(409, `Instance '${instanceId}' is ${row.status}; restart it with a new instance id or wait for it to finish.`);
+    if (!newInstanceId && !isTerminal(row.status))
+      throw new EngineError(
+        409,
+        `Instance '${instanceId}' is ${row.status}; restart it with a new instance id or wait for it to finish.`,
+      );
     return this.startNew(row.name, newInstanceId ? undefined : instanceId, row.input);
   }
 }

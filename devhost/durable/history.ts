@@ -47,15 +47,17 @@ export interface HistoryEvent {
 
 export const TERMINAL_STATUSES = ['Completed', 'Failed', 'Terminated', 'Canceled'] as const;
 export type RuntimeStatus =
-  | 'Pending'
-  | 'Running'
-  | 'Completed'
-  | 'ContinuedAsNew'
-  | 'Failed'
-  | 'Canceled'
-  | 'Terminated'
-  | 'Suspended';
-export const ALL_STATUSES: RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Suspended'];
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
+export const ALL_STATUSES: RuntimeStatus[] = [
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Suspended',
+];
 
 export function isTerminal(status: RuntimeStatus | undefined): boolean {
   return status !== undefined && (TERMINAL_STATUSES as readonly string[]).includes(status);

@@ -125,7 +125,9 @@ export class InstanceStore {
     const row = await this.getInstanceRow(instanceId);
     if (!row) return undefined;
     const rows: TableEntity<Record<string, unknown>>[] = [];
-    for await (const r of this.hub.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}` } })) {
+    for await (const r of this.hub.history.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${instanceId}` },
+    })) {
       rows.push(r as TableEntity<Record<string, unknown>>);
     }
     const sentinel = rows.find((r) => r.rowKey === 'sentinel');
@@ -176,7 +178,11 @@ export class InstanceStore {
     const from = opts.resetHistory ? 0 : state.committedCount;
     const actions: TransactionAction[] = [];
     for (let i = from; i < state.history.length; i++) {
-      actions.push(['upsert', await this.eventToRow(state.instanceId, state.executionId, i, state.history[i]), 'Replace']);
+      actions.push([
+        'upsert',
+        await this.eventToRow(state.instanceId, state.executionId, i, state.history[i]),
+        'Replace',
+      ]);
     }
     const sentinel: Record<string, unknown> = {
       partitionKey: state.instanceId,
@@ -192,9 +198,15 @@ export class InstanceStore {
       const chunks = batches(actions);
       for (let c = 0; c < chunks.length - 1; c++) await this.hub.history.submitTransaction(chunks[c]);
       const last = chunks[chunks.length - 1];
-      last.push(state.sentinelEtag ? ['update', sentinel as TableEntity, 'Replace', { etag: state.sentinelEtag }] : ['create', sentinel as TableEntity]);
+      last.push(
+        state.sentinelEtag
+          ? ['update', sentinel as TableEntity, 'Replace', { etag: state.sentinelEtag }]
+          : ['create', sentinel as TableEntity],
+      );
       const res = await this.hub.history.submitTransaction(last);
-      state.sentinelEtag = res.subResponses[res.subResponses.length - 1]?.etag ?? (await this.hub.history.getEntity(state.instanceId, 'sentinel')).etag;
+      state.sentinelEtag =
+        res.subResponses[res.subResponses.length - 1]?.etag ??
+        (await this.hub.history.getEntity(state.instanceId, 'sentinel')).etag;
     } catch (e) {
       // Someone else wrote this instance (another host, or a purge): drop what we believed.
       this.forget(state.instanceId);
@@ -203,7 +215,8 @@ export class InstanceStore {
     const previousBlob = state.sentinelBlob;
     state.sentinelBlob = typeof sentinel.EngineStateBlobName === 'string' ? sentinel.EngineStateBlobName : undefined;
     // The replaced sentinel's blob is no longer referenced by anything.
-    if (previousBlob && previousBlob !== state.sentinelBlob) await this.hub.largeMessages.deleteBlob(previousBlob).catch(() => undefined);
+    if (previousBlob && previousBlob !== state.sentinelBlob)
+      await this.hub.largeMessages.deleteBlob(previousBlob).catch(() => undefined);
     state.committedCount = state.history.length;
     for (const ev of state.history) ev.IsPlayed = true;
     // The row only mirrors the history for queries; when nothing but its LastUpdatedTime would change
@@ -275,11 +288,15 @@ export class InstanceStore {
   async purge(instanceId: string): Promise<void> {
     this.forget(instanceId);
     const keys: string[] = [];
-    for await (const r of this.hub.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}`, select: ['RowKey'] } })) {
+    for await (const r of this.hub.history.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${instanceId}`, select: ['RowKey'] },
+    })) {
       keys.push(r.rowKey!);
     }
     for (let i = 0; i < keys.length; i += 100) {
-      await this.hub.history.submitTransaction(keys.slice(i, i + 100).map((k) => ['delete', { partitionKey: instanceId, rowKey: k }] as TransactionAction));
+      await this.hub.history.submitTransaction(
+        keys.slice(i, i + 100).map((k) => ['delete', { partitionKey: instanceId, rowKey: k }] as TransactionAction),
+      );
     }
     await this.hub.instances.deleteEntity(instanceId, '').catch(() => undefined);
     for await (const b of this.hub.largeMessages.listBlobsFlat({ prefix: `payloads/${instanceId}/` })) {
@@ -287,7 +304,12 @@ export class InstanceStore {
     }
   }
 
-  private async eventToRow(instanceId: string, executionId: string, seq: number, ev: HistoryEvent): Promise<TableEntity> {
+  private async eventToRow(
+    instanceId: string,
+    executionId: string,
+    seq: number,
+    ev: HistoryEvent,
+  ): Promise<TableEntity> {
     const row: Record<string, unknown> = {
       partitionKey: instanceId,
       rowKey: seqKey(seq),
@@ -297,7 +319,19 @@ export class InstanceStore {
       IsPlayed: ev.IsPlayed,
       _Timestamp: new Date(ev.Timestamp),
     };
-    for (const k of ['Name', 'Input', 'Result', 'Reason', 'Details', 'TaskScheduledId', 'TimerId', 'Version', 'InstanceId', 'OrchestrationStatus', 'RaiseId'] as const) {
+    for (const k of [
+      'Name',
+      'Input',
+      'Result',
+      'Reason',
+      'Details',
+      'TaskScheduledId',
+      'TimerId',
+      'Version',
+      'InstanceId',
+      'OrchestrationStatus',
+      'RaiseId',
+    ] as const) {
       if (ev[k] !== undefined && ev[k] !== null) row[k] = ev[k];
     }
     if (ev.FireAt) row.FireAt = new Date(ev.FireAt);
@@ -313,7 +347,17 @@ export class InstanceStore {
       IsPlayed: true,
       Timestamp: toIso(r._Timestamp),
     };
-    for (const k of ['Name', 'Input', 'Result', 'Reason', 'Details', 'Version', 'InstanceId', 'OrchestrationStatus', 'RaiseId'] as const) {
+    for (const k of [
+      'Name',
+      'Input',
+      'Result',
+      'Reason',
+      'Details',
+      'Version',
+      'InstanceId',
+      'OrchestrationStatus',
+      'RaiseId',
+    ] as const) {
       if (r[k] !== undefined) (ev as unknown as Record<string, unknown>)[k] = r[k];
     }
     if (r.TaskScheduledId !== undefined) ev.TaskScheduledId = Number(r.TaskScheduledId);
@@ -382,9 +426,14 @@ function statusFromHistory(history: HistoryEvent[], row: InstanceRow): Partial<I
   for (let i = history.length - 1; i >= 0; i--) {
     const e = history[i];
     if (e.EventType === EventType.ExecutionCompleted) {
-      return { status: (e.OrchestrationStatus as RuntimeStatus) ?? 'Completed', output: e.Result ?? null, completedTime: row.completedTime ?? e.Timestamp };
+      return {
+        status: (e.OrchestrationStatus as RuntimeStatus) ?? 'Completed',
+        output: e.Result ?? null,
+        completedTime: row.completedTime ?? e.Timestamp,
+      };
     }
-    if (e.EventType === EventType.ExecutionTerminated) return { status: 'Terminated', output: e.Input ?? null, completedTime: row.completedTime ?? e.Timestamp };
+    if (e.EventType === EventType.ExecutionTerminated)
+      return { status: 'Terminated', output: e.Input ?? null, completedTime: row.completedTime ?? e.Timestamp };
     if (e.EventType === EventType.ExecutionSuspended) return { status: 'Suspended' };
     if (e.EventType === EventType.ExecutionResumed) return { status: 'Running' };
   }

@@ -28,7 +28,14 @@ const INSTANCE_OPERATIONS = new Set(['raiseEvent', 'terminate', 'suspend', 'resu
  * Bodies are read only by the two calls that take one (start, raise event), after the path, method
  * and content type have been checked.
  */
-export async function handleManagement(ctx: ManagementContext, req: IncomingMessage, res: ServerResponse, url: URL, subPath: string, readBody: BodyReader): Promise<void> {
+export async function handleManagement(
+  ctx: ManagementContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  subPath: string,
+  readBody: BodyReader,
+): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const seg = subPath.split('/').filter(Boolean).map(safeDecode);
   const origin = ctx.origin;
@@ -67,7 +74,9 @@ export async function handleManagement(ctx: ManagementContext, req: IncomingMess
     if (!op) {
       if (method === 'GET') return await getStatus(ctx, res, url, id);
       if (method === 'DELETE') {
-        return (await ctx.engine.purge(id)) ? sendJson(res, 200, { instancesDeleted: 1 }) : sendError(res, 404, 'InstanceNotFound', `No instance with id '${id}' was found.`);
+        return (await ctx.engine.purge(id))
+          ? sendJson(res, 200, { instancesDeleted: 1 })
+          : sendError(res, 404, 'InstanceNotFound', `No instance with id '${id}' was found.`);
       }
       return methodNotAllowed(res, 'GET, DELETE');
     }
@@ -76,7 +85,8 @@ export async function handleManagement(ctx: ManagementContext, req: IncomingMess
     const reason = url.searchParams.get('reason') ?? undefined;
     switch (op) {
       case 'raiseEvent':
-        if (!name || seg.length > 4) throw new BadRequest('The event name is missing: POST instances/{id}/raiseEvent/{eventName}.');
+        if (!name || seg.length > 4)
+          throw new BadRequest('The event name is missing: POST instances/{id}/raiseEvent/{eventName}.');
         // As the extension: the event's content type is checked even when the body is empty.
         requireJsonBody(req, true);
         await ctx.engine.raiseEvent(id, name, await body());
@@ -94,7 +104,12 @@ export async function handleManagement(ctx: ManagementContext, req: IncomingMess
         return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri });
       }
       case 'rewind':
-        return sendError(res, 501, 'NotSupported', 'Rewind is not supported by the devhost; restart the instance instead.');
+        return sendError(
+          res,
+          501,
+          'NotSupported',
+          'Rewind is not supported by the devhost; restart the instance instead.',
+        );
       default:
         return notFound(res);
     }
@@ -110,7 +125,11 @@ async function getStatus(ctx: ManagementContext, res: ServerResponse, url: URL, 
   if (!row) return sendError(res, 404, 'InstanceNotFound', `No instance with id '${id}' was found.`);
   const showHistory = flag(url, 'showHistory', false);
   const history = showHistory ? await ctx.engine.history(id) : undefined;
-  const body = statusBody(row, { showInput: flag(url, 'showInput', true), history, showHistoryOutput: flag(url, 'showHistoryOutput', false) });
+  const body = statusBody(row, {
+    showInput: flag(url, 'showInput', true),
+    history,
+    showHistoryOutput: flag(url, 'showHistoryOutput', false),
+  });
   let status = isTerminal(row.status) ? 200 : 202;
   if (row.status === 'Failed' && flag(url, 'returnInternalServerErrorOnFailure', false)) status = 500;
   // As the extension's HttpApiHandler (HandleGetStatusRequestAsync): while it runs, 202 with
@@ -124,13 +143,15 @@ async function list(ctx: ManagementContext, req: IncomingMessage, res: ServerRes
   let top = 100;
   if (topText !== null) {
     top = Number(topText);
-    if (!Number.isInteger(top) || top < 1 || top > 1000) throw new BadRequest('top must be a whole number from 1 to 1000.');
+    if (!Number.isInteger(top) || top < 1 || top > 1000)
+      throw new BadRequest('top must be a whole number from 1 to 1000.');
   }
   const tokenHeader = req.headers['x-ms-continuation-token'];
   let token: string | undefined;
   if (typeof tokenHeader === 'string' && tokenHeader) {
     token = storageToken(tokenHeader);
-    if (token === undefined) throw new BadRequest('The x-ms-continuation-token header is not a token this host issued.');
+    if (token === undefined)
+      throw new BadRequest('The x-ms-continuation-token header is not a token this host issued.');
   }
   const page = await ctx.engine.query(filter, top, token).catch((e: { statusCode?: number }) => {
     if (e.statusCode === 400) throw new BadRequest('The continuation token is not valid.');
@@ -138,8 +159,14 @@ async function list(ctx: ManagementContext, req: IncomingMessage, res: ServerRes
   });
   const showInput = flag(url, 'showInput', false);
   const headers: Record<string, string> = {};
-  if (page.continuation) headers['x-ms-continuation-token'] = Buffer.from(JSON.stringify(page.continuation)).toString('base64url');
-  return sendJson(res, 200, page.rows.map((r) => statusBody(r, { showInput })), headers);
+  if (page.continuation)
+    headers['x-ms-continuation-token'] = Buffer.from(JSON.stringify(page.continuation)).toString('base64url');
+  return sendJson(
+    res,
+    200,
+    page.rows.map((r) => statusBody(r, { showInput })),
+    headers,
+  );
 }
 
 /**

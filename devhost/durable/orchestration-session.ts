@@ -21,7 +21,17 @@ export type RunOrchestrator = (
 ) => Promise<{ state?: OrchestratorResult; error?: string; missing?: boolean }>;
 
 // Action types of the out-of-process protocol (durable-functions `ActionType`).
-const A = { CallActivity: 0, CallActivityWithRetry: 1, CallSubOrchestrator: 2, CallSubOrchestratorWithRetry: 3, ContinueAsNew: 4, CreateTimer: 5, WaitForExternalEvent: 6, WhenAny: 11, WhenAll: 12 };
+const A = {
+  CallActivity: 0,
+  CallActivityWithRetry: 1,
+  CallSubOrchestrator: 2,
+  CallSubOrchestratorWithRetry: 3,
+  ContinueAsNew: 4,
+  CreateTimer: 5,
+  WaitForExternalEvent: 6,
+  WhenAny: 11,
+  WhenAll: 12,
+};
 
 interface Action {
   actionType: number;
@@ -84,7 +94,7 @@ export class OrchestrationSession {
         consumed.add(item.id);
         continue;
       }
-      if (!state || state.history.length === 0 && newEvents.length === 0 || isTerminal(state.status)) {
+      if (!state || (state.history.length === 0 && newEvents.length === 0) || isTerminal(state.status)) {
         // Nothing running to deliver to (unknown, not started, or finished): the item is spent.
         consumed.add(item.id);
         continue;
@@ -129,14 +139,23 @@ export class OrchestrationSession {
         break;
       }
       consumed.add(item.id);
-      newEvents.push({ ...ev, EventId: -1, IsPlayed: false, Timestamp: ev.Timestamp || now, RaiseId: ev.EventType === EventType.EventRaised ? item.id : undefined });
+      newEvents.push({
+        ...ev,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: ev.Timestamp || now,
+        RaiseId: ev.EventType === EventType.EventRaised ? item.id : undefined,
+      });
       if (target) open.delete(target.id);
       if (retry && target) this.advanceRetry(state, target.id, retry, ev, now, newEvents, out, open);
     }
 
     if (!state || newEvents.length === 0) return { consumed, outbound: out, more };
 
-    state.history.push({ EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: now }, ...newEvents);
+    state.history.push(
+      { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: now },
+      ...newEvents,
+    );
     // DTFx writes OrchestratorStarted before the events of the step; ExecutionStarted goes right after it.
     await this.replay(state, now, out, open);
     state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
@@ -152,13 +171,19 @@ export class OrchestrationSession {
   }
 
   private canStart(state: InstanceState, item: ControlItem): boolean {
-    if (item.parent && state.engine.parent && sameParent(item.parent, state.engine.parent) && state.history.length > 0) return false;
+    if (item.parent && state.engine.parent && sameParent(item.parent, state.engine.parent) && state.history.length > 0)
+      return false;
     if (state.history.length === 0) return true;
     if (item.executionId && item.executionId === state.executionId) return false;
     return isTerminal(state.status);
   }
 
-  private freshExecution(instanceId: string, item: ControlItem, prior: InstanceState | undefined, now: string): InstanceState {
+  private freshExecution(
+    instanceId: string,
+    item: ControlItem,
+    prior: InstanceState | undefined,
+    now: string,
+  ): InstanceState {
     const ev = item.event!;
     const engine: EngineState = newEngineState();
     if (item.parent) engine.parent = item.parent;
@@ -182,12 +207,22 @@ export class OrchestrationSession {
   }
 
   private retryAllocates(retry: RetryState, ev: HistoryEvent): boolean {
-    if (retry.waitingOnTimer) return ev.EventType === EventType.TimerFired && retry.attempt < retry.options.maxNumberOfAttempts;
+    if (retry.waitingOnTimer)
+      return ev.EventType === EventType.TimerFired && retry.attempt < retry.options.maxNumberOfAttempts;
     return ev.EventType === EventType.TaskFailed || ev.EventType === EventType.SubOrchestrationInstanceFailed;
   }
 
   /** A retried task failed (→ backoff timer) or its timer fired (→ next attempt). */
-  private advanceRetry(state: InstanceState, id: number, retry: RetryState, ev: HistoryEvent, now: string, newEvents: HistoryEvent[], out: Outbound, open: Map<number, OpenTask>): void {
+  private advanceRetry(
+    state: InstanceState,
+    id: number,
+    retry: RetryState,
+    ev: HistoryEvent,
+    now: string,
+    newEvents: HistoryEvent[],
+    out: Outbound,
+    open: Map<number, OpenTask>,
+  ): void {
     const retries = state.engine.retries;
     delete retries[String(id)];
     const failed = ev.EventType === EventType.TaskFailed || ev.EventType === EventType.SubOrchestrationInstanceFailed;
@@ -195,35 +230,93 @@ export class OrchestrationSession {
       // DTFx waits out a backoff timer even after the last attempt; the JS engine expects it.
       const timerId = state.engine.nextSequence++;
       const fireAt = new Date(Date.parse(now) + retryDelayMs(retry)).toISOString();
-      const created: HistoryEvent = { EventType: EventType.TimerCreated, EventId: timerId, IsPlayed: false, Timestamp: now, FireAt: fireAt };
+      const created: HistoryEvent = {
+        EventType: EventType.TimerCreated,
+        EventId: timerId,
+        IsPlayed: false,
+        Timestamp: now,
+        FireAt: fireAt,
+      };
       newEvents.push(created);
       open.set(timerId, { kind: 'timer', scheduled: created });
       out.timers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId, fireAt });
       retries[String(timerId)] = { ...retry, waitingOnTimer: true };
-    } else if (retry.waitingOnTimer && ev.EventType === EventType.TimerFired && retry.attempt < retry.options.maxNumberOfAttempts) {
+    } else if (
+      retry.waitingOnTimer &&
+      ev.EventType === EventType.TimerFired &&
+      retry.attempt < retry.options.maxNumberOfAttempts
+    ) {
       const taskId = state.engine.nextSequence++;
-      const scheduled = this.schedule(state, taskId, retry.kind, retry.name, retryInput(state, retry), retry.instanceId, now, out);
+      const scheduled = this.schedule(
+        state,
+        taskId,
+        retry.kind,
+        retry.name,
+        retryInput(state, retry),
+        retry.instanceId,
+        now,
+        out,
+      );
       newEvents.push(scheduled);
       open.set(taskId, { kind: retry.kind, scheduled });
       retries[String(taskId)] = { ...retry, attempt: retry.attempt + 1, waitingOnTimer: false };
     }
   }
 
-  private schedule(state: InstanceState, id: number, kind: 'activity' | 'subOrchestration', name: string, input: string | null, childId: string | undefined, now: string, out: Outbound): HistoryEvent {
+  private schedule(
+    state: InstanceState,
+    id: number,
+    kind: 'activity' | 'subOrchestration',
+    name: string,
+    input: string | null,
+    childId: string | undefined,
+    now: string,
+    out: Outbound,
+  ): HistoryEvent {
     if (kind === 'activity') {
-      const wi: WorkItem = { id: `${state.instanceId}|${state.executionId}|${id}`, instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id, name, input };
+      const wi: WorkItem = {
+        id: `${state.instanceId}|${state.executionId}|${id}`,
+        instanceId: state.instanceId,
+        executionId: state.executionId,
+        taskScheduledId: id,
+        name,
+        input,
+      };
       out.workItems.push(wi);
-      return { EventType: EventType.TaskScheduled, EventId: id, IsPlayed: false, Timestamp: now, Name: name, Input: input };
+      return {
+        EventType: EventType.TaskScheduled,
+        EventId: id,
+        IsPlayed: false,
+        Timestamp: now,
+        Name: name,
+        Input: input,
+      };
     }
     const child = childId ?? `${state.instanceId}:${id.toString(16).toUpperCase().padStart(4, '0')}`;
     out.control.push({
       id: `start|${child}|${state.instanceId}|${state.executionId}|${id}`,
       instanceId: child,
       kind: 'event',
-      event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: now, Name: name, Input: input, Version: '' },
+      event: {
+        EventType: EventType.ExecutionStarted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: now,
+        Name: name,
+        Input: input,
+        Version: '',
+      },
       parent: { instanceId: state.instanceId, executionId: state.executionId, taskScheduledId: id },
     });
-    return { EventType: EventType.SubOrchestrationInstanceCreated, EventId: id, IsPlayed: false, Timestamp: now, Name: name, Input: input, InstanceId: child };
+    return {
+      EventType: EventType.SubOrchestrationInstanceCreated,
+      EventId: id,
+      IsPlayed: false,
+      Timestamp: now,
+      Name: name,
+      Input: input,
+      InstanceId: child,
+    };
   }
 
   private async replay(state: InstanceState, now: string, out: Outbound, open: Map<number, OpenTask>): Promise<void> {
@@ -241,7 +334,13 @@ export class OrchestrationSession {
     };
     const result = await this.run(state.name, payload);
     if (result.missing) {
-      return this.finish(state, 'Failed', toJsonText(`The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`), now, out);
+      return this.finish(
+        state,
+        'Failed',
+        toJsonText(`The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`),
+        now,
+        out,
+      );
     }
     const r = result.state;
     if (r && r.customStatus !== undefined) state.customStatus = toJsonText(r.customStatus);
@@ -265,14 +364,28 @@ export class OrchestrationSession {
             open.set(taskId, { kind, scheduled: ev });
             if (a.actionType === A.CallActivityWithRetry || a.actionType === A.CallSubOrchestratorWithRetry) {
               // The input stays in the history event just written; the retry refers to it.
-              state.engine.retries[String(taskId)] = { kind, name: a.functionName!, inputEventId: taskId, instanceId: a.instanceId, options: a.retryOptions!, attempt: 1, waitingOnTimer: false };
+              state.engine.retries[String(taskId)] = {
+                kind,
+                name: a.functionName!,
+                inputEventId: taskId,
+                instanceId: a.instanceId,
+                options: a.retryOptions!,
+                attempt: 1,
+                waitingOnTimer: false,
+              };
             }
             break;
           }
           case A.CreateTimer: {
             const timerId = id();
             const fireAt = new Date(a.fireAt as string).toISOString();
-            const ev: HistoryEvent = { EventType: EventType.TimerCreated, EventId: timerId, IsPlayed: false, Timestamp: now, FireAt: fireAt };
+            const ev: HistoryEvent = {
+              EventType: EventType.TimerCreated,
+              EventId: timerId,
+              IsPlayed: false,
+              Timestamp: now,
+              FireAt: fireAt,
+            };
             state.history.push(ev);
             if (a.isCanceled) {
               state.engine.canceledTimers.push(timerId);
@@ -308,7 +421,13 @@ export class OrchestrationSession {
     }
     if (result.error !== undefined || unsupported) {
       const message = unsupported ?? result.error;
-      return this.finish(state, 'Failed', toJsonText(`Orchestrator function '${state.name}' failed: ${message}`), now, out);
+      return this.finish(
+        state,
+        'Failed',
+        toJsonText(`Orchestrator function '${state.name}' failed: ${message}`),
+        now,
+        out,
+      );
     }
     if (!r) return;
     if (continueInput !== undefined || (r.isDone && flatten(r.actions).some((a) => a.actionType === A.ContinueAsNew))) {
@@ -318,7 +437,9 @@ export class OrchestrationSession {
     }
     if (r.isDone) {
       const canceled = new Set(state.engine.canceledTimers);
-      const outstanding = [...open.entries()].filter(([tid, t]) => t.kind === 'activity' || (t.kind === 'timer' && !canceled.has(tid))).length;
+      const outstanding = [...open.entries()].filter(
+        ([tid, t]) => t.kind === 'activity' || (t.kind === 'timer' && !canceled.has(tid)),
+      ).length;
       if (outstanding > 0) {
         state.engine.pendingOutput = toJsonText(r.output);
         return;
@@ -337,10 +458,18 @@ export class OrchestrationSession {
     state.history.push(
       terminated
         ? { EventType: EventType.ExecutionTerminated, EventId: -1, IsPlayed: false, Timestamp: now, Input: output }
-        : { EventType: EventType.ExecutionCompleted, EventId: -1, IsPlayed: false, Timestamp: now, OrchestrationStatus: status, Result: output },
+        : {
+            EventType: EventType.ExecutionCompleted,
+            EventId: -1,
+            IsPlayed: false,
+            Timestamp: now,
+            OrchestrationStatus: status,
+            Result: output,
+          },
     );
     for (const [timerId, t] of openTasks(state.history)) {
-      if (t.kind === 'timer') out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
+      if (t.kind === 'timer')
+        out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
     }
     this.notifyParent(state, out);
   }
@@ -355,7 +484,14 @@ export class OrchestrationSession {
       executionId: p.executionId,
       kind: 'event',
       event: ok
-        ? { EventType: EventType.SubOrchestrationInstanceCompleted, EventId: -1, IsPlayed: false, Timestamp: state.lastUpdatedTime, TaskScheduledId: p.taskScheduledId, Result: state.output ?? 'null' }
+        ? {
+            EventType: EventType.SubOrchestrationInstanceCompleted,
+            EventId: -1,
+            IsPlayed: false,
+            Timestamp: state.lastUpdatedTime,
+            TaskScheduledId: p.taskScheduledId,
+            Result: state.output ?? 'null',
+          }
         : {
             EventType: EventType.SubOrchestrationInstanceFailed,
             EventId: -1,
@@ -376,15 +512,34 @@ export class OrchestrationSession {
       instanceId: state.instanceId,
       executionId,
       kind: 'event',
-      event: { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: now, Name: state.name, Input: state.output, Version: state.version },
+      event: {
+        EventType: EventType.ExecutionStarted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: now,
+        Name: state.name,
+        Input: state.output,
+        Version: state.version,
+      },
       parent: state.engine.parent,
     });
     for (const [timerId, t] of openTasks(state.history)) {
-      if (t.kind === 'timer') out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
+      if (t.kind === 'timer')
+        out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
     }
     const engine = newEngineState();
     engine.parent = state.engine.parent;
-    return { ...state, executionId, input: state.output, output: null, status: 'Running', lastUpdatedTime: now, history: [], engine, committedCount: 0 };
+    return {
+      ...state,
+      executionId,
+      input: state.output,
+      output: null,
+      status: 'Running',
+      lastUpdatedTime: now,
+      history: [],
+      engine,
+      committedCount: 0,
+    };
   }
 
   private async command(state: InstanceState, item: ControlItem, now: string, out: Outbound): Promise<void> {
@@ -393,10 +548,22 @@ export class OrchestrationSession {
       this.finish(state, 'Terminated', toJsonText(item.reason ?? ''), now, out);
       state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
     } else if (item.kind === 'suspend' && state.status !== 'Suspended') {
-      state.history.push({ EventType: EventType.ExecutionSuspended, EventId: -1, IsPlayed: false, Timestamp: now, Reason: item.reason });
+      state.history.push({
+        EventType: EventType.ExecutionSuspended,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: now,
+        Reason: item.reason,
+      });
       state.status = 'Suspended';
     } else if (item.kind === 'resume' && state.status === 'Suspended') {
-      state.history.push({ EventType: EventType.ExecutionResumed, EventId: -1, IsPlayed: false, Timestamp: now, Reason: item.reason });
+      state.history.push({
+        EventType: EventType.ExecutionResumed,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: now,
+        Reason: item.reason,
+      });
       state.status = 'Running';
     } else {
       return;
@@ -424,11 +591,16 @@ function sameParent(a: { instanceId: string; executionId: string; taskScheduledI
 function retryInput(state: InstanceState, retry: RetryState): string | null {
   if (retry.inputEventId === undefined) return retry.input ?? null;
   const scheduled = state.history.find(
-    (e) => e.EventId === retry.inputEventId && (e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated),
+    (e) =>
+      e.EventId === retry.inputEventId &&
+      (e.EventType === EventType.TaskScheduled || e.EventType === EventType.SubOrchestrationInstanceCreated),
   );
   // The event is in this execution's history by construction; without it the next attempt cannot be
   // given the right input, so the step fails (and is retried) rather than running it with another.
-  if (!scheduled) throw new Error(`The history of ${state.instanceId} has no scheduling event ${retry.inputEventId} for the retry of '${retry.name}'.`);
+  if (!scheduled)
+    throw new Error(
+      `The history of ${state.instanceId} has no scheduling event ${retry.inputEventId} for the retry of '${retry.name}'.`,
+    );
   return scheduled.Input ?? null;
 }
 

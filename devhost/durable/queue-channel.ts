@@ -71,7 +71,8 @@ export class QueueChannel<T> {
     let current: T[] = [];
     let size = 0;
     const flush = () => {
-      if (current.length) batches.push({ text: JSON.stringify({ v: 1, items: current }), count: current.length, items: current });
+      if (current.length)
+        batches.push({ text: JSON.stringify({ v: 1, items: current }), count: current.length, items: current });
       current = [];
       size = 0;
     };
@@ -91,7 +92,12 @@ export class QueueChannel<T> {
     await Promise.all(
       batches.map(async (b) => {
         const res = await this.opts.queue.sendMessage(b.text, { visibilityTimeout: this.opts.leaseSeconds });
-        const env: Envelope = { messageId: res.messageId, popReceipt: res.popReceipt, remaining: b.count, blobName: b.blobName };
+        const env: Envelope = {
+          messageId: res.messageId,
+          popReceipt: res.popReceipt,
+          remaining: b.count,
+          blobName: b.blobName,
+        };
         this.local.set(res.messageId, env);
         this.deliverLocal(env, b.items);
       }),
@@ -109,7 +115,10 @@ export class QueueChannel<T> {
         env.remaining--;
         // Fire and forget, but never unhandled: a failed delete only means a redelivery, which
         // consumers tolerate.
-        if (env.remaining === 0) void this.remove(env).catch((e: unknown) => this.opts.logger.warn(`${this.opts.name}: removing message ${env.messageId} failed: ${describeError(e)}`));
+        if (env.remaining === 0)
+          void this.remove(env).catch((e: unknown) =>
+            this.opts.logger.warn(`${this.opts.name}: removing message ${env.messageId} failed: ${describeError(e)}`),
+          );
       },
     }));
     try {
@@ -118,7 +127,9 @@ export class QueueChannel<T> {
       // Not handed over: forget it here, so that the poller takes it up again once its lease ends
       // (while it is in `local` the poller would only renew its lease, for ever).
       this.local.delete(env.messageId);
-      this.opts.logger.error(`${this.opts.name}: delivering message ${env.messageId} failed; it will be redelivered: ${describeError(e)}`);
+      this.opts.logger.error(
+        `${this.opts.name}: delivering message ${env.messageId} failed; it will be redelivered: ${describeError(e)}`,
+      );
     }
   }
 
@@ -134,7 +145,8 @@ export class QueueChannel<T> {
         // receive whose answer has not been read yet: wait for it, then retry with the new receipt.
         if (status === 400 && env.popReceipt === receipt) await this.polling;
         if (env.popReceipt !== receipt) continue;
-        if (status !== 404) this.opts.logger.warn(`${this.opts.name}: could not delete message ${env.messageId}: ${describeError(e)}`);
+        if (status !== 404)
+          this.opts.logger.warn(`${this.opts.name}: could not delete message ${env.messageId}: ${describeError(e)}`);
         break;
       }
     }
@@ -159,7 +171,10 @@ export class QueueChannel<T> {
   private async poll(): Promise<void> {
     let received = 0;
     try {
-      const res = await this.opts.queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: this.opts.leaseSeconds });
+      const res = await this.opts.queue.receiveMessages({
+        numberOfMessages: 32,
+        visibilityTimeout: this.opts.leaseSeconds,
+      });
       received = res.receivedMessageItems.length;
       for (const m of res.receivedMessageItems) {
         const known = this.local.get(m.messageId);
@@ -180,7 +195,9 @@ export class QueueChannel<T> {
             items = wire.items ?? [];
           }
         } catch (e) {
-          this.opts.logger.error(`${this.opts.name}: dropping unreadable message ${m.messageId}: ${(e as Error).message}`);
+          this.opts.logger.error(
+            `${this.opts.name}: dropping unreadable message ${m.messageId}: ${(e as Error).message}`,
+          );
           await this.opts.queue.deleteMessage(m.messageId, m.popReceipt).catch(() => undefined);
           continue;
         }

@@ -5,6 +5,7 @@ export function retryDelayMs(retry: RetryState): number {
   const o = retry.options;
   const coefficient = o.backoffCoefficient && o.backoffCoefficient > 0 ? o.backoffCoefficient : 1;
   let delay = o.firstRetryIntervalInMilliseconds * Math.pow(coefficient, retry.attempt - 1);
-  if (o.maxRetryIntervalInMilliseconds && o.maxRetryIntervalInMilliseconds > 0) delay = Math.min(delay, o.maxRetryIntervalInMilliseconds);
+  if (o.maxRetryIntervalInMilliseconds && o.maxRetryIntervalInMilliseconds > 0)
+    delay = Math.min(delay, o.maxRetryIntervalInMilliseconds);
   return Math.max(0, Math.round(delay));
 }

@@ -2,7 +2,10 @@ import { EventType, HistoryEvent, parseJsonText } from './history';
 import { InstanceRow } from './instance-store';
 
 /** The status body of the Durable HTTP API (`input` and `output` always present, null allowed). */
-export function statusBody(row: InstanceRow, opts: { showInput: boolean; history?: HistoryEvent[]; showHistoryOutput?: boolean }) {
+export function statusBody(
+  row: InstanceRow,
+  opts: { showInput: boolean; history?: HistoryEvent[]; showHistoryOutput?: boolean },
+) {
   const body: Record<string, unknown> = {
     name: row.name,
     instanceId: row.instanceId,
@@ -47,7 +50,12 @@ export function formatHistory(history: HistoryEvent[], showOutput: boolean): Rec
       case EventType.SubOrchestrationInstanceCompleted:
       case EventType.SubOrchestrationInstanceFailed: {
         const s = scheduled.get(e.TaskScheduledId!);
-        const entry: Record<string, unknown> = { ...base, EventId: e.TaskScheduledId, FunctionName: s?.Name, ScheduledTime: s?.Timestamp };
+        const entry: Record<string, unknown> = {
+          ...base,
+          EventId: e.TaskScheduledId,
+          FunctionName: s?.Name,
+          ScheduledTime: s?.Timestamp,
+        };
         if (s?.InstanceId) entry.InstanceId = s.InstanceId;
         if (e.Reason !== undefined) Object.assign(entry, { Reason: e.Reason, Details: e.Details });
         if (showOutput && e.Result !== undefined) entry.Result = parseJsonText(e.Result);
@@ -64,7 +72,11 @@ export function formatHistory(history: HistoryEvent[], showOutput: boolean): Rec
         out.push({ ...base, Name: e.Name, ...(showOutput ? { Input: parseJsonText(e.Input) } : {}) });
         continue;
       case EventType.ExecutionCompleted:
-        out.push({ ...base, OrchestrationStatus: e.OrchestrationStatus, ...(showOutput ? { Result: parseJsonText(e.Result) } : {}) });
+        out.push({
+          ...base,
+          OrchestrationStatus: e.OrchestrationStatus,
+          ...(showOutput ? { Result: parseJsonText(e.Result) } : {}),
+        });
         continue;
       case EventType.ExecutionTerminated:
         out.push({ ...base, Input: parseJsonText(e.Input) });

@@ -31,7 +31,12 @@ export class TimerService {
 
   async start(): Promise<void> {
     for await (const r of this.hub.timers.listEntities<Record<string, unknown>>()) {
-      const t: TimerItem = { instanceId: String(r.partitionKey), executionId: String(r.ExecutionId), timerId: Number(r.TimerId), fireAt: String(r.FireAt) };
+      const t: TimerItem = {
+        instanceId: String(r.partitionKey),
+        executionId: String(r.ExecutionId),
+        timerId: Number(r.TimerId),
+        fireAt: String(r.FireAt),
+      };
       this.pending.set(`${t.instanceId}|${key(t)}`, t);
     }
     this.arm();
@@ -49,7 +54,16 @@ export class TimerService {
   async schedule(timers: TimerItem[]): Promise<void> {
     await Promise.all(
       timers.map((t) =>
-        this.hub.timers.upsertEntity({ partitionKey: t.instanceId, rowKey: key(t), ExecutionId: t.executionId, TimerId: t.timerId, FireAt: t.fireAt }, 'Replace'),
+        this.hub.timers.upsertEntity(
+          {
+            partitionKey: t.instanceId,
+            rowKey: key(t),
+            ExecutionId: t.executionId,
+            TimerId: t.timerId,
+            FireAt: t.fireAt,
+          },
+          'Replace',
+        ),
       ),
     );
     for (const t of timers) this.pending.set(`${t.instanceId}|${key(t)}`, t);
@@ -63,7 +77,10 @@ export class TimerService {
 
   async cancelInstance(instanceId: string): Promise<void> {
     const rows: string[] = [];
-    for await (const r of this.hub.timers.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}` } })) rows.push(r.rowKey!);
+    for await (const r of this.hub.timers.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${instanceId}` },
+    }))
+      rows.push(r.rowKey!);
     for (const k of [...this.pending.keys()]) if (k.startsWith(`${instanceId}|`)) this.pending.delete(k);
     await Promise.all(rows.map((rk) => this.hub.timers.deleteEntity(instanceId, rk).catch(() => undefined)));
   }
@@ -76,7 +93,10 @@ export class TimerService {
     for (const t of this.pending.values()) earliest = Math.min(earliest, Date.parse(t.fireAt));
     if (earliest === Infinity) return;
     const wait = Math.max(0, Math.min(60_000, earliest - this.clock.now()));
-    this.handle = setTimeout(() => void this.fireDue().catch((e: unknown) => this.logger.warn(`timers: firing failed: ${describeError(e)}`)), wait);
+    this.handle = setTimeout(
+      () => void this.fireDue().catch((e: unknown) => this.logger.warn(`timers: firing failed: ${describeError(e)}`)),
+      wait,
+    );
     this.handle.unref?.();
   }
 
@@ -94,7 +114,14 @@ export class TimerService {
             instanceId: t.instanceId,
             executionId: t.executionId,
             kind: 'event',
-            event: { EventType: EventType.TimerFired, EventId: -1, IsPlayed: false, Timestamp: fireTime, TimerId: t.timerId, FireAt: t.fireAt },
+            event: {
+              EventType: EventType.TimerFired,
+              EventId: -1,
+              IsPlayed: false,
+              Timestamp: fireTime,
+              TimerId: t.timerId,
+              FireAt: t.fireAt,
+            },
           })),
         );
         await this.cancel(due.map(([, t]) => t));

@@ -41,14 +41,25 @@ export class HttpFunctions {
   }
 
   list(): { name: string; template: string; methods: string[] | undefined; authLevel: AuthLevel }[] {
-    return this.routes.map((r) => ({ name: r.fn.metadata.name, template: r.route.template, methods: r.methods, authLevel: r.authLevel }));
+    return this.routes.map((r) => ({
+      name: r.fn.metadata.name,
+      template: r.route.template,
+      methods: r.methods,
+      authLevel: r.authLevel,
+    }));
   }
 
   /**
    * Handles the request if a route matches its path; false when none does. The body is read only
    * once the route, method and key have been accepted, so a refused request is never buffered.
    */
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL, routePath: string, readBody: BodyReader): Promise<boolean> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    routePath: string,
+    readBody: BodyReader,
+  ): Promise<boolean> {
     const method = (req.method ?? 'GET').toUpperCase();
     const matches = this.routes.map((r) => ({ r, params: r.route.match(routePath) })).filter((m) => m.params);
     if (matches.length === 0) return false;
@@ -70,22 +81,42 @@ export class HttpFunctions {
     return true;
   }
 
-  private async invoke(route: HttpRoute, params: Record<string, string>, req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: Buffer): Promise<void> {
+  private async invoke(
+    route: HttpRoute,
+    params: Record<string, string>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    body: Buffer,
+  ): Promise<void> {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     // The host hands the query over as one string per name; repeated names are joined with ','.
     const query: Record<string, string> = {};
     for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k).join(',');
     // The Buffer is a Uint8Array already: handing it over as it is saves a copy of the whole body.
     // No bytes, no body at all, as the host sends it: @azure/functions 4.3 builds an undici Request,
     // which refuses any body (even an empty one) on GET and HEAD.
-    const http = { method, url: url.href, headers, query, params, ...(body.length > 0 ? { body: { bytes: body as Uint8Array } } : {}) };
+    const http = {
+      method,
+      url: url.href,
+      headers,
+      query,
+      params,
+      ...(body.length > 0 ? { body: { bytes: body as Uint8Array } } : {}),
+    };
     const inputData = [{ name: route.fn.triggerName, data: { http } as RpcTypedData }, ...this.extraInputs(route.fn)];
     const started = Date.now();
     const outcome = await this.invoker.invoke(route.fn, { inputData });
     const scope = { functionName: route.fn.metadata.name, invocationId: outcome.invocationId };
     if (outcome.error) {
-      this.logger.log('error', `Executed (Failed, ${Date.now() - started} ms): ${outcome.error.stack ?? outcome.error.message}`, scope);
+      this.logger.log(
+        'error',
+        `Executed (Failed, ${Date.now() - started} ms): ${outcome.error.stack ?? outcome.error.message}`,
+        scope,
+      );
       // Like the host: a failing function gets a bare 500, never its stack trace.
       res.writeHead(500, { 'Content-Length': 0 });
       res.end();
@@ -95,7 +126,8 @@ export class HttpFunctions {
     const r = data && 'http' in data ? data.http : undefined;
     const status = r?.statusCode ? Number(r.statusCode) : data ? 200 : 204;
     try {
-      if (!Number.isInteger(status) || status < 200 || status > 999) throw new Error(`the status code '${r?.statusCode}' is not valid`);
+      if (!Number.isInteger(status) || status < 200 || status > 999)
+        throw new Error(`the status code '${r?.statusCode}' is not valid`);
       for (const [k, v] of Object.entries(r?.headers ?? {})) res.setHeader(k, v);
       // Cookies are added to any Set-Cookie the function put in its headers, as the host does.
       const cookies = (r?.cookies ?? []).map(cookieHeader);
@@ -107,13 +139,21 @@ export class HttpFunctions {
       res.statusCode = status;
     } catch (e) {
       // A response Node cannot send (bad status, header name or value) is the function's failure.
-      this.logger.log('error', `Executed (Failed, ${Date.now() - started} ms): invalid HTTP response: ${(e as Error).message}`, scope);
+      this.logger.log(
+        'error',
+        `Executed (Failed, ${Date.now() - started} ms): invalid HTTP response: ${(e as Error).message}`,
+        scope,
+      );
       for (const name of res.getHeaderNames()) res.removeHeader(name);
       res.writeHead(500, { 'Content-Length': 0 });
       res.end();
       return;
     }
-    this.logger.log('information', `Executed ${method} ${url.pathname} → ${status} (${Date.now() - started} ms)`, scope);
+    this.logger.log(
+      'information',
+      `Executed ${method} ${url.pathname} → ${status} (${Date.now() - started} ms)`,
+      scope,
+    );
     const b = r?.body as { bytes?: Uint8Array; string?: string } | undefined;
     const out = b?.bytes ? Buffer.from(b.bytes) : b?.string !== undefined ? Buffer.from(b.string) : Buffer.alloc(0);
     if (status === 204 || status === 304) {
@@ -138,7 +178,8 @@ function cookieHeader(c: RpcHttpCookie): string {
   const parts = [`${c.name}=${escapeDataString(c.value ?? '')}`];
   if (c.domain?.value) parts.push(`Domain=${c.domain.value}`);
   if (c.path?.value) parts.push(`Path=${c.path.value}`);
-  if (c.expires?.value?.seconds !== undefined) parts.push(`Expires=${new Date(c.expires.value.seconds * 1000).toUTCString()}`);
+  if (c.expires?.value?.seconds !== undefined)
+    parts.push(`Expires=${new Date(c.expires.value.seconds * 1000).toUTCString()}`);
   if (c.maxAge?.value !== undefined) parts.push(`Max-Age=${c.maxAge.value}`);
   if (c.secure?.value) parts.push('Secure');
   if (c.httpOnly?.value) parts.push('HttpOnly');

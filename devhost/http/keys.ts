@@ -19,7 +19,10 @@ export class HostKeys {
   }
 
   static fromEnv(env: NodeJS.ProcessEnv): HostKeys {
-    const fk = (env.DEVHOST_FUNCTION_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+    const fk = (env.DEVHOST_FUNCTION_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
     const mk = env.DEVHOST_MASTER_KEY?.trim() || undefined;
     // The Durable webhooks need a system key whenever keys are enforced. It is handed out in every
     // management URL (as the extension hands out its durabletask_extension key), so it must say

@@ -86,7 +86,9 @@ function parseTemplate(template: string): Part[][] {
   const endSegment = () => {
     flushLiteral();
     if (parts.length === 0) {
-      throw new RouteTemplateError(`Route template '${template}' has an empty segment: '/' cannot appear consecutively or at the end.`);
+      throw new RouteTemplateError(
+        `Route template '${template}' has an empty segment: '/' cannot appear consecutively or at the end.`,
+      );
     }
     segments.push(parts);
     parts = [];
@@ -105,18 +107,25 @@ function parseTemplate(template: string): Part[][] {
       literal += '}';
       i += 2;
     } else if (c === '}') {
-      throw new RouteTemplateError(`Route template '${template}' has unbalanced braces: '}' at position ${i} has no matching '{' (write '}}' for a literal brace).`);
+      throw new RouteTemplateError(
+        `Route template '${template}' has unbalanced braces: '}' at position ${i} has no matching '{' (write '}}' for a literal brace).`,
+      );
     } else if (c === '{') {
       const end = findParameterEnd(text, i, template);
       flushLiteral();
       // Inside a parameter the escapes are undone before the parameter itself is parsed,
       // so a regex constraint can say `{{2}}` and see `{2}`.
-      const inner = text.slice(i + 1, end).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+      const inner = text
+        .slice(i + 1, end)
+        .replace(/\{\{/g, '{')
+        .replace(/\}\}/g, '}');
       parts.push({ kind: 'param', param: parseParameter(inner, template) });
       i = end + 1;
     } else if (c === '?') {
       // ASP.NET rejects this too; a '?' here is almost always a query string pasted into the route.
-      throw new RouteTemplateError(`Route template '${template}' contains '?' outside a parameter; literal text cannot contain '?'.`);
+      throw new RouteTemplateError(
+        `Route template '${template}' contains '?' outside a parameter; literal text cannot contain '?'.`,
+      );
     } else {
       literal += c;
       i++;
@@ -131,12 +140,16 @@ function findParameterEnd(text: string, start: number, template: string): number
   let j = start + 1;
   for (;;) {
     if (j >= text.length) {
-      throw new RouteTemplateError(`Route template '${template}' has unbalanced braces: the '{' at position ${start} is never closed.`);
+      throw new RouteTemplateError(
+        `Route template '${template}' has unbalanced braces: the '{' at position ${start} is never closed.`,
+      );
     }
     const c = text[j];
     if (c === '{') {
       if (text[j + 1] !== '{') {
-        throw new RouteTemplateError(`Route template '${template}' has unbalanced braces: unescaped '{' inside a parameter at position ${j} (write '{{').`);
+        throw new RouteTemplateError(
+          `Route template '${template}' has unbalanced braces: unescaped '{' inside a parameter at position ${j} (write '{{').`,
+        );
       }
       j += 2;
     } else if (c === '}') {
@@ -185,7 +198,9 @@ function parseParameter(inner: string, template: string): Parameter {
     if (rest.startsWith('(')) {
       const close = findArgumentEnd(rest);
       if (close < 0) {
-        throw new RouteTemplateError(`Route template '${template}': constraint '${constraintName}' on parameter '${name}' has an unclosed '('.`);
+        throw new RouteTemplateError(
+          `Route template '${template}': constraint '${constraintName}' on parameter '${name}' has an unclosed '('.`,
+        );
       }
       argument = rest.slice(1, close);
       rest = rest.slice(close + 1);
@@ -197,10 +212,14 @@ function parseParameter(inner: string, template: string): Parameter {
   if (rest.startsWith('=')) defaultValue = rest.slice(1);
 
   if (optional && catchAll) {
-    throw new RouteTemplateError(`Route template '${template}': catch-all parameter '${name}' cannot be marked optional (it already matches an empty remainder).`);
+    throw new RouteTemplateError(
+      `Route template '${template}': catch-all parameter '${name}' cannot be marked optional (it already matches an empty remainder).`,
+    );
   }
   if (optional && defaultValue !== undefined) {
-    throw new RouteTemplateError(`Route template '${template}': optional parameter '${name}' cannot have a default value.`);
+    throw new RouteTemplateError(
+      `Route template '${template}': optional parameter '${name}' cannot have a default value.`,
+    );
   }
   return { name, optional, catchAll, defaultValue, constraints };
 }
@@ -259,14 +278,17 @@ function isDateTime(value: string): boolean {
   // DateTime.TryParse with the invariant culture accepts a sprawling set of formats; this covers
   // the ones people put in URLs: ISO 8601 (date, date-time, zone) and invariant MM/dd/yyyy.
   const v = value.trim();
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.exec(v);
+  const iso =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.exec(v);
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
   const fields = iso ? iso.slice(1) : us ? [us[3], us[1], us[2], ...us.slice(4)] : undefined;
   if (!fields) return false;
   const [year, month, day, hour, minute, second] = fields.map((f) => Number(f ?? 0));
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return year >= 1 && daysInMonth !== undefined && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60;
+  return (
+    year >= 1 && daysInMonth !== undefined && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60
+  );
 }
 
 type ConstraintFactory = (args: string[], describe: string) => (value: string) => boolean;
@@ -385,20 +407,28 @@ function compileSegment(parts: Part[], template: string): Segment {
     if (part.kind !== 'param') return;
     const { name, catchAll, optional } = part.param;
     if (catchAll && parts.length > 1) {
-      throw new RouteTemplateError(`Route template '${template}': catch-all parameter '${name}' must be the only thing in its segment ('${text}').`);
+      throw new RouteTemplateError(
+        `Route template '${template}': catch-all parameter '${name}' must be the only thing in its segment ('${text}').`,
+      );
     }
     const next = parts[i + 1];
     if (next?.kind === 'param') {
       // Without a literal between them there is no way to tell where one value ends.
-      throw new RouteTemplateError(`Route template '${template}': segment '${text}' has two consecutive parameters; separate them with a literal or '/'.`);
+      throw new RouteTemplateError(
+        `Route template '${template}': segment '${text}' has two consecutive parameters; separate them with a literal or '/'.`,
+      );
     }
     if (optional && parts.length > 1) {
       if (next) {
-        throw new RouteTemplateError(`Route template '${template}': optional parameter '${name}' must be at the end of segment '${text}'.`);
+        throw new RouteTemplateError(
+          `Route template '${template}': optional parameter '${name}' must be at the end of segment '${text}'.`,
+        );
       }
       const previous = parts[i - 1];
       if (previous.kind !== 'literal' || !previous.text.endsWith('.')) {
-        throw new RouteTemplateError(`Route template '${template}': in segment '${text}', optional parameter '${name}' can only be preceded by a '.'.`);
+        throw new RouteTemplateError(
+          `Route template '${template}': in segment '${text}', optional parameter '${name}' can only be preceded by a '.'.`,
+        );
       }
     }
   });
@@ -437,7 +467,9 @@ function validate(segments: Segment[], template: string): void {
     if (optionalSeen !== undefined && !isOmittable(segment)) {
       // Only trailing segments can be left out of a path, so anything required after an
       // optional parameter would make that parameter mandatory in practice.
-      throw new RouteTemplateError(`Route template '${template}': optional parameter '${optionalSeen}' is followed by the non-optional segment '${segmentText(segment)}'.`);
+      throw new RouteTemplateError(
+        `Route template '${template}': optional parameter '${optionalSeen}' is followed by the non-optional segment '${segmentText(segment)}'.`,
+      );
     }
     for (const part of segment.parts) {
       if (part.kind !== 'param') continue;
@@ -445,11 +477,15 @@ function validate(segments: Segment[], template: string): void {
       // The host hands values to functions in a case-insensitive dictionary, so `{id}` and `{ID}` would collide.
       const key = name.toLowerCase();
       if (seen.has(key)) {
-        throw new RouteTemplateError(`Route template '${template}': parameter name '${name}' appears more than once (names are case-insensitive; first as '${seen.get(key)}').`);
+        throw new RouteTemplateError(
+          `Route template '${template}': parameter name '${name}' appears more than once (names are case-insensitive; first as '${seen.get(key)}').`,
+        );
       }
       seen.set(key, name);
       if (catchAll && index !== segments.length - 1) {
-        throw new RouteTemplateError(`Route template '${template}': catch-all parameter '${name}' must be in the last segment.`);
+        throw new RouteTemplateError(
+          `Route template '${template}': catch-all parameter '${name}' must be in the last segment.`,
+        );
       }
       if (optional) optionalSeen ??= name;
     }

@@ -36,7 +36,12 @@ export function createHttpServer(routes: Route[], logger: Logger, maxBodyBytes: 
       try {
         const url = requestUrl(req);
         if (!url) {
-          sendError(res, 400, 'BadRequest', 'The request URL is malformed, or names a host other than its Host header.');
+          sendError(
+            res,
+            400,
+            'BadRequest',
+            'The request URL is malformed, or names a host other than its Host header.',
+          );
           return;
         }
         const body = lazyBody(req, maxBodyBytes);
@@ -59,7 +64,9 @@ export function createHttpServer(routes: Route[], logger: Logger, maxBodyBytes: 
           sendJson(res, 500, { error: { code: 'HostError', message: 'The host failed to handle the request.' } });
         } else res.destroy();
       }
-    })().catch((e: unknown) => logger.error(`host: failed to answer ${req.method} ${redactedTarget(req.url)}: ${describe(e)}`));
+    })().catch((e: unknown) =>
+      logger.error(`host: failed to answer ${req.method} ${redactedTarget(req.url)}: ${describe(e)}`),
+    );
   });
   // `Expect: 100-continue`: refuse an oversized body before the client sends it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -154,7 +161,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   if (declared !== undefined && declared > max) return Promise.reject(new TooLarge());
   if (req.complete && req.readableLength === 0) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
-    const fixed = declared !== undefined && Number.isSafeInteger(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
+    const fixed =
+      declared !== undefined && Number.isSafeInteger(declared) && declared >= 0
+        ? Buffer.allocUnsafe(declared)
+        : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -180,7 +190,8 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     req.once('error', (e) => finish(() => reject(e)));
     // A client that disconnects mid-body ends the request without 'end' (or 'error').
     req.once('close', () => {
-      if (!req.complete) finish(() => reject(new Error('The client closed the connection before the request body was complete.')));
+      if (!req.complete)
+        finish(() => reject(new Error('The client closed the connection before the request body was complete.')));
     });
   });
 }

@@ -51,7 +51,8 @@ export class DataFolderLock {
   /** Removes the lock file if it is still this process's. */
   release(): void {
     const held = readLock(this.file);
-    if (held && held.ownerPid === this.record.ownerPid && held.since === this.record.since) fs.rmSync(this.file, { force: true });
+    if (held && held.ownerPid === this.record.ownerPid && held.since === this.record.since)
+      fs.rmSync(this.file, { force: true });
   }
 }
 
@@ -95,7 +96,13 @@ export function commandLine(pid: number): string | undefined {
   }
   if (process.platform === 'win32') return undefined;
   try {
-    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).trim() || undefined;
+    return (
+      execFileSync('ps', ['-o', 'command=', '-p', String(pid)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 2000,
+      }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -140,7 +147,8 @@ async function stopProcess(pid: number): Promise<boolean> {
   return waitForExit(pid, 5_000);
 }
 
-const portList = (p?: AzuritePorts) => (p ? `blob ${p.blob}, queue ${p.queue}, table ${p.table}` : 'ports not yet known');
+const portList = (p?: AzuritePorts) =>
+  p ? `blob ${p.blob}, queue ${p.queue}, table ${p.table}` : 'ports not yet known';
 
 /** Is the recorded Azurite pid (still) the Azurite this lock names, and not a process that reused the pid? */
 async function recordedAzurite(held: LockRecord): Promise<{ pid: number; answer?: string } | undefined> {
@@ -159,7 +167,9 @@ function inUse(held: LockRecord, location: string, file: string): AzuriteStartEr
   return new AzuriteStartError(
     [
       `The Azurite data folder ${location} is in use by another devhost: pid ${held.ownerPid}` +
-        (held.azuritePid ? `, with Azurite pid ${held.azuritePid} on 127.0.0.1 ${portList(held.ports)}.` : ', still starting.'),
+        (held.azuritePid
+          ? `, with Azurite pid ${held.azuritePid} on 127.0.0.1 ${portList(held.ports)}.`
+          : ', still starting.'),
       'Only one devhost may use a data folder at a time. What to do:',
       `  - use the one already running, or stop it (Ctrl-C in its terminal, or kill ${held.ownerPid}) and start again;`,
       '  - or run this one beside it with another folder and other ports: DEVHOST_AZURITE_DIR=… DEVHOST_AZURITE_PORTS=blob,queue,table.',
@@ -207,7 +217,10 @@ export async function lockDataFolder(location: string, notice: (line: string) =>
         `Azurite pid ${azurite.pid}${azurite.answer ? ` (answering as ${azurite.answer})` : ''} on 127.0.0.1 ${portList(held.ports)} was left running ` +
           `on ${location} by devhost pid ${held.ownerPid}, which has ended: stopping it to start a fresh one on the same ports.`,
       );
-      if (!(await stopProcess(azurite.pid))) throw new AzuriteStartError(`Azurite pid ${azurite.pid} (left running on ${location}) did not stop: end it (kill -9 ${azurite.pid}) and start again.`);
+      if (!(await stopProcess(azurite.pid)))
+        throw new AzuriteStartError(
+          `Azurite pid ${azurite.pid} (left running on ${location}) did not stop: end it (kill -9 ${azurite.pid}) and start again.`,
+        );
     }
     // Remove the stale lock unless someone replaced it meanwhile.
     const now = readLock(file);

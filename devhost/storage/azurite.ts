@@ -25,14 +25,16 @@ export interface AzuriteHandle {
 export const CONVENTIONAL_PORTS: AzuritePorts = { blob: 10000, queue: 10001, table: 10002 };
 
 export function devConnectionString(host: string, ports: AzuritePorts): string {
-  return [
-    'DefaultEndpointsProtocol=http',
-    `AccountName=${DEV_ACCOUNT}`,
-    `AccountKey=${DEV_KEY}`,
-    `BlobEndpoint=http://${host}:${ports.blob}/${DEV_ACCOUNT}`,
-    `QueueEndpoint=http://${host}:${ports.queue}/${DEV_ACCOUNT}`,
-    `TableEndpoint=http://${host}:${ports.table}/${DEV_ACCOUNT}`,
-  ].join(';') + ';';
+  return (
+    [
+      'DefaultEndpointsProtocol=http',
+      `AccountName=${DEV_ACCOUNT}`,
+      `AccountKey=${DEV_KEY}`,
+      `BlobEndpoint=http://${host}:${ports.blob}/${DEV_ACCOUNT}`,
+      `QueueEndpoint=http://${host}:${ports.queue}/${DEV_ACCOUNT}`,
+      `TableEndpoint=http://${host}:${ports.table}/${DEV_ACCOUNT}`,
+    ].join(';') + ';'
+  );
 }
 
 export interface AzuriteOptions {
@@ -52,8 +54,14 @@ export interface AzuriteOptions {
 export function parsePorts(value: string, what = 'DEVHOST_AZURITE_PORTS'): AzuritePorts {
   const parts = value.split(',').map((p) => p.trim());
   const nums = parts.map(Number);
-  if (parts.length !== 3 || nums.some((n, i) => !/^\d+$/.test(parts[i]) || n < 1 || n > 65535) || new Set(nums).size !== 3) {
-    throw new AzuriteStartError(`${what} must be three different ports blob,queue,table (e.g. 10000,10001,10002); got "${value}".`);
+  if (
+    parts.length !== 3 ||
+    nums.some((n, i) => !/^\d+$/.test(parts[i]) || n < 1 || n > 65535) ||
+    new Set(nums).size !== 3
+  ) {
+    throw new AzuriteStartError(
+      `${what} must be three different ports blob,queue,table (e.g. 10000,10001,10002); got "${value}".`,
+    );
   }
   return { blob: nums[0], queue: nums[1], table: nums[2] };
 }
@@ -86,7 +94,9 @@ async function assertPortsFree(ports: AzuritePorts, location: string | undefined
     const server = await serverHeader(port);
     const isAzurite = !!server?.startsWith('Azurite');
     anAzurite ||= isAzurite;
-    taken.push(`  ${port} (${service}): ${isAzurite ? `another Azurite (${server})` : server ? `another program (it answers HTTP as "${server}")` : 'another program'}`);
+    taken.push(
+      `  ${port} (${service}): ${isAzurite ? `another Azurite (${server})` : server ? `another program (it answers HTTP as "${server}")` : 'another program'}`,
+    );
   }
   if (!taken.length) return;
   const first = Number(/\d+/.exec(taken[0])![0]);
@@ -94,11 +104,20 @@ async function assertPortsFree(ports: AzuritePorts, location: string | undefined
     [
       `Cannot start Azurite: ${taken.length === 1 ? 'this port' : 'these ports'} on 127.0.0.1 ${taken.length === 1 ? 'is' : 'are'} taken:`,
       ...taken,
-      ...(anAzurite ? [`That Azurite is not the one recorded in the lock file of ${location ?? 'this data folder'}, so it is left alone: it serves another data folder, or was started some other way.`] : []),
+      ...(anAzurite
+        ? [
+            `That Azurite is not the one recorded in the lock file of ${location ?? 'this data folder'}, so it is left alone: it serves another data folder, or was started some other way.`,
+          ]
+        : []),
       'What to do:',
       `  - stop what holds the port (find it with \`lsof -nP -iTCP:${first} -sTCP:LISTEN\`, or \`netstat -ano | findstr :${first}\` on Windows), then start again;`,
-      `  - or choose three free ports: DEVHOST_AZURITE_PORTS=blob,queue,table (URLs already stored in the data folder keep naming the ports they were made with)` + (anAzurite ? ';' : '.'),
-      ...(anAzurite ? ['  - or use that Azurite: set AzureWebJobsStorage to its full connection string (BlobEndpoint=…, QueueEndpoint=…, TableEndpoint=…), and no Azurite is started.'] : []),
+      `  - or choose three free ports: DEVHOST_AZURITE_PORTS=blob,queue,table (URLs already stored in the data folder keep naming the ports they were made with)` +
+        (anAzurite ? ';' : '.'),
+      ...(anAzurite
+        ? [
+            '  - or use that Azurite: set AzureWebJobsStorage to its full connection string (BlobEndpoint=…, QueueEndpoint=…, TableEndpoint=…), and no Azurite is started.',
+          ]
+        : []),
     ].join('\n'),
   );
 }
@@ -114,9 +133,12 @@ const KEEP_ALIVE_SECONDS = 3600;
 export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteHandle> {
   const bin = require.resolve('azurite/dist/src/azurite.js');
   const ports = opts.ports === 'conventional' ? CONVENTIONAL_PORTS : (opts.ports ?? { blob: 0, queue: 0, table: 0 });
-  const lock: DataFolderLock | undefined = opts.location ? await lockDataFolder(path.resolve(opts.location), opts.notice ?? (() => undefined)) : undefined;
+  const lock: DataFolderLock | undefined = opts.location
+    ? await lockDataFolder(path.resolve(opts.location), opts.notice ?? (() => undefined))
+    : undefined;
   try {
-    if (ports.blob || ports.queue || ports.table) await assertPortsFree(ports, opts.location && path.resolve(opts.location));
+    if (ports.blob || ports.queue || ports.table)
+      await assertPortsFree(ports, opts.location && path.resolve(opts.location));
     const handle = await spawnAzurite(bin, ports, opts, lock);
     lock?.running(handle.process.pid!, handle.ports);
     return handle;
@@ -126,7 +148,12 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteHa
   }
 }
 
-async function spawnAzurite(bin: string, ports: AzuritePorts, opts: AzuriteOptions, lock: DataFolderLock | undefined): Promise<AzuriteHandle> {
+async function spawnAzurite(
+  bin: string,
+  ports: AzuritePorts,
+  opts: AzuriteOptions,
+  lock: DataFolderLock | undefined,
+): Promise<AzuriteHandle> {
   const args = [
     wrapperScript(),
     bin,
@@ -134,12 +161,27 @@ async function spawnAzurite(bin: string, ports: AzuritePorts, opts: AzuriteOptio
     '--disableTelemetry',
     '--skipApiVersionCheck',
     '--loose',
-    '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
-    '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
+    '--blobHost',
+    '127.0.0.1',
+    '--queueHost',
+    '127.0.0.1',
+    '--tableHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(ports.blob),
+    '--queuePort',
+    String(ports.queue),
+    '--tablePort',
+    String(ports.table),
     // Azurite closes idle keep-alive connections after 5 s; a client reusing one just as it closes
     // gets a reset and the SDKs retry after a back-off, so the first request after a pause of about
     // five seconds took up to 5 s. Azure Storage keeps idle connections far longer: so does this.
-    '--blobKeepAliveTimeout', String(KEEP_ALIVE_SECONDS), '--queueKeepAliveTimeout', String(KEEP_ALIVE_SECONDS), '--tableKeepAliveTimeout', String(KEEP_ALIVE_SECONDS),
+    '--blobKeepAliveTimeout',
+    String(KEEP_ALIVE_SECONDS),
+    '--queueKeepAliveTimeout',
+    String(KEEP_ALIVE_SECONDS),
+    '--tableKeepAliveTimeout',
+    String(KEEP_ALIVE_SECONDS),
   ];
   if (opts.location) {
     fs.mkdirSync(opts.location, { recursive: true });
@@ -169,7 +211,9 @@ async function spawnAzurite(bin: string, ports: AzuritePorts, opts: AzuriteOptio
         const line = buffered.slice(0, nl).trim();
         buffered = buffered.slice(nl + 1);
         opts.log?.(line);
-        const m = /Azurite (Blob|Queue|Table) service is successfully listen\w* (?:at|on) https?:\/\/[^:]+:(\d+)/.exec(line);
+        const m = /Azurite (Blob|Queue|Table) service is successfully listen\w* (?:at|on) https?:\/\/[^:]+:(\d+)/.exec(
+          line,
+        );
         if (m) found[m[1].toLowerCase() as 'blob'] = Number(m[2]);
         if (found.blob && found.queue && found.table) {
           clearTimeout(timer);

@@ -84,7 +84,13 @@ export class BlobListener {
     this.schedule(this.o.pollIntervalMs);
   }
 
-  private async process(name: string, etag: string, tokens: Record<string, string>, metadata: Record<string, string>, properties: Record<string, unknown>): Promise<void> {
+  private async process(
+    name: string,
+    etag: string,
+    tokens: Record<string, string>,
+    metadata: Record<string, string>,
+    properties: Record<string, unknown>,
+  ): Promise<void> {
     const key = `${etag}|${name}`;
     const blob = this.o.container.getBlobClient(name);
     let content: Buffer;
@@ -94,7 +100,8 @@ export class BlobListener {
     } catch (e) {
       // Changed or deleted since the listing (412/404): the next scan sees its new version.
       const status = (e as { statusCode?: number }).statusCode;
-      if (status !== 412 && status !== 404) this.o.logger.warn(`blob ${this.o.path.container}/${name}: download failed: ${(e as Error).message}`);
+      if (status !== 412 && status !== 404)
+        this.o.logger.warn(`blob ${this.o.path.container}/${name}: download failed: ${(e as Error).message}`);
       return;
     }
     const triggerMetadata: Record<string, RpcTypedData> = {
@@ -119,14 +126,28 @@ export class BlobListener {
     const n = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, n);
     if (n >= this.o.maxAttempts) {
-      this.o.logger.log('error', `Blob ${this.o.path.container}/${name} failed ${n} time(s); recording it in ${this.o.poison.name}: ${outcome.error.message}`, scope);
+      this.o.logger.log(
+        'error',
+        `Blob ${this.o.path.container}/${name} failed ${n} time(s); recording it in ${this.o.poison.name}: ${outcome.error.message}`,
+        scope,
+      );
       await this.o.poison.createIfNotExists();
-      const msg = JSON.stringify({ FunctionId: this.o.fn.metadata.name, BlobType: 'BlockBlob', ContainerName: this.o.path.container, BlobName: name, ETag: etag });
+      const msg = JSON.stringify({
+        FunctionId: this.o.fn.metadata.name,
+        BlobType: 'BlockBlob',
+        ContainerName: this.o.path.container,
+        BlobName: name,
+        ETag: etag,
+      });
       await this.o.poison.sendMessage(Buffer.from(msg).toString('base64'));
       await this.o.receipts.getBlockBlobClient(this.receiptName(etag, name)).upload('', 0);
       this.known.add(key);
     } else {
-      this.o.logger.log('warning', `Executed (Failed, attempt ${n} of ${this.o.maxAttempts}) for blob ${name}: ${outcome.error.message}`, scope);
+      this.o.logger.log(
+        'warning',
+        `Executed (Failed, attempt ${n} of ${this.o.maxAttempts}) for blob ${name}: ${outcome.error.message}`,
+        scope,
+      );
     }
   }
 }

@@ -27,7 +27,8 @@ export class EventGridWebhook {
     }
     const name = url.searchParams.get('functionName') ?? '';
     const fn = this.registry.get(name);
-    if (!fn || fn.trigger.type.toLowerCase() !== 'eventgridtrigger') return sendError(res, 404, 'NotFound', `No Event Grid function named '${name}'.`);
+    if (!fn || fn.trigger.type.toLowerCase() !== 'eventgridtrigger')
+      return sendError(res, 404, 'NotFound', `No Event Grid function named '${name}'.`);
     // Read only for a function that exists: nothing is buffered for a refused delivery.
     const body = await readBody();
     let events: Record<string, unknown>[];
@@ -44,7 +45,9 @@ export class EventGridWebhook {
       return sendJson(res, 200, { validationResponse: code });
     }
     for (const event of events) {
-      const outcome = await this.invoker.invoke(fn, { inputData: [{ name: fn.triggerName, data: { json: JSON.stringify(event) } }, ...this.extraInputs(fn)] });
+      const outcome = await this.invoker.invoke(fn, {
+        inputData: [{ name: fn.triggerName, data: { json: JSON.stringify(event) } }, ...this.extraInputs(fn)],
+      });
       const scope = { functionName: fn.metadata.name, invocationId: outcome.invocationId };
       if (outcome.error) {
         this.logger.log('error', `Executed (Failed) for event ${String(event.id)}: ${outcome.error.message}`, scope);
@@ -52,7 +55,11 @@ export class EventGridWebhook {
         res.end();
         return;
       }
-      this.logger.log('information', `Executed (Succeeded) for event ${String(event.id)} (${String(event.eventType)})`, scope);
+      this.logger.log(
+        'information',
+        `Executed (Succeeded) for event ${String(event.id)} (${String(event.eventType)})`,
+        scope,
+      );
     }
     res.writeHead(200, { 'Content-Length': 0 });
     res.end();

@@ -84,7 +84,7 @@ function parseField(text: string, spec: FieldSpec): boolean[] {
     } else {
       lo = value(range);
       // `a/n` means "from a to the end of the field, every n" (as in NCrontab and Vixie cron).
-      hi = stepText === undefined ? lo : spec.starMax ?? spec.max;
+      hi = stepText === undefined ? lo : (spec.starMax ?? spec.max);
     }
     for (let v = lo; v <= hi; v += step) allowed[v] = true;
   }

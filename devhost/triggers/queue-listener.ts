@@ -63,7 +63,11 @@ export class QueueListener {
       if (this.stopped) {
         // Stopped while the receive was in flight: hand the messages back at once instead of running
         // functions during shutdown (or leaving them invisible for ten minutes).
-        await Promise.all(res.receivedMessageItems.map((m) => this.o.queue.updateMessage(m.messageId, m.popReceipt, undefined, 0).catch(() => undefined)));
+        await Promise.all(
+          res.receivedMessageItems.map((m) =>
+            this.o.queue.updateMessage(m.messageId, m.popReceipt, undefined, 0).catch(() => undefined),
+          ),
+        );
         return;
       }
       await Promise.all(res.receivedMessageItems.map((m) => this.handle(m)));
@@ -87,7 +91,11 @@ export class QueueListener {
     if (m.dequeueCount > this.o.maxDequeueCount) {
       // Already dequeued maxDequeueCount times (e.g. by a host that stopped mid-invocation): like the
       // host's QueueProcessor, poison it without running the function again.
-      this.o.logger.log('error', `Message ${m.messageId} has been dequeued ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}.`, scope);
+      this.o.logger.log(
+        'error',
+        `Message ${m.messageId} has been dequeued ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}.`,
+        scope,
+      );
       await this.moveToPoison(m);
       return;
     }
@@ -128,11 +136,21 @@ export class QueueListener {
       return;
     }
     if (m.dequeueCount >= this.o.maxDequeueCount) {
-      this.o.logger.log('error', `Message ${m.messageId} failed ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}: ${error.message}`, scope);
+      this.o.logger.log(
+        'error',
+        `Message ${m.messageId} failed ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}: ${error.message}`,
+        scope,
+      );
       await this.moveToPoison(m);
     } else {
-      this.o.logger.log('warning', `Executed (Failed, attempt ${m.dequeueCount} of ${this.o.maxDequeueCount}): ${error.message}`, scope);
-      await this.o.queue.updateMessage(m.messageId, m.popReceipt, undefined, this.o.visibilityTimeoutSeconds).catch(() => undefined);
+      this.o.logger.log(
+        'warning',
+        `Executed (Failed, attempt ${m.dequeueCount} of ${this.o.maxDequeueCount}): ${error.message}`,
+        scope,
+      );
+      await this.o.queue
+        .updateMessage(m.messageId, m.popReceipt, undefined, this.o.visibilityTimeoutSeconds)
+        .catch(() => undefined);
     }
   }
 

@@ -30,7 +30,8 @@ export class StorageTriggers {
 
   async start(): Promise<void> {
     const q = this.o.hostJson.extensions?.queues ?? {};
-    const encoding = ((q as { messageEncoding?: string }).messageEncoding ?? 'base64').toLowerCase() === 'none' ? 'none' : 'base64';
+    const encoding =
+      ((q as { messageEncoding?: string }).messageEncoding ?? 'base64').toLowerCase() === 'none' ? 'none' : 'base64';
     for (const fn of this.o.registry.byTrigger('queueTrigger')) {
       const t = fn.trigger as unknown as { queueName: string; connection?: string };
       const conn = storageConnection(t.connection);
@@ -65,7 +66,7 @@ export class StorageTriggers {
         logger: this.o.logger,
         pollIntervalMs: Number(process.env.DEVHOST_BLOB_POLL_MS ?? 1000),
         // host.json extensions.blobs.poisonBlobThreshold, as in the Storage extension 5.x (default 5).
-        maxAttempts: (this.o.hostJson.extensions?.blobs)?.poisonBlobThreshold ?? 5,
+        maxAttempts: this.o.hostJson.extensions?.blobs?.poisonBlobThreshold ?? 5,
         extraInputs: this.o.extraInputs(fn),
       });
       await listener.start();
@@ -73,7 +74,15 @@ export class StorageTriggers {
     }
     for (const fn of this.o.registry.byTrigger('timerTrigger')) {
       const t = fn.trigger as unknown as { schedule: string; runOnStartup?: boolean };
-      const listener = new TimerListener(fn, resolvePlaceholders(t.schedule), Boolean(t.runOnStartup), this.o.invoker, this.o.logger, this.o.clock, this.o.extraInputs(fn));
+      const listener = new TimerListener(
+        fn,
+        resolvePlaceholders(t.schedule),
+        Boolean(t.runOnStartup),
+        this.o.invoker,
+        this.o.logger,
+        this.o.clock,
+        this.o.extraInputs(fn),
+      );
       listener.start();
       this.stops.push(() => listener.stop());
     }
@@ -95,7 +104,9 @@ export function parseMs(v: string | number | undefined): number | undefined {
   const m = /^\s*(?:(\d+)\.)?(\d+):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*$/.exec(v);
   if (!m) return undefined;
   const fraction = m[5] ? Number(`0.${m[5]}`) * 1000 : 0;
-  return (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000 + Math.round(fraction);
+  return (
+    (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000 + Math.round(fraction)
+  );
 }
 
 function parseSeconds(v: string | undefined): number | undefined {

@@ -74,7 +74,9 @@ export class TimerListener {
 
   /** A run started from a timer callback: nobody awaits it, so its failure is logged here (never unhandled). */
   private runLogged(scheduled: boolean): Promise<void> {
-    return this.run(scheduled).catch((e: unknown) => this.logger.error(`timer ${this.fn.metadata.name}: run failed: ${describeError(e)}`));
+    return this.run(scheduled).catch((e: unknown) =>
+      this.logger.error(`timer ${this.fn.metadata.name}: run failed: ${describeError(e)}`),
+    );
   }
 
   private async run(scheduled: boolean): Promise<void> {
@@ -92,14 +94,21 @@ export class TimerListener {
       IsPastDue: false,
     };
     try {
-      const outcome = await this.invoker.invoke(this.fn, { inputData: [{ name: this.fn.triggerName, data: { json: JSON.stringify(timer) } }, ...this.extraInputs] });
+      const outcome = await this.invoker.invoke(this.fn, {
+        inputData: [{ name: this.fn.triggerName, data: { json: JSON.stringify(timer) } }, ...this.extraInputs],
+      });
       // As the host does: a run that fired a moment early counts as the scheduled occurrence, and the
       // next occurrence is the first one after the run (so occurrences missed during a jump run once).
       const at = scheduled && s.next > invokedAt ? s.next : invokedAt;
       this.status = { last: at, next: this.nextAfter(at), lastUpdated: at };
       const scope = { functionName: this.fn.metadata.name, invocationId: outcome.invocationId };
       if (outcome.error) this.logger.log('error', `Executed (Failed): ${outcome.error.message}`, scope);
-      else this.logger.log('information', `Executed (Succeeded); next run ${new Date(this.status.next).toISOString()}`, scope);
+      else
+        this.logger.log(
+          'information',
+          `Executed (Succeeded); next run ${new Date(this.status.next).toISOString()}`,
+          scope,
+        );
     } finally {
       this.running = false;
       this.arm();

@@ -11,8 +11,18 @@ const json = (schema: Json, description: string, hdrs?: Record<string, Json>): J
   ...(hdrs ? { headers: hdrs } : {}),
   content: { 'application/json': { schema } },
 });
-const body = (schema: Json, description?: string): Json => ({ required: true, ...(description ? { description } : {}), content: { 'application/json': { schema } } });
-const query = (name: string, description: string, schema: Json): Json => ({ name, in: 'query', required: false, description, schema });
+const body = (schema: Json, description?: string): Json => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { 'application/json': { schema } },
+});
+const query = (name: string, description: string, schema: Json): Json => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
 const listOf = (name: string): Json => ({ type: 'array', items: ref(name) });
 
 /** Where the API lives on the host: the routes' `api/` prefix (host.json routePrefix today). */
@@ -22,7 +32,11 @@ type Operation = Json & { responses: Record<string, Json> };
 
 /** An operation that needs a publisher key: 401, 404 (another publisher's resource) and 500 always apply. */
 function partner(tag: string, op: Operation): Operation {
-  return { tags: [tag], ...op, responses: { ...op.responses, '401': R('Unauthorized'), '404': R('NotFound'), '500': R('InternalError') } };
+  return {
+    tags: [tag],
+    ...op,
+    responses: { ...op.responses, '401': R('Unauthorized'), '404': R('NotFound'), '500': R('InternalError') },
+  };
 }
 
 /** An anonymous marketplace operation. */
@@ -44,7 +58,12 @@ function paths(): Record<string, Json> {
         operationId: 'listOffers',
         summary: 'List your offers',
         parameters: [P('apiVersion'), P('top'), P('continuationToken'), P('continuationTokenHeader')],
-        responses: { '200': json(listOf('OfferSummary'), 'A page of offers.', { 'x-ms-continuation-token': H('ContinuationToken') }), '400': R('BadRequest') },
+        responses: {
+          '200': json(listOf('OfferSummary'), 'A page of offers.', {
+            'x-ms-continuation-token': H('ContinuationToken'),
+          }),
+          '400': R('BadRequest'),
+        },
       }),
     },
     [p(OFFER)]: {
@@ -62,7 +81,16 @@ function paths(): Record<string, Json> {
         description:
           'Send If-Match with the ETag you read (or *) once the offer exists. Secrets left out of the document keep their stored values. ' +
           '400 InvalidOfferDocument names the first field in its message and lists every problem in details (DraftIssue[]).',
-        parameters: [P('apiVersion'), { name: 'If-Match', in: 'header', required: false, description: 'The ETag of the draft you modified, or *; required once the offer exists.', schema: { type: 'string' } }],
+        parameters: [
+          P('apiVersion'),
+          {
+            name: 'If-Match',
+            in: 'header',
+            required: false,
+            description: 'The ETag of the draft you modified, or *; required once the offer exists.',
+            schema: { type: 'string' },
+          },
+        ],
         requestBody: body(ref('Offer'), 'The offer document, at most 1 MiB.'),
         responses: {
           '200': json(ref('Offer'), 'Modified.', { ETag: H('ETag') }),
@@ -75,12 +103,35 @@ function paths(): Record<string, Json> {
       delete: partner('Offers', {
         operationId: 'deleteOffer',
         summary: 'Delete a never-published draft',
-        parameters: [P('apiVersion'), { name: 'If-Match', in: 'header', required: false, description: 'Only delete if the draft still has this ETag.', schema: { type: 'string' } }],
-        responses: { '204': { description: 'Deleted.' }, '400': R('BadRequest'), '409': R('Conflict'), '412': R('PreconditionFailed') },
+        parameters: [
+          P('apiVersion'),
+          {
+            name: 'If-Match',
+            in: 'header',
+            required: false,
+            description: 'Only delete if the draft still has this ETag.',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '204': { description: 'Deleted.' },
+          '400': R('BadRequest'),
+          '409': R('Conflict'),
+          '412': R('PreconditionFailed'),
+        },
       }),
     },
     [p(`${OFFER}/versions/{version}`)]: {
-      parameters: [...offerPath, { name: 'version', in: 'path', required: true, description: 'A publishing version (1, 2, …).', schema: { type: 'integer', minimum: 1 } }],
+      parameters: [
+        ...offerPath,
+        {
+          name: 'version',
+          in: 'path',
+          required: true,
+          description: 'A publishing version (1, 2, …).',
+          schema: { type: 'integer', minimum: 1 },
+        },
+      ],
       get: partner('Offers', {
         operationId: 'getOfferVersion',
         summary: 'Get the snapshot a publishing version published',
@@ -89,7 +140,16 @@ function paths(): Record<string, Json> {
       }),
     },
     [p(`${OFFER}/slot/{slot}`)]: {
-      parameters: [...offerPath, { name: 'slot', in: 'path', required: true, description: 'draft, preview or production.', schema: { type: 'string', enum: ['draft', 'preview', 'production'] } }],
+      parameters: [
+        ...offerPath,
+        {
+          name: 'slot',
+          in: 'path',
+          required: true,
+          description: 'draft, preview or production.',
+          schema: { type: 'string', enum: ['draft', 'preview', 'production'] },
+        },
+      ],
       get: partner('Offers', {
         operationId: 'getOfferSlot',
         summary: 'Get the offer in a slot',
@@ -108,11 +168,17 @@ function paths(): Record<string, Json> {
         parameters: [P('apiVersion')],
         requestBody: body(ref('PublishRequest')),
         responses: {
-          '202': json(ref('OperationAccepted'), 'Started.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
+          '202': json(ref('OperationAccepted'), 'Started.', {
+            Location: H('Location'),
+            'Operation-Location': H('OperationLocation'),
+          }),
           '400': R('BadRequest'),
           '409': R('Conflict'),
           '413': R('TooLarge'),
-          '422': { description: 'The offer is not ready to publish (ValidationFailed); details: ValidationWarning[].', content: { 'application/json': { schema: ref('Error') } } },
+          '422': {
+            description: 'The offer is not ready to publish (ValidationFailed); details: ValidationWarning[].',
+            content: { 'application/json': { schema: ref('Error') } },
+          },
         },
       }),
     },
@@ -121,11 +187,18 @@ function paths(): Record<string, Json> {
       post: partner('Publishing', {
         operationId: 'goLive',
         summary: 'Go Live (publisher sign-off)',
-        description: 'Only while the publish waits for your sign-off (else 400 GoLiveNotAllowed, nothing changed). Repeating it answers with the same operation.',
+        description:
+          'Only while the publish waits for your sign-off (else 400 GoLiveNotAllowed, nothing changed). Repeating it answers with the same operation.',
         parameters: [P('apiVersion')],
         responses: {
-          '200': json(ref('OperationAccepted'), 'Already live.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
-          '202': json(ref('OperationAccepted'), 'Accepted.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
+          '200': json(ref('OperationAccepted'), 'Already live.', {
+            Location: H('Location'),
+            'Operation-Location': H('OperationLocation'),
+          }),
+          '202': json(ref('OperationAccepted'), 'Accepted.', {
+            Location: H('Location'),
+            'Operation-Location': H('OperationLocation'),
+          }),
           '400': R('BadRequest'),
         },
       }),
@@ -135,11 +208,18 @@ function paths(): Record<string, Json> {
       post: partner('Publishing', {
         operationId: 'cancelPublish',
         summary: 'Cancel the publish at sign-off',
-        description: 'Only at the Publisher signoff step (else 400 CancelNotAllowed, nothing changed); the status resets to step 1. The body {"metadata":{"notification-emails":…}} may be sent.',
+        description:
+          'Only at the Publisher signoff step (else 400 CancelNotAllowed, nothing changed); the status resets to step 1. The body {"metadata":{"notification-emails":…}} may be sent.',
         parameters: [P('apiVersion')],
         responses: {
-          '200': json(ref('OperationAccepted'), 'Already cancelled.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
-          '202': json(ref('OperationAccepted'), 'Accepted.', { Location: H('Location'), 'Operation-Location': H('OperationLocation') }),
+          '200': json(ref('OperationAccepted'), 'Already cancelled.', {
+            Location: H('Location'),
+            'Operation-Location': H('OperationLocation'),
+          }),
+          '202': json(ref('OperationAccepted'), 'Accepted.', {
+            Location: H('Location'),
+            'Operation-Location': H('OperationLocation'),
+          }),
           '400': R('BadRequest'),
         },
       }),
@@ -149,8 +229,15 @@ function paths(): Record<string, Json> {
       post: partner('Offers', {
         operationId: 'uploadArtifact',
         summary: 'Upload an image file; put the answered URL in the offer',
-        description: 'A PNG of the kind\'s pixel size (small logo 40×40, medium 90×90, large 115×115, wide 255×115, hero 815×290, screenshot and video thumbnail 1280×720), at most 5 MiB.',
-        parameters: [P('apiVersion'), query('kind', 'What the image is.', { type: 'string', enum: ['smallLogo', 'mediumLogo', 'largeLogo', 'wideLogo', 'heroLogo', 'screenshot', 'videoThumbnail'] })],
+        description:
+          "A PNG of the kind's pixel size (small logo 40×40, medium 90×90, large 115×115, wide 255×115, hero 815×290, screenshot and video thumbnail 1280×720), at most 5 MiB.",
+        parameters: [
+          P('apiVersion'),
+          query('kind', 'What the image is.', {
+            type: 'string',
+            enum: ['smallLogo', 'mediumLogo', 'largeLogo', 'wideLogo', 'heroLogo', 'screenshot', 'videoThumbnail'],
+          }),
+        ],
         requestBody: { required: true, content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
         responses: { '201': json(ref('ArtifactUploaded'), 'Stored.'), '400': R('BadRequest'), '413': R('TooLarge') },
       }),
@@ -169,17 +256,35 @@ function paths(): Record<string, Json> {
       get: partner('Publishing', {
         operationId: 'listSubmissions',
         summary: 'The operations on the offer, newest first',
-        parameters: [P('apiVersion'), query('status', 'Only operations with this status (the reference\'s values).', { type: 'string', enum: ['notStarted', 'running', 'failed', 'completed'] })],
+        parameters: [
+          P('apiVersion'),
+          query('status', "Only operations with this status (the reference's values).", {
+            type: 'string',
+            enum: ['notStarted', 'running', 'failed', 'completed'],
+          }),
+        ],
         responses: { '200': json(listOf('Operation'), 'The operations.'), '400': R('BadRequest') },
       }),
     },
     [p(`${OFFER}/operations/{operationId}`)]: {
-      parameters: [...offerPath, { name: 'operationId', in: 'path', required: true, description: 'From a Location header.', schema: { type: 'string' } }],
+      parameters: [
+        ...offerPath,
+        {
+          name: 'operationId',
+          in: 'path',
+          required: true,
+          description: 'From a Location header.',
+          schema: { type: 'string' },
+        },
+      ],
       get: partner('Publishing', {
         operationId: 'getOperation',
         summary: 'One operation',
         parameters: [P('apiVersion')],
-        responses: { '200': json(ref('OperationDetail'), 'The operation, with the publish\'s steps and links.'), '400': R('BadRequest') },
+        responses: {
+          '200': json(ref('OperationDetail'), "The operation, with the publish's steps and links."),
+          '400': R('BadRequest'),
+        },
       }),
     },
     [p(`${OFFER}/certification-report`)]: {
@@ -192,16 +297,45 @@ function paths(): Record<string, Json> {
           query('version', 'Publishing version (default: the latest).', { type: 'integer', minimum: 1 }),
           query('format', 'html for the readable page.', { type: 'string', enum: ['json', 'html'] }),
         ],
-        responses: { '200': json({ type: 'object', description: 'CertificationReport: {offer, disks: [{label, rows: [{id, name, result, actual, expected, fix}], stats}], verdict, generatedAt}' }, 'The report.'), '400': R('BadRequest') },
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              description:
+                'CertificationReport: {offer, disks: [{label, rows: [{id, name, result, actual, expected, fix}], stats}], verdict, generatedAt}',
+            },
+            'The report.',
+          ),
+          '400': R('BadRequest'),
+        },
       }),
     },
     [p(`${OFFER}/plans/{planId}/certify`)]: {
-      parameters: [...offerPath, { name: 'planId', in: 'path', required: true, description: 'A plan (SKU) id of the draft.', schema: { type: 'string' } }],
+      parameters: [
+        ...offerPath,
+        {
+          name: 'planId',
+          in: 'path',
+          required: true,
+          description: 'A plan (SKU) id of the draft.',
+          schema: { type: 'string' },
+        },
+      ],
       post: partner('Publishing', {
         operationId: 'preflightCertify',
         summary: "Pre-flight: certify the draft plan's images now, before publishing",
-        parameters: [P('apiVersion'), query('format', 'html for the readable page.', { type: 'string', enum: ['json', 'html'] })],
-        responses: { '200': json({ type: 'object', description: 'CertificationReport; verdict pass or fail.' }, 'The report.'), '400': R('BadRequest'), '422': { description: 'The stored draft does not parse.', content: { 'application/json': { schema: ref('Error') } } } },
+        parameters: [
+          P('apiVersion'),
+          query('format', 'html for the readable page.', { type: 'string', enum: ['json', 'html'] }),
+        ],
+        responses: {
+          '200': json({ type: 'object', description: 'CertificationReport; verdict pass or fail.' }, 'The report.'),
+          '400': R('BadRequest'),
+          '422': {
+            description: 'The stored draft does not parse.',
+            content: { 'application/json': { schema: ref('Error') } },
+          },
+        },
       }),
     },
     [p(`${OFFER}/support-requests`)]: {
@@ -233,12 +367,20 @@ function paths(): Record<string, Json> {
         operationId: 'listLeads',
         summary: 'Customer leads on your offers, oldest first',
         parameters: [
-          query('state', 'Only leads in this delivery state.', { type: 'string', enum: ['pending', 'delivered', 'failed'] }),
+          query('state', 'Only leads in this delivery state.', {
+            type: 'string',
+            enum: ['pending', 'delivered', 'failed'],
+          }),
           query('top', 'Page size.', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
           P('continuationToken'),
           P('continuationTokenHeader'),
         ],
-        responses: { '200': json(listOf('CustomerLead'), 'A page of leads.', { 'x-ms-continuation-token': H('ContinuationToken') }), '400': R('BadRequest') },
+        responses: {
+          '200': json(listOf('CustomerLead'), 'A page of leads.', {
+            'x-ms-continuation-token': H('ContinuationToken'),
+          }),
+          '400': R('BadRequest'),
+        },
       }),
     },
     [p('/publishers/{publisherId}/outbox')]: {
@@ -246,9 +388,13 @@ function paths(): Record<string, Json> {
       get: partner('E-mail', {
         operationId: 'listOutbox',
         summary: 'E-mails kept in the outbox, newest first',
-        description: 'Only where no e-mail service is configured (local runs); in Azure mail goes out through Communication Services.',
+        description:
+          'Only where no e-mail service is configured (local runs); in Azure mail goes out through Communication Services.',
         parameters: [P('top'), P('continuationToken')],
-        responses: { '200': json(listOf('OutboxEntry'), 'A page of mails.', { 'x-ms-continuation-token': H('ContinuationToken') }), '400': R('BadRequest') },
+        responses: {
+          '200': json(listOf('OutboxEntry'), 'A page of mails.', { 'x-ms-continuation-token': H('ContinuationToken') }),
+          '400': R('BadRequest'),
+        },
       }),
     },
     [p(LISTING)]: {
@@ -256,7 +402,8 @@ function paths(): Record<string, Json> {
       get: marketplace({
         operationId: 'getListing',
         summary: 'A live listing (or its preview)',
-        description: 'With preview=true, the preview listing, only for a subscription in its preview audience; anyone else gets 404.',
+        description:
+          'With preview=true, the preview listing, only for a subscription in its preview audience; anyone else gets 404.',
         parameters: listingQuery(),
         responses: { '200': json(ref('Listing'), 'The listing.'), '404': R('NotFound') },
       }),
@@ -267,33 +414,71 @@ function paths(): Record<string, Json> {
         operationId: 'getListingPage',
         summary: 'The product page of a listing',
         parameters: listingQuery(),
-        responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } }, '404': R('NotFound') },
+        responses: {
+          '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } },
+          '404': R('NotFound'),
+        },
       }),
     },
     [p(`${LISTING}/plans/{planId}/template`)]: {
-      parameters: [P('publisherId'), P('offerId'), { name: 'planId', in: 'path', required: true, description: 'A plan (SKU) id of the listing.', schema: { type: 'string' } }],
+      parameters: [
+        P('publisherId'),
+        P('offerId'),
+        {
+          name: 'planId',
+          in: 'path',
+          required: true,
+          description: 'A plan (SKU) id of the listing.',
+          schema: { type: 'string' },
+        },
+      ],
       get: marketplace({
         operationId: 'getDeploymentTemplate',
         summary: 'The deployment template of a plan',
-        description: 'An Azure Resource Manager template that creates a VM from the plan\'s replicated image, in any region it was replicated to. Same preview rule as the listing.',
+        description:
+          "An Azure Resource Manager template that creates a VM from the plan's replicated image, in any region it was replicated to. Same preview rule as the listing.",
         parameters: listingQuery(),
-        responses: { '200': json({ type: 'object', description: 'An ARM deployment template.' }, 'The template.'), '404': R('NotFound') },
+        responses: {
+          '200': json({ type: 'object', description: 'An ARM deployment template.' }, 'The template.'),
+          '404': R('NotFound'),
+        },
       }),
     },
     [p('/marketplace/apps/{slug}')]: {
-      parameters: [{ name: 'slug', in: 'path', required: true, description: 'The offer\'s offerMarketingUrlIdentifier.', schema: { type: 'string' } }],
+      parameters: [
+        {
+          name: 'slug',
+          in: 'path',
+          required: true,
+          description: "The offer's offerMarketingUrlIdentifier.",
+          schema: { type: 'string' },
+        },
+      ],
       get: marketplace({
         operationId: 'getListingPageBySlug',
         summary: 'The live product page by its marketing URL',
-        responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } }, '404': R('NotFound') },
+        responses: {
+          '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } },
+          '404': R('NotFound'),
+        },
       }),
     },
     [p('/marketplace/artifacts/{publisherId}/{offerId}/{name}')]: {
-      parameters: [P('publisherId'), P('offerId'), { name: 'name', in: 'path', required: true, description: '<sha256>.png', schema: { type: 'string' } }],
+      parameters: [
+        P('publisherId'),
+        P('offerId'),
+        { name: 'name', in: 'path', required: true, description: '<sha256>.png', schema: { type: 'string' } },
+      ],
       get: marketplace({
         operationId: 'getArtifact',
         summary: 'An offer image as the service stores it (logos, hero, screenshots, video thumbnails)',
-        responses: { '200': { description: 'The PNG.', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } }, '404': R('NotFound') },
+        responses: {
+          '200': {
+            description: 'The PNG.',
+            content: { 'image/png': { schema: { type: 'string', format: 'binary' } } },
+          },
+          '404': R('NotFound'),
+        },
       }),
     },
     [p(`${LISTING}/leads`)]: {
@@ -301,9 +486,15 @@ function paths(): Record<string, Json> {
       post: marketplace({
         operationId: 'createCustomerLead',
         summary: 'Ask to be contacted about a live offer',
-        description: 'The lead is recorded and delivered to the publisher\'s lead destination; a destination that is down delays it, never loses it.',
+        description:
+          "The lead is recorded and delivered to the publisher's lead destination; a destination that is down delays it, never loses it.",
         requestBody: body(ref('CustomerLeadRequest')),
-        responses: { '202': json(ref('CustomerLeadAccepted'), 'Recorded; delivery follows.'), '400': R('BadRequest'), '404': R('NotFound'), '413': R('TooLarge') },
+        responses: {
+          '202': json(ref('CustomerLeadAccepted'), 'Recorded; delivery follows.'),
+          '400': R('BadRequest'),
+          '404': R('NotFound'),
+          '413': R('TooLarge'),
+        },
       }),
     },
     [p('/marketplace/search')]: {
@@ -311,9 +502,15 @@ function paths(): Record<string, Json> {
         operationId: 'searchMarketplace',
         summary: 'Search live listings',
         parameters: [
-          query('q', 'Words that must all appear in the title, summaries or description.', { type: 'string', maxLength: 200 }),
+          query('q', 'Words that must all appear in the title, summaries or description.', {
+            type: 'string',
+            maxLength: 200,
+          }),
           query('category', 'Only listings in this category.', { type: 'string' }),
-          query('os', 'Only listings with a plan for this OS family (case-insensitive).', { type: 'string', enum: ['linux', 'windows', 'Linux', 'Windows'] }),
+          query('os', 'Only listings with a plan for this OS family (case-insensitive).', {
+            type: 'string',
+            enum: ['linux', 'windows', 'Linux', 'Windows'],
+          }),
           P('top'),
         ],
         responses: { '200': json(ref('SearchResult'), 'Matching listings, by title.'), '400': R('BadRequest') },
@@ -325,8 +522,17 @@ function paths(): Record<string, Json> {
 function listingQuery(): Json[] {
   return [
     query('preview', 'true: the preview listing (for its preview audience only).', { type: 'boolean', default: false }),
-    query('subscriptionId', 'Your Azure subscription id, for a preview (or send x-ms-subscription-id).', { type: 'string', format: 'uuid' }),
-    { name: 'x-ms-subscription-id', in: 'header', required: false, description: 'Your Azure subscription id, for a preview.', schema: { type: 'string', format: 'uuid' } },
+    query('subscriptionId', 'Your Azure subscription id, for a preview (or send x-ms-subscription-id).', {
+      type: 'string',
+      format: 'uuid',
+    }),
+    {
+      name: 'x-ms-subscription-id',
+      in: 'header',
+      required: false,
+      description: 'Your Azure subscription id, for a preview.',
+      schema: { type: 'string', format: 'uuid' },
+    },
   ];
 }
 
@@ -351,7 +557,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Json {
       { name: 'Offers', description: 'Offer drafts, their publishing versions and slots.' },
       { name: 'Publishing', description: 'Publish, Go Live, Cancel, the status and the operations.' },
       { name: 'Support', description: 'Support requests about a publish.' },
-      { name: 'Leads', description: 'Customers\' leads on your live offers.' },
+      { name: 'Leads', description: "Customers' leads on your live offers." },
       { name: 'E-mail', description: 'The local e-mail outbox.' },
       { name: 'Marketplace', description: 'Live listings, anonymous.' },
     ],
@@ -361,7 +567,8 @@ export function openApiDocument(options: OpenApiOptions = {}): Json {
         publisherKey: {
           type: 'http',
           scheme: 'bearer',
-          description: 'Your publisher key: "Authorization: Bearer <key>". A key belongs to one publisher; ops issue and revoke keys.',
+          description:
+            'Your publisher key: "Authorization: Bearer <key>". A key belongs to one publisher; ops issue and revoke keys.',
         },
       },
       schemas: schemas(),

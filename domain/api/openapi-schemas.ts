@@ -16,8 +16,25 @@ export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name
 /** Every value of a string union, checked complete by the compiler (a missing key fails the build). */
 const valuesOf = <T extends string>(all: Record<T, true>): T[] => Object.keys(all) as T[];
 
-const OFFER_STATUSES = valuesOf<OfferStatus>({ neverPublished: true, notStarted: true, waitingForPublisherReview: true, running: true, succeeded: true, canceled: true, failed: true });
-const STEP_STATUSES = valuesOf<StepStatus>({ notStarted: true, inProgress: true, waitingForPublisherReview: true, waitingForApproval: true, blocked: true, rejected: true, complete: true, canceled: true });
+const OFFER_STATUSES = valuesOf<OfferStatus>({
+  neverPublished: true,
+  notStarted: true,
+  waitingForPublisherReview: true,
+  running: true,
+  succeeded: true,
+  canceled: true,
+  failed: true,
+});
+const STEP_STATUSES = valuesOf<StepStatus>({
+  notStarted: true,
+  inProgress: true,
+  waitingForPublisherReview: true,
+  waitingForApproval: true,
+  blocked: true,
+  rejected: true,
+  complete: true,
+  canceled: true,
+});
 const MESSAGE_LEVELS = valuesOf<MessageLevel>({ information: true, warning: true, error: true });
 
 // Written by the partner, never returned (domain/offer/secrets.ts redacts them from every read).
@@ -28,10 +45,26 @@ const WRITE_ONLY_FIELDS: [string, string][] = [
   ['microsoft-azure-marketplace.marketoLeadConfiguration', 'clientSecret'],
 ];
 
-const str = (description?: string, extra: Json = {}): Json => ({ type: 'string', ...(description ? { description } : {}), ...extra });
-const int = (description?: string, extra: Json = {}): Json => ({ type: 'integer', ...(description ? { description } : {}), ...extra });
-const arr = (items: Json, description?: string): Json => ({ type: 'array', items, ...(description ? { description } : {}) });
-const obj = (properties: Record<string, Json>, required: string[] = Object.keys(properties), extra: Json = {}): Json => ({
+const str = (description?: string, extra: Json = {}): Json => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+const int = (description?: string, extra: Json = {}): Json => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+const arr = (items: Json, description?: string): Json => ({
+  type: 'array',
+  items,
+  ...(description ? { description } : {}),
+});
+const obj = (
+  properties: Record<string, Json>,
+  required: string[] = Object.keys(properties),
+  extra: Json = {},
+): Json => ({
   type: 'object',
   properties,
   ...(required.length ? { required } : {}),
@@ -47,17 +80,25 @@ function fromZod(schema: z.ZodType): Json {
 function offerSchema(): Json {
   const s = fromZod(offerDraftSchema);
   const props = s.properties as Record<string, Json>;
-  const listing = ((props.definition.properties as Record<string, Json>).offer.properties ?? {}) as Record<string, Json>;
+  const listing = ((props.definition.properties as Record<string, Json>).offer.properties ?? {}) as Record<
+    string,
+    Json
+  >;
   for (const [config, field] of WRITE_ONLY_FIELDS) {
     const f = (listing[config]?.properties as Record<string, Json> | undefined)?.[field];
     if (f) Object.assign(f, { writeOnly: true, description: 'Secret: stored, never returned.' });
   }
   const readOnly = (description: string) => ({ readOnly: true, description });
-  Object.assign(props.id, readOnly('The offer id (the URL\'s). Accepted in a PUT only if it matches.'));
-  Object.assign(props.publisherId, readOnly('The publisher id (the URL\'s). Accepted in a PUT only if it matches.'));
-  Object.assign(props.version, readOnly('The offer version: incremented by each publish (1 before the first); for …/versions/{version} and …/slot/{slot}, the version read.'));
+  Object.assign(props.id, readOnly("The offer id (the URL's). Accepted in a PUT only if it matches."));
+  Object.assign(props.publisherId, readOnly("The publisher id (the URL's). Accepted in a PUT only if it matches."));
+  Object.assign(
+    props.version,
+    readOnly(
+      'The offer version: incremented by each publish (1 before the first); for …/versions/{version} and …/slot/{slot}, the version read.',
+    ),
+  );
   Object.assign(props.status, readOnly('The publish status of the offer.'));
-  Object.assign(props.eTag, readOnly('The draft\'s ETag (also the ETag header); absent for versions and slots.'));
+  Object.assign(props.eTag, readOnly("The draft's ETag (also the ETag header); absent for versions and slots."));
   Object.assign(props.changedTime, readOnly('When the draft last changed.'));
   props.slot = str('The slot read, for …/slot/{slotId}.', { enum: ['draft', 'preview', 'production'], readOnly: true });
   return {
@@ -84,11 +125,19 @@ export function schemas(): Record<string, Json> {
       ['error'],
       { description: 'Every 4xx and 5xx answer.' },
     ),
-    DraftIssue: obj({ path: str('Document path, e.g. definition.plans[0].planId.'), message: str() }, ['path', 'message'], {
-      description: 'One problem in an offer document (details of a 400 InvalidOfferDocument).',
-    }),
+    DraftIssue: obj(
+      { path: str('Document path, e.g. definition.plans[0].planId.'), message: str() },
+      ['path', 'message'],
+      {
+        description: 'One problem in an offer document (details of a 400 InvalidOfferDocument).',
+      },
+    ),
     ValidationWarning: obj(
-      { path: str('Document path of the field.'), rule: str('Stable rule id: required, maxLength, pattern, unique, range, schema, …'), message: str() },
+      {
+        path: str('Document path of the field.'),
+        rule: str('Stable rule id: required, maxLength, pattern, unique, range, schema, …'),
+        message: str(),
+      },
       ['path', 'rule', 'message'],
       { description: 'One field that keeps the offer from being published (details of a 422 ValidationFailed).' },
     ),
@@ -102,16 +151,31 @@ export function schemas(): Record<string, Json> {
         version: int('The offer version: incremented by each publish.'),
         status: str(undefined, { enum: OFFER_STATUSES }),
         publishingVersion: int('The latest publishing version; null when never published.', { nullable: true }),
-        definition: obj({ displayText: str() }, ['displayText'], { description: 'The summarized view of the definition.' }),
+        definition: obj({ displayText: str() }, ['displayText'], {
+          description: 'The summarized view of the definition.',
+        }),
         changedTime: dateTime(),
       },
-      ['publisherId', 'offerTypeId', 'id', 'title', 'version', 'status', 'publishingVersion', 'definition', 'changedTime'],
+      [
+        'publisherId',
+        'offerTypeId',
+        'id',
+        'title',
+        'version',
+        'status',
+        'publishingVersion',
+        'definition',
+        'changedTime',
+      ],
     ),
     PublishRequest: obj(
       {
         metadata: obj(
           {
-            'notification-emails': str(`Who is told about each step: up to ${MAX_NOTIFICATION_EMAILS} addresses separated by "," or ";".`, { example: 'a@contoso.com,b@contoso.com' }),
+            'notification-emails': str(
+              `Who is told about each step: up to ${MAX_NOTIFICATION_EMAILS} addresses separated by "," or ";".`,
+              { example: 'a@contoso.com,b@contoso.com' },
+            ),
           },
           ['notification-emails'],
         ),
@@ -122,7 +186,10 @@ export function schemas(): Record<string, Json> {
       {
         operationId: str(undefined, { format: 'uuid' }),
         publishingVersion: int(),
-        status: str('running (a publish started), accepted (Go Live or Cancel requested), live or canceled (already done).', { enum: ['running', 'accepted', 'live', 'canceled'] }),
+        status: str(
+          'running (a publish started), accepted (Go Live or Cancel requested), live or canceled (already done).',
+          { enum: ['running', 'accepted', 'live', 'canceled'] },
+        ),
       },
       ['operationId', 'publishingVersion', 'status'],
     ),
@@ -150,7 +217,16 @@ export function schemas(): Record<string, Json> {
         supportTicketId: str('The support request opened for this publishing version.'),
         changedTime: dateTime(),
       },
-      ['status', 'publishingVersion', 'messages', 'steps', 'previewLinks', 'liveLinks', 'notificationEmails', 'changedTime'],
+      [
+        'status',
+        'publishingVersion',
+        'messages',
+        'steps',
+        'previewLinks',
+        'liveLinks',
+        'notificationEmails',
+        'changedTime',
+      ],
     ),
     Operation: obj(
       {
@@ -163,16 +239,37 @@ export function schemas(): Record<string, Json> {
         submissionState: str('Same as status.', { enum: [...OPERATION_STATUSES] }),
         status: str('Only one operation of an offer is running at a time.', { enum: [...OPERATION_STATUSES] }),
         publishingVersion: int(),
-        slot: str('staging for a publish (and its cancel), production for Go Live.', { enum: ['staging', 'production'] }),
+        slot: str('staging for a publish (and its cancel), production for Go Live.', {
+          enum: ['staging', 'production'],
+        }),
         version: int('Changes whenever the operation does (.NET ticks of its last change).'),
         definition: obj({ metadata: obj({ emails: str('The notification e-mails, comma-separated.') }) }),
         createdDateTime: dateTime(),
         lastActionDateTime: dateTime(),
         changedTime: dateTime(),
-        cancellationRequestState: str('canCancel only for a publish at publisher sign-off.', { enum: ['canCancel', 'cannotCancel', 'cancelRequested', 'canceled'] }),
+        cancellationRequestState: str('canCancel only for a publish at publisher sign-off.', {
+          enum: ['canCancel', 'cannotCancel', 'cancelRequested', 'canceled'],
+        }),
         error: obj({ code: str(), message: str() }, ['code', 'message'], { description: 'For a failed operation.' }),
       },
-      ['id', 'offerId', 'offerVersion', 'offerTypeId', 'publisherId', 'submissionType', 'submissionState', 'status', 'publishingVersion', 'slot', 'version', 'definition', 'createdDateTime', 'lastActionDateTime', 'changedTime', 'cancellationRequestState'],
+      [
+        'id',
+        'offerId',
+        'offerVersion',
+        'offerTypeId',
+        'publisherId',
+        'submissionType',
+        'submissionState',
+        'status',
+        'publishingVersion',
+        'slot',
+        'version',
+        'definition',
+        'createdDateTime',
+        'lastActionDateTime',
+        'changedTime',
+        'cancellationRequestState',
+      ],
       { description: 'One operation (submission) on an offer, as the Cloud Partner Portal reference lists it.' },
     ),
     OperationDetail: {
@@ -181,7 +278,10 @@ export function schemas(): Record<string, Json> {
         obj(
           {
             messages: arr(ref('StatusMessage')),
-            steps: arr(ref('Step'), 'The publish\'s steps while the offer\'s status still describes this publishing version (else empty).'),
+            steps: arr(
+              ref('Step'),
+              "The publish's steps while the offer's status still describes this publishing version (else empty).",
+            ),
             previewLinks: arr(ref('Link')),
             liveLinks: arr(ref('Link')),
             notificationEmails: str('Comma-separated.'),
@@ -189,9 +289,12 @@ export function schemas(): Record<string, Json> {
           ['messages', 'steps', 'previewLinks', 'liveLinks'],
         ),
       ],
-      description: 'GET …/operations/{operationId}: the operation with the publish\'s progress.',
+      description: "GET …/operations/{operationId}: the operation with the publish's progress.",
     },
-    ArtifactUploaded: obj({ url: str('The service\'s URL of the stored image: put it in the offer field.', { format: 'uri' }), kind: str() }, ['url', 'kind']),
+    ArtifactUploaded: obj(
+      { url: str("The service's URL of the stored image: put it in the offer field.", { format: 'uri' }), kind: str() },
+      ['url', 'kind'],
+    ),
     SupportRequestCreate: obj({ description: str('What you need help with.', { minLength: 1, maxLength: 4000 }) }),
     SupportRequestOpened: obj(
       {
@@ -199,7 +302,10 @@ export function schemas(): Record<string, Json> {
         publishingVersion: int(),
         failingStep: str('The step that rejected the publish.', { nullable: true }),
         notified: { type: 'boolean', description: 'Whether the support team was e-mailed.' },
-        existing: { type: 'boolean', description: 'true (with 200) when a request was already open for this publishing version.' },
+        existing: {
+          type: 'boolean',
+          description: 'true (with 200) when a request was already open for this publishing version.',
+        },
         message: str(),
       },
       ['ticketId', 'publishingVersion'],
@@ -213,7 +319,7 @@ export function schemas(): Record<string, Json> {
         offerStatus: str('The publish status when the request was opened.'),
         failingStep: str(),
         failingStepName: str(),
-        failingMessage: str('The step\'s error messages as you saw them.'),
+        failingMessage: str("The step's error messages as you saw them."),
         description: str(),
         state: str(undefined, { enum: ['open', 'resolved'] }),
         createdTime: dateTime(),
@@ -221,7 +327,18 @@ export function schemas(): Record<string, Json> {
         notified: { type: 'boolean' },
         notificationError: str(),
       },
-      ['ticketId', 'publisherId', 'offerId', 'publishingVersion', 'offerStatus', 'description', 'state', 'createdTime', 'changedTime', 'notified'],
+      [
+        'ticketId',
+        'publisherId',
+        'offerId',
+        'publishingVersion',
+        'offerStatus',
+        'description',
+        'state',
+        'createdTime',
+        'changedTime',
+        'notified',
+      ],
     ),
     OutboxEntry: obj(
       {
@@ -231,7 +348,9 @@ export function schemas(): Record<string, Json> {
         subject: str(),
         plainText: str(),
         html: str(),
-        kind: str('Which event the mail tells about: publish-accepted, step-failed, preview-available, live, canceled, …'),
+        kind: str(
+          'Which event the mail tells about: publish-accepted, step-failed, preview-available, live, canceled, …',
+        ),
         createdTime: dateTime(),
         idempotencyKey: str(),
       },
@@ -244,7 +363,15 @@ export function schemas(): Record<string, Json> {
         LeadSource: str('<Source>-<Action>|<publisherId>.<offerId>'),
         ActionCode: str(),
         Description: str(),
-        UserDetails: obj({ Company: str(), Country: str(), Email: str(), FirstName: str(), LastName: str(), Phone: str(), Title: str() }),
+        UserDetails: obj({
+          Company: str(),
+          Country: str(),
+          Email: str(),
+          FirstName: str(),
+          LastName: str(),
+          Phone: str(),
+          Title: str(),
+        }),
       },
       undefined,
       { description: 'The lead as the marketplace sends it to a CRM.' },
@@ -264,37 +391,60 @@ export function schemas(): Record<string, Json> {
         deliveredTime: dateTime(),
       },
       ['leadId', 'publisherId', 'offerId', 'lead', 'state', 'attempts', 'createdTime', 'changedTime'],
-      { description: 'A customer\'s lead and its delivery to your lead destination.' },
+      { description: "A customer's lead and its delivery to your lead destination." },
     ),
-    CustomerLeadRequest: { ...fromZod(customerLeadRequestSchema), description: 'A customer asks to be contacted about (or starts deploying) a live offer.' },
+    CustomerLeadRequest: {
+      ...fromZod(customerLeadRequestSchema),
+      description: 'A customer asks to be contacted about (or starts deploying) a live offer.',
+    },
     CustomerLeadAccepted: obj({ leadId: str(), state: str(undefined, { enum: ['pending'] }) }),
-    ListingPlan: obj({
-      planId: str(),
-      title: str(),
-      summary: str(),
-      description: str('Sanitised HTML.'),
-      operatingSystemFamily: str(),
-      operatingSystem: str(),
-      recommendedVMSizes: arr(str()),
-      regions: arr(str()),
-      licenseModel: str(),
-      imageVersions: arr(str()),
-      hidden: { type: 'boolean', description: 'Hidden plans are left out of public listings and search; their template link still deploys.' },
-      pricing: obj(
-        {
-          model: str(undefined, { enum: ['byol', 'perCore', 'perCoreSize', 'perRegion', 'spreadsheet', 'none'] }),
-          freeTrialMonths: int(),
-          currency: str(),
-          pricePerCore: { type: 'number', description: 'Per core per hour (perCore).' },
-          coreSizePrices: arr(obj({ coreSize: str(), price: { type: 'number' } }, ['coreSize', 'price'])),
-          regionPrices: arr(obj({ region: str(), currency: str(), pricePerCore: { type: 'number' } }, ['region'])),
+    ListingPlan: obj(
+      {
+        planId: str(),
+        title: str(),
+        summary: str(),
+        description: str('Sanitised HTML.'),
+        operatingSystemFamily: str(),
+        operatingSystem: str(),
+        recommendedVMSizes: arr(str()),
+        regions: arr(str()),
+        licenseModel: str(),
+        imageVersions: arr(str()),
+        hidden: {
+          type: 'boolean',
+          description: 'Hidden plans are left out of public listings and search; their template link still deploys.',
         },
-        ['model', 'freeTrialMonths'],
-      ),
-      cloudAvailability: arr(str()),
-      windowsOSType: str(),
-      deploymentTemplateUrl: str('Path of the plan\'s deployment template (once packaged).'),
-    }, ['planId', 'title', 'summary', 'description', 'operatingSystemFamily', 'operatingSystem', 'recommendedVMSizes', 'regions', 'licenseModel', 'imageVersions', 'hidden', 'pricing', 'cloudAvailability']),
+        pricing: obj(
+          {
+            model: str(undefined, { enum: ['byol', 'perCore', 'perCoreSize', 'perRegion', 'spreadsheet', 'none'] }),
+            freeTrialMonths: int(),
+            currency: str(),
+            pricePerCore: { type: 'number', description: 'Per core per hour (perCore).' },
+            coreSizePrices: arr(obj({ coreSize: str(), price: { type: 'number' } }, ['coreSize', 'price'])),
+            regionPrices: arr(obj({ region: str(), currency: str(), pricePerCore: { type: 'number' } }, ['region'])),
+          },
+          ['model', 'freeTrialMonths'],
+        ),
+        cloudAvailability: arr(str()),
+        windowsOSType: str(),
+        deploymentTemplateUrl: str("Path of the plan's deployment template (once packaged)."),
+      },
+      [
+        'planId',
+        'title',
+        'summary',
+        'description',
+        'operatingSystemFamily',
+        'operatingSystem',
+        'recommendedVMSizes',
+        'regions',
+        'licenseModel',
+        'imageVersions',
+        'hidden',
+        'pricing',
+        'cloudAvailability',
+      ],
+    ),
     Listing: obj(
       {
         publisherId: str(),
@@ -310,7 +460,7 @@ export function schemas(): Record<string, Json> {
         heroLogo: str(),
         videos: arr(obj({ name: str(), url: str(), thumbnail: str() }, ['name', 'url'])),
         usefulLinks: arr(obj({ title: str(), url: str() }, ['title', 'url'])),
-        marketingUrlIdentifier: str('The listing\'s URL slug.'),
+        marketingUrlIdentifier: str("The listing's URL slug."),
         marketingUrl: str('Path of the live page by its slug.'),
         supportUrls: obj({ publicAzure: str(), azureGovernment: str() }, []),
         privacyUrl: str(),
@@ -318,7 +468,23 @@ export function schemas(): Record<string, Json> {
         support: obj({ name: str(), email: str(), phone: str() }, []),
         plans: arr(ref('ListingPlan'), 'Visible plans only.'),
       },
-      ['publisherId', 'offerId', 'version', 'title', 'summary', 'longSummary', 'descriptionHtml', 'categories', 'logos', 'screenshots', 'videos', 'usefulLinks', 'supportUrls', 'support', 'plans'],
+      [
+        'publisherId',
+        'offerId',
+        'version',
+        'title',
+        'summary',
+        'longSummary',
+        'descriptionHtml',
+        'categories',
+        'logos',
+        'screenshots',
+        'videos',
+        'usefulLinks',
+        'supportUrls',
+        'support',
+        'plans',
+      ],
       { description: 'A live (or, for its preview audience, a preview) listing.' },
     ),
     CatalogEntry: obj(
@@ -340,37 +506,91 @@ export function schemas(): Record<string, Json> {
 }
 
 export function parameters(): Record<string, Json> {
-  const path = (name: string, description: string, schema: Json = str()): Json => ({ name, in: 'path', required: true, description, schema });
-  const query = (name: string, description: string, schema: Json): Json => ({ name, in: 'query', required: false, description, schema });
+  const path = (name: string, description: string, schema: Json = str()): Json => ({
+    name,
+    in: 'path',
+    required: true,
+    description,
+    schema,
+  });
+  const query = (name: string, description: string, schema: Json): Json => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  });
   return {
-    publisherId: path('publisherId', 'Your publisher id; it must be the one your key belongs to.', str(undefined, { pattern: '^[a-z0-9][a-z0-9-]{0,49}$' })),
-    offerId: path('offerId', 'Offer id: 1–50 lowercase letters, digits or "-", not ending with "-".', str(undefined, { pattern: '^[a-z0-9][a-z0-9-]{0,49}$' })),
-    apiVersion: query('api-version', 'Optional; only 2017-10-31 is accepted.', str(undefined, { enum: ['2017-10-31'] })),
+    publisherId: path(
+      'publisherId',
+      'Your publisher id; it must be the one your key belongs to.',
+      str(undefined, { pattern: '^[a-z0-9][a-z0-9-]{0,49}$' }),
+    ),
+    offerId: path(
+      'offerId',
+      'Offer id: 1–50 lowercase letters, digits or "-", not ending with "-".',
+      str(undefined, { pattern: '^[a-z0-9][a-z0-9-]{0,49}$' }),
+    ),
+    apiVersion: query(
+      'api-version',
+      'Optional; only 2017-10-31 is accepted.',
+      str(undefined, { enum: ['2017-10-31'] }),
+    ),
     top: query('top', 'Page size.', int(undefined, { minimum: 1, maximum: 200, default: 50 })),
-    continuationToken: query('continuationToken', 'The x-ms-continuation-token of the previous page (also accepted as that header).', str()),
-    continuationTokenHeader: { name: 'x-ms-continuation-token', in: 'header', required: false, description: 'The continuation token of the previous page.', schema: str() },
+    continuationToken: query(
+      'continuationToken',
+      'The x-ms-continuation-token of the previous page (also accepted as that header).',
+      str(),
+    ),
+    continuationTokenHeader: {
+      name: 'x-ms-continuation-token',
+      in: 'header',
+      required: false,
+      description: 'The continuation token of the previous page.',
+      schema: str(),
+    },
   };
 }
 
 export function headers(): Record<string, Json> {
   return {
-    ETag: { description: 'The draft\'s ETag, for If-Match.', schema: str() },
-    Location: { description: 'Relative path of the operation, with the api-version: GET it for its state.', schema: str(undefined, { format: 'uri-reference' }) },
-    OperationLocation: { description: 'The same operation as an absolute URL (the 2018 revision\'s header).', schema: str(undefined, { format: 'uri' }) },
-    ContinuationToken: { description: 'Present when there is another page: pass it back as continuationToken.', schema: str() },
+    ETag: { description: "The draft's ETag, for If-Match.", schema: str() },
+    Location: {
+      description: 'Relative path of the operation, with the api-version: GET it for its state.',
+      schema: str(undefined, { format: 'uri-reference' }),
+    },
+    OperationLocation: {
+      description: "The same operation as an absolute URL (the 2018 revision's header).",
+      schema: str(undefined, { format: 'uri' }),
+    },
+    ContinuationToken: {
+      description: 'Present when there is another page: pass it back as continuationToken.',
+      schema: str(),
+    },
   };
 }
 
-const errorResponse = (description: string): Json => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+const errorResponse = (description: string): Json => ({
+  description,
+  content: { 'application/json': { schema: ref('Error') } },
+});
 
 export function responses(): Record<string, Json> {
   return {
-    BadRequest: errorResponse('The request is malformed: code InvalidParameter, InvalidJson, MissingBody, InvalidAPIVersion, MissingIfMatch, …'),
+    BadRequest: errorResponse(
+      'The request is malformed: code InvalidParameter, InvalidJson, MissingBody, InvalidAPIVersion, MissingIfMatch, …',
+    ),
     Unauthorized: errorResponse('No key, or a key that is not valid or has been revoked (Unauthorized).'),
     NotFound: errorResponse('No such resource, or it belongs to another publisher (NotFound).'),
-    Conflict: errorResponse('Not possible in the offer\'s current state (OperationInProgress, InvalidState, Conflict, …).'),
-    PreconditionFailed: errorResponse('If-Match does not match the offer\'s ETag, or is missing for an existing offer (PreconditionFailed).'),
+    Conflict: errorResponse(
+      "Not possible in the offer's current state (OperationInProgress, InvalidState, Conflict, …).",
+    ),
+    PreconditionFailed: errorResponse(
+      "If-Match does not match the offer's ETag, or is missing for an existing offer (PreconditionFailed).",
+    ),
     TooLarge: errorResponse('The body is larger than this operation accepts (RequestTooLarge).'),
-    InternalError: errorResponse('Something failed on the service\'s side (InternalError, with the invocation id to quote).'),
+    InternalError: errorResponse(
+      "Something failed on the service's side (InternalError, with the invocation id to quote).",
+    ),
   };
 }

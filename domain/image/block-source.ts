@@ -16,7 +16,12 @@ export interface Budget {
   deadlineMs: number;
 }
 
-export const DEFAULT_BUDGET: Budget = { maxBytes: 64 * 1024 * 1024, maxReads: 2000, maxCalls: 200_000, deadlineMs: 60_000 };
+export const DEFAULT_BUDGET: Budget = {
+  maxBytes: 64 * 1024 * 1024,
+  maxReads: 2000,
+  maxCalls: 200_000,
+  deadlineMs: 60_000,
+};
 
 export type BudgetLimit = 'bytes' | 'reads' | 'calls' | 'time';
 
@@ -68,7 +73,8 @@ export class BlockSource implements ByteSource {
   ) {
     this.size = inner.size;
     this.blockSize = opts.blockSize ?? 64 * 1024;
-    if (this.blockSize < 512 || (this.blockSize & (this.blockSize - 1)) !== 0) throw new RangeError(`Block size ${this.blockSize} is not a power of two ≥ 512.`);
+    if (this.blockSize < 512 || (this.blockSize & (this.blockSize - 1)) !== 0)
+      throw new RangeError(`Block size ${this.blockSize} is not a power of two ≥ 512.`);
     this.maxBlocks = Math.max(1, opts.maxBlocks ?? 128);
     this.budget = { ...DEFAULT_BUDGET, ...opts.budget };
     this.now = opts.now ?? Date.now;
@@ -82,7 +88,11 @@ export class BlockSource implements ByteSource {
   async read(offset: number, length: number): Promise<Buffer> {
     checkRange(offset, length, this.size);
     this.stats.calls++;
-    if (this.stats.calls > this.budget.maxCalls) throw new BudgetExceeded('calls', `Gave up after ${this.budget.maxCalls} reads of the image structures (a loop in a corrupt image?).`);
+    if (this.stats.calls > this.budget.maxCalls)
+      throw new BudgetExceeded(
+        'calls',
+        `Gave up after ${this.budget.maxCalls} reads of the image structures (a loop in a corrupt image?).`,
+      );
     this.checkDeadline();
     if (length === 0) return Buffer.alloc(0);
     const bs = this.blockSize;
@@ -100,7 +110,7 @@ export class BlockSource implements ByteSource {
     }
     if (!missing) this.stats.hits++;
     // One request per run of consecutive missing blocks.
-    for (let b = first; b <= last; ) {
+    for (let b = first; b <= last;) {
       if (blocks.has(b)) {
         b++;
         continue;
@@ -134,13 +144,18 @@ export class BlockSource implements ByteSource {
   }
 
   private checkDeadline(): void {
-    if (this.elapsedMs > this.budget.deadlineMs) throw new BudgetExceeded('time', `Gave up after ${this.budget.deadlineMs} ms reading the image.`);
+    if (this.elapsedMs > this.budget.deadlineMs)
+      throw new BudgetExceeded('time', `Gave up after ${this.budget.deadlineMs} ms reading the image.`);
   }
 
   private async fetch(offset: number, length: number): Promise<Buffer> {
-    if (this.stats.reads + 1 > this.budget.maxReads) throw new BudgetExceeded('reads', `Gave up after ${this.budget.maxReads} reads from the image.`);
+    if (this.stats.reads + 1 > this.budget.maxReads)
+      throw new BudgetExceeded('reads', `Gave up after ${this.budget.maxReads} reads from the image.`);
     if (this.stats.bytes + length > this.budget.maxBytes) {
-      throw new BudgetExceeded('bytes', `Gave up: reading ${length} more bytes would exceed the ${this.budget.maxBytes}-byte budget for this image (${this.stats.bytes} read so far).`);
+      throw new BudgetExceeded(
+        'bytes',
+        `Gave up: reading ${length} more bytes would exceed the ${this.budget.maxBytes}-byte budget for this image (${this.stats.bytes} read so far).`,
+      );
     }
     this.checkDeadline();
     this.stats.reads++;
@@ -149,11 +164,23 @@ export class BlockSource implements ByteSource {
     let timer: NodeJS.Timeout | undefined;
     // A stalled source must not outlive the deadline either.
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BudgetExceeded('time', `Gave up after ${this.budget.deadlineMs} ms reading the image (a read of ${length} bytes at ${offset} did not finish).`)), remaining);
+      timer = setTimeout(
+        () =>
+          reject(
+            new BudgetExceeded(
+              'time',
+              `Gave up after ${this.budget.deadlineMs} ms reading the image (a read of ${length} bytes at ${offset} did not finish).`,
+            ),
+          ),
+        remaining,
+      );
     });
     try {
       const data = await Promise.race([this.inner.read(offset, length), timeout]);
-      if (data.length !== length) throw new Error(`The image source returned ${data.length} bytes for a ${length}-byte read at offset ${offset}.`);
+      if (data.length !== length)
+        throw new Error(
+          `The image source returned ${data.length} bytes for a ${length}-byte read at offset ${offset}.`,
+        );
       return data;
     } finally {
       clearTimeout(timer);

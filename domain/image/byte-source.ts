@@ -22,7 +22,13 @@ export class OutOfBounds extends RangeError {
 }
 
 export function checkRange(offset: number, length: number, size: number, what?: string): void {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > size
+  ) {
     throw new OutOfBounds(offset, length, size, what);
   }
 }

@@ -58,7 +58,8 @@ export async function certifyDisk(source: ByteSource, opts: CertifyOptions): Pro
   const src = new BlockSource(source, { budget: opts.budget });
   const progress = opts.onProgress ?? (() => undefined);
   const rows: CheckRow[] = [];
-  if (opts.url !== undefined) rows.push(...checkSasUrl(opts.url, { now: opts.now, devStorageHosts: opts.devStorageHosts }));
+  if (opts.url !== undefined)
+    rows.push(...checkSasUrl(opts.url, { now: opts.now, devStorageHosts: opts.devStorageHosts }));
   try {
     await checkImage(src, opts, progress, rows);
   } catch (e) {
@@ -69,13 +70,28 @@ export async function certifyDisk(source: ByteSource, opts: CertifyOptions): Pro
 }
 
 /** Appends rows as checks complete, so an error part-way keeps everything found before it. */
-async function checkImage(src: BlockSource, opts: CertifyOptions, progress: (m: string) => void, rows: CheckRow[]): Promise<void> {
+async function checkImage(
+  src: BlockSource,
+  opts: CertifyOptions,
+  progress: (m: string) => void,
+  rows: CheckRow[],
+): Promise<void> {
   if (src.size < FOOTER_SIZE) {
-    rows.push({ id: 'vhd.length', name: 'Image holds a VHD footer', result: 'fail', actual: `${src.size} bytes`, expected: `at least ${FOOTER_SIZE} bytes`, fix: 'Upload the complete fixed VHD.' });
+    rows.push({
+      id: 'vhd.length',
+      name: 'Image holds a VHD footer',
+      result: 'fail',
+      actual: `${src.size} bytes`,
+      expected: `at least ${FOOTER_SIZE} bytes`,
+      fix: 'Upload the complete fixed VHD.',
+    });
     return;
   }
   progress('reading the VHD footer');
-  const footerRows = checkFooter(await src.read(src.size - FOOTER_SIZE, FOOTER_SIZE), src.size, { kind: opts.role, osFamily: opts.osFamily });
+  const footerRows = checkFooter(await src.read(src.size - FOOTER_SIZE, FOOTER_SIZE), src.size, {
+    kind: opts.role,
+    osFamily: opts.osFamily,
+  });
   rows.push(...footerRows);
   // Without the cookie the file is not a VHD and its layout is unknown: nothing more to read.
   if (footerRows.some((r) => r.id === 'vhd.cookie' && r.result === 'fail')) return;
@@ -93,12 +109,18 @@ async function checkImage(src: BlockSource, opts: CertifyOptions, progress: (m: 
 }
 
 function dataDiskRow(table: PartitionTable): CheckRow {
-  const base = { id: 'partition.data', name: 'Data disk partition table', expected: 'blank, or a valid partition table' };
+  const base = {
+    id: 'partition.data',
+    name: 'Data disk partition table',
+    expected: 'blank, or a valid partition table',
+  };
   if (table.scheme === 'none') return { ...base, result: 'pass', actual: 'no partition table (blank disk)' };
   return {
     ...base,
     result: table.problems.length ? 'fail' : 'pass',
-    actual: table.problems.length ? table.problems.join(' ') : `${table.scheme.toUpperCase()} with ${table.partitions.length} partition(s)`,
+    actual: table.problems.length
+      ? table.problems.join(' ')
+      : `${table.scheme.toUpperCase()} with ${table.partitions.length} partition(s)`,
     fix: 'The partition table is corrupt: rewrite it for this disk size (or leave the data disk blank) and upload again.',
   };
 }
@@ -130,6 +152,14 @@ export function verdictOf(rows: CheckRow[]): 'pass' | 'fail' {
 }
 
 /** A report over several disks; it passes only when no row of any disk fails. */
-export function buildReport(disks: CertificationReport['disks'], opts: { offer?: string; now: Date }): CertificationReport {
-  return { offer: opts.offer, disks, verdict: verdictOf(disks.flatMap((d) => d.rows)), generatedAt: opts.now.toISOString() };
+export function buildReport(
+  disks: CertificationReport['disks'],
+  opts: { offer?: string; now: Date },
+): CertificationReport {
+  return {
+    offer: opts.offer,
+    disks,
+    verdict: verdictOf(disks.flatMap((d) => d.rows)),
+    generatedAt: opts.now.toISOString(),
+  };
 }

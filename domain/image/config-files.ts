@@ -40,7 +40,10 @@ export function grubDefaults(files: string[]): Map<string, string> {
     for (const raw of text.split('\n')) {
       const m = /^\s*(?:export\s+)?(GRUB_CMDLINE_LINUX(?:_DEFAULT)?)=(.*)$/.exec(raw);
       if (!m) continue;
-      const value = unquote(m[2].trim()).replace(/\$\{?(GRUB_CMDLINE_LINUX(?:_DEFAULT)?)\}?/g, (_, name: string) => vars.get(name) ?? '');
+      const value = unquote(m[2].trim()).replace(
+        /\$\{?(GRUB_CMDLINE_LINUX(?:_DEFAULT)?)\}?/g,
+        (_, name: string) => vars.get(name) ?? '',
+      );
       vars.set(m[1], value);
     }
   }
@@ -140,7 +143,13 @@ export interface ElfInfo {
   machine: string;
 }
 
-const MACHINES: Record<number, string> = { 3: 'x86 (i386)', 40: 'ARM (32-bit)', 62: 'x86-64', 183: 'aarch64', 243: 'RISC-V' };
+const MACHINES: Record<number, string> = {
+  3: 'x86 (i386)',
+  40: 'ARM (32-bit)',
+  62: 'x86-64',
+  183: 'aarch64',
+  243: 'RISC-V',
+};
 
 /** The class and machine of an ELF header; undefined when the bytes are not ELF. */
 export function elfInfo(head: Buffer): ElfInfo | undefined {

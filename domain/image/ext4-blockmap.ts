@@ -28,7 +28,9 @@ const INIT_MAX_LEN = 32768;
 
 export async function mapBlocks(r: BlockReader, inode: Inode, first: number, count: number): Promise<Run[]> {
   if (count <= 0) return [];
-  const runs = hasExtents(inode) ? await extentRuns(r, inode, first, count) : await indirectRuns(r, inode, first, count);
+  const runs = hasExtents(inode)
+    ? await extentRuns(r, inode, first, count)
+    : await indirectRuns(r, inode, first, count);
   return fillHoles(runs, first, count);
 }
 
@@ -43,9 +45,11 @@ async function extentRuns(r: BlockReader, inode: Inode, first: number, count: nu
     const entries = node.readUInt16LE(2);
     const max = node.readUInt16LE(4);
     const depth = node.readUInt16LE(6);
-    if (max * 12 + 12 > node.length || entries > max) throw bad(`${where} claims ${entries} of ${max} entries in ${node.length} bytes.`);
+    if (max * 12 + 12 > node.length || entries > max)
+      throw bad(`${where} claims ${entries} of ${max} entries in ${node.length} bytes.`);
     if (depth > MAX_DEPTH) throw bad(`${where} has depth ${depth} (at most ${MAX_DEPTH}).`);
-    if (expectedDepth !== undefined && depth !== expectedDepth) throw bad(`${where} has depth ${depth}, its parent says ${expectedDepth}.`);
+    if (expectedDepth !== undefined && depth !== expectedDepth)
+      throw bad(`${where} has depth ${depth}, its parent says ${expectedDepth}.`);
     let prev = -1;
     for (let i = 0; i < entries; i++) {
       const e = 12 + i * 12;
@@ -58,18 +62,26 @@ async function extentRuns(r: BlockReader, inode: Inode, first: number, count: nu
         const start = node.readUInt16LE(e + 6) * 2 ** 32 + node.readUInt32LE(e + 8);
         if (len === 0) throw bad(`${where} has an empty extent.`);
         if (lblock + len > 2 ** 32) throw bad(`${where} maps blocks past the largest file.`);
-        if (start === 0 || start + len > r.blocksCount) throw bad(`${where} points at blocks ${start}–${start + len - 1}, outside the ${r.blocksCount}-block filesystem.`);
+        if (start === 0 || start + len > r.blocksCount)
+          throw bad(
+            `${where} points at blocks ${start}–${start + len - 1}, outside the ${r.blocksCount}-block filesystem.`,
+          );
         prev = lblock + len - 1;
         const from = Math.max(lblock, first);
         const to = Math.min(lblock + len, end);
-        if (from < to) out.push({ logical: from, physical: unwritten ? 0 : start + (from - lblock), length: to - from });
+        if (from < to)
+          out.push({ logical: from, physical: unwritten ? 0 : start + (from - lblock), length: to - from });
       } else {
         const next = i + 1 < entries ? node.readUInt32LE(e + 12) : Infinity;
         prev = lblock;
         if (next <= first || lblock >= end) continue; // this child only maps blocks nobody asked for
         const leaf = node.readUInt16LE(e + 8) * 2 ** 32 + node.readUInt32LE(e + 4);
         if (leaf === 0 || leaf >= r.blocksCount) throw bad(`${where} points at block ${leaf}, outside the filesystem.`);
-        if (visited.has(leaf)) throw new Ext4Error('extentLoop', `Corrupt extent tree in inode ${inode.ino}: block ${leaf} is reached twice (a loop).`);
+        if (visited.has(leaf))
+          throw new Ext4Error(
+            'extentLoop',
+            `Corrupt extent tree in inode ${inode.ino}: block ${leaf} is reached twice (a loop).`,
+          );
         visited.add(leaf);
         if (visited.size > MAX_NODES) throw bad(`more than ${MAX_NODES} tree blocks.`);
         await visit(await r.readBlock(leaf), `block ${leaf}`, depth - 1);

@@ -30,7 +30,8 @@ export function parseInode(ino: number, raw: Buffer): Inode {
   const linksCount = raw.readUInt16LE(0x1a);
   const fmt = mode & 0xf000;
   const type = TYPES[fmt] ?? (OTHER.has(fmt) ? 'other' : undefined);
-  if (mode === 0 && linksCount === 0) throw new Ext4Error('badInode', `Inode ${ino} is not in use (a directory entry points at a deleted inode).`);
+  if (mode === 0 && linksCount === 0)
+    throw new Ext4Error('badInode', `Inode ${ino} is not in use (a directory entry points at a deleted inode).`);
   if (!type) throw new Ext4Error('badInode', `Inode ${ino} has an invalid file type (mode 0o${mode.toString(8)}).`);
   return {
     ino,

@@ -11,7 +11,13 @@ export const EXT4_MAGIC = 0xef53;
 export const ROOT_INO = 2;
 
 // Keys are the names e2fsprogs (dumpe2fs, mkfs -O) uses, so reports read familiar.
-export const COMPAT = { has_journal: 0x4, ext_attr: 0x8, resize_inode: 0x10, dir_index: 0x20, sparse_super2: 0x200 } as const;
+export const COMPAT = {
+  has_journal: 0x4,
+  ext_attr: 0x8,
+  resize_inode: 0x10,
+  dir_index: 0x20,
+  sparse_super2: 0x200,
+} as const;
 export const INCOMPAT = {
   compression: 0x1,
   filetype: 0x2,
@@ -30,7 +36,17 @@ export const INCOMPAT = {
   encrypt: 0x10000,
   casefold: 0x20000,
 } as const;
-export const RO_COMPAT = { sparse_super: 0x1, large_file: 0x2, huge_file: 0x8, uninit_bg: 0x10, dir_nlink: 0x20, extra_isize: 0x40, quota: 0x100, bigalloc: 0x200, metadata_csum: 0x400 } as const;
+export const RO_COMPAT = {
+  sparse_super: 0x1,
+  large_file: 0x2,
+  huge_file: 0x8,
+  uninit_bg: 0x10,
+  dir_nlink: 0x20,
+  extra_isize: 0x40,
+  quota: 0x100,
+  bigalloc: 0x200,
+  metadata_csum: 0x400,
+} as const;
 
 /** Incompatible features this reader cannot interpret; anything unknown is refused too, as the kernel does. */
 const UNREADABLE = INCOMPAT.compression | INCOMPAT.journal_dev | INCOMPAT.dirdata;
@@ -71,14 +87,19 @@ export const hasExtMagic = (sb: Buffer): boolean => sb.length >= 0x3a && sb.read
 /** Parses and validates a superblock; `deviceBytes` is the size of the partition holding it. */
 export function parseSuperblock(b: Buffer, deviceBytes: number): Superblock {
   if (b.length < SUPERBLOCK_SIZE) throw bad(`only ${b.length} bytes.`);
-  if (!hasExtMagic(b)) throw new Ext4Error('badSuperblock', `No ext2/3/4 filesystem: magic 0x${b.readUInt16LE(0x38).toString(16)} instead of 0xef53.`);
+  if (!hasExtMagic(b))
+    throw new Ext4Error(
+      'badSuperblock',
+      `No ext2/3/4 filesystem: magic 0x${b.readUInt16LE(0x38).toString(16)} instead of 0xef53.`,
+    );
   const compat = b.readUInt32LE(0x5c);
   const incompat = b.readUInt32LE(0x60);
   const roCompat = b.readUInt32LE(0x64);
   if (roCompat & RO_COMPAT.metadata_csum) {
     const stored = b.readUInt32LE(0x3fc);
     const computed = crc32cRaw(b.subarray(0, 0x3fc));
-    if (stored !== computed) throw bad(`checksum 0x${stored.toString(16)} does not match the contents (0x${computed.toString(16)}).`);
+    if (stored !== computed)
+      throw bad(`checksum 0x${stored.toString(16)} does not match the contents (0x${computed.toString(16)}).`);
   }
   const logBlock = b.readUInt32LE(0x18);
   if (logBlock > 6) throw bad(`block size 2^(10+${logBlock}) is not between 1 KiB and 64 KiB.`);
@@ -97,17 +118,35 @@ export function parseSuperblock(b: Buffer, deviceBytes: number): Superblock {
   const clusterRatio = roCompat & RO_COMPAT.bigalloc ? 2 ** Math.max(0, Math.min(logCluster - logBlock, 16)) : 1;
 
   if (blocksCount === 0) throw bad('zero blocks.');
-  if (blocksCount * blockSize > deviceBytes) throw bad(`it claims ${blocksCount} blocks of ${blockSize} bytes (${blocksCount * blockSize} bytes), more than the ${deviceBytes}-byte partition.`);
+  if (blocksCount * blockSize > deviceBytes)
+    throw bad(
+      `it claims ${blocksCount} blocks of ${blockSize} bytes (${blocksCount * blockSize} bytes), more than the ${deviceBytes}-byte partition.`,
+    );
   if (firstDataBlock > 1 || firstDataBlock >= blocksCount) throw bad(`first data block ${firstDataBlock}.`);
-  if (blocksPerGroup < 8 || blocksPerGroup > 8 * blockSize * clusterRatio) throw bad(`${blocksPerGroup} blocks per group (a ${blockSize}-byte bitmap holds at most ${8 * blockSize * clusterRatio}).`);
+  if (blocksPerGroup < 8 || blocksPerGroup > 8 * blockSize * clusterRatio)
+    throw bad(
+      `${blocksPerGroup} blocks per group (a ${blockSize}-byte bitmap holds at most ${8 * blockSize * clusterRatio}).`,
+    );
   if (inodesPerGroup < 1 || inodesPerGroup > 8 * blockSize) throw bad(`${inodesPerGroup} inodes per group.`);
   if (!isPow2(inodeSize) || inodeSize < 128 || inodeSize > blockSize) throw bad(`inode size ${inodeSize}.`);
   if (firstIno < 11 || firstIno > inodesCount) throw bad(`first non-reserved inode ${firstIno}.`);
-  if (!isPow2(descSize) || descSize < 32 || descSize > 1024 || (is64 && descSize < 64)) throw bad(`group descriptor size ${descSize}.`);
+  if (!isPow2(descSize) || descSize < 32 || descSize > 1024 || (is64 && descSize < 64))
+    throw bad(`group descriptor size ${descSize}.`);
   const groupCount = Math.ceil((blocksCount - firstDataBlock) / blocksPerGroup);
-  if (inodesCount !== inodesPerGroup * groupCount) throw bad(`${inodesCount} inodes, but ${groupCount} groups of ${inodesPerGroup} inodes make ${inodesPerGroup * groupCount}.`);
-  if (incompat & ~KNOWN_INCOMPAT) throw new Ext4Error('unsupported', `The filesystem uses unknown incompatible features (0x${(incompat & ~KNOWN_INCOMPAT).toString(16)}); it cannot be read safely.`);
-  if (incompat & UNREADABLE) throw new Ext4Error('unsupported', `The filesystem uses features this checker cannot read (${featureNames(0, incompat & UNREADABLE, 0).join(', ')}).`);
+  if (inodesCount !== inodesPerGroup * groupCount)
+    throw bad(
+      `${inodesCount} inodes, but ${groupCount} groups of ${inodesPerGroup} inodes make ${inodesPerGroup * groupCount}.`,
+    );
+  if (incompat & ~KNOWN_INCOMPAT)
+    throw new Ext4Error(
+      'unsupported',
+      `The filesystem uses unknown incompatible features (0x${(incompat & ~KNOWN_INCOMPAT).toString(16)}); it cannot be read safely.`,
+    );
+  if (incompat & UNREADABLE)
+    throw new Ext4Error(
+      'unsupported',
+      `The filesystem uses features this checker cannot read (${featureNames(0, incompat & UNREADABLE, 0).join(', ')}).`,
+    );
 
   return {
     inodesCount,
@@ -125,8 +164,17 @@ export function parseSuperblock(b: Buffer, deviceBytes: number): Superblock {
     descSize,
     groupCount,
     firstMetaBg: b.readUInt32LE(0x104),
-    volumeName: b.toString('latin1', 0x78, 0x88).replace(/\0.*$/s, '').replace(/[^\x20-\x7e]/g, '?'),
-    flavour: incompat & (INCOMPAT.extent | INCOMPAT['64bit'] | INCOMPAT.flex_bg) || roCompat & (RO_COMPAT.huge_file | RO_COMPAT.metadata_csum) ? 'ext4' : compat & COMPAT.has_journal ? 'ext3' : 'ext2',
+    volumeName: b
+      .toString('latin1', 0x78, 0x88)
+      .replace(/\0.*$/s, '')
+      .replace(/[^\x20-\x7e]/g, '?'),
+    flavour:
+      incompat & (INCOMPAT.extent | INCOMPAT['64bit'] | INCOMPAT.flex_bg) ||
+      roCompat & (RO_COMPAT.huge_file | RO_COMPAT.metadata_csum)
+        ? 'ext4'
+        : compat & COMPAT.has_journal
+          ? 'ext3'
+          : 'ext2',
     features: featureNames(compat, incompat, roCompat),
     needsRecovery: (incompat & INCOMPAT.needs_recovery) !== 0,
   };

@@ -7,7 +7,15 @@ import { BlockReader, mapBlocks } from './ext4-blockmap';
 import { DirEntry, FILE_TYPE, parseDirBlock } from './ext4-directory';
 import { Ext4Error } from './ext4-errors';
 import { hasInlineData, I_BLOCK_SIZE, Inode, InodeType, isFastSymlink, parseInode } from './ext4-inode';
-import { groupHasSuper, INCOMPAT, parseSuperblock, ROOT_INO, Superblock, SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE } from './ext4-superblock';
+import {
+  groupHasSuper,
+  INCOMPAT,
+  parseSuperblock,
+  ROOT_INO,
+  Superblock,
+  SUPERBLOCK_OFFSET,
+  SUPERBLOCK_SIZE,
+} from './ext4-superblock';
 
 /** The most readFile returns by default: configuration files are small; anything bigger is suspect. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -57,7 +65,11 @@ export class Ext4 implements BlockReader {
 
   /** Reads and validates the superblock and the root directory. */
   static async open(source: ByteSource): Promise<Ext4> {
-    if (source.size < SUPERBLOCK_OFFSET + SUPERBLOCK_SIZE) throw new Ext4Error('badSuperblock', `The partition is ${source.size} bytes: too small for an ext2/3/4 filesystem.`);
+    if (source.size < SUPERBLOCK_OFFSET + SUPERBLOCK_SIZE)
+      throw new Ext4Error(
+        'badSuperblock',
+        `The partition is ${source.size} bytes: too small for an ext2/3/4 filesystem.`,
+      );
     const sb = parseSuperblock(await source.read(SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE), source.size);
     const fs = new Ext4(source, sb);
     const root = await fs.inode(ROOT_INO);
@@ -103,7 +115,10 @@ export class Ext4 implements BlockReader {
     const table = d.readUInt32LE(0x08) + (sb.descSize >= 64 ? d.readUInt32LE(0x28) * 2 ** 32 : 0);
     const tableBlocks = Math.ceil((sb.inodesPerGroup * sb.inodeSize) / sb.blockSize);
     if (table <= sb.firstDataBlock || table + tableBlocks > sb.blocksCount) {
-      throw new Ext4Error('badGroupDescriptor', `Corrupt group descriptor ${group}: its inode table at block ${table} is outside the filesystem.`);
+      throw new Ext4Error(
+        'badGroupDescriptor',
+        `Corrupt group descriptor ${group}: its inode table at block ${table} is outside the filesystem.`,
+      );
     }
     this.tables.set(group, table);
     return table;
@@ -111,7 +126,8 @@ export class Ext4 implements BlockReader {
 
   async inode(ino: number): Promise<Inode> {
     const { sb } = this;
-    if (!Number.isInteger(ino) || ino < 1 || ino > sb.inodesCount) throw new Ext4Error('badInode', `Inode number ${ino} is outside 1–${sb.inodesCount}.`);
+    if (!Number.isInteger(ino) || ino < 1 || ino > sb.inodesCount)
+      throw new Ext4Error('badInode', `Inode number ${ino} is outside 1–${sb.inodesCount}.`);
     const group = Math.floor((ino - 1) / sb.inodesPerGroup);
     const table = await this.inodeTable(group);
     const offset = table * sb.blockSize + ((ino - 1) % sb.inodesPerGroup) * sb.inodeSize;
@@ -122,7 +138,11 @@ export class Ext4 implements BlockReader {
   private async readData(inode: Inode, offset: number, length: number): Promise<Buffer> {
     if (length <= 0) return Buffer.alloc(0);
     if (hasInlineData(inode)) {
-      if (inode.size > I_BLOCK_SIZE) throw new Ext4Error('unsupported', `Inode ${inode.ino} keeps ${inode.size} bytes inline (in an extended attribute), which this checker does not read.`);
+      if (inode.size > I_BLOCK_SIZE)
+        throw new Ext4Error(
+          'unsupported',
+          `Inode ${inode.ino} keeps ${inode.size} bytes inline (in an extended attribute), which this checker does not read.`,
+        );
       return Buffer.from(inode.iBlock.subarray(offset, Math.min(offset + length, I_BLOCK_SIZE)));
     }
     const bs = this.sb.blockSize;
@@ -142,12 +162,17 @@ export class Ext4 implements BlockReader {
     const hasFileType = (this.sb.incompat & INCOMPAT.filetype) !== 0;
     if (hasInlineData(dir)) {
       // Small inline directory: the parent's inode number, then entries in the rest of i_block.
-      if (dir.size > I_BLOCK_SIZE) throw new Ext4Error('unsupported', `Directory ${where} keeps entries in an extended attribute (inline data), which this checker does not read.`);
+      if (dir.size > I_BLOCK_SIZE)
+        throw new Ext4Error(
+          'unsupported',
+          `Directory ${where} keeps entries in an extended attribute (inline data), which this checker does not read.`,
+        );
       yield { name: '..', ino: dir.iBlock.readUInt32LE(0), fileType: FILE_TYPE.dir };
       yield* parseDirBlock(dir.iBlock.subarray(4), where, hasFileType, this.sb.inodesCount);
       return;
     }
-    if (dir.size > MAX_DIR_BYTES) throw new Ext4Error('badDirectory', `Directory ${where} claims ${dir.size} bytes (more than ${MAX_DIR_BYTES}).`);
+    if (dir.size > MAX_DIR_BYTES)
+      throw new Ext4Error('badDirectory', `Directory ${where} claims ${dir.size} bytes (more than ${MAX_DIR_BYTES}).`);
     const bs = this.sb.blockSize;
     const blocks = Math.ceil(dir.size / bs);
     for (let at = 0; at < blocks; at += DIR_CHUNK_BLOCKS) {
@@ -155,7 +180,12 @@ export class Ext4 implements BlockReader {
         if (run.physical === 0) continue; // a hole: nothing stored there
         const data = await this.readBlocks(run.physical, run.length);
         for (let k = 0; k < run.length; k++) {
-          yield* parseDirBlock(data.subarray(k * bs, (k + 1) * bs), `${where} (block ${run.logical + k})`, hasFileType, this.sb.inodesCount);
+          yield* parseDirBlock(
+            data.subarray(k * bs, (k + 1) * bs),
+            `${where} (block ${run.logical + k})`,
+            hasFileType,
+            this.sb.inodesCount,
+          );
         }
       }
     }
@@ -168,8 +198,11 @@ export class Ext4 implements BlockReader {
 
   /** Symlink target text (fast symlinks in the inode, slow ones in a data block). */
   private async linkTarget(inode: Inode, where: string): Promise<string> {
-    if (inode.size === 0 || inode.size > MAX_SYMLINK_BYTES) throw new Ext4Error('badSymlink', `Symlink ${where} has an invalid length (${inode.size} bytes).`);
-    const raw = isFastSymlink(inode, this.sb.blockSize) ? inode.iBlock.subarray(0, inode.size) : await this.readData(inode, 0, inode.size);
+    if (inode.size === 0 || inode.size > MAX_SYMLINK_BYTES)
+      throw new Ext4Error('badSymlink', `Symlink ${where} has an invalid length (${inode.size} bytes).`);
+    const raw = isFastSymlink(inode, this.sb.blockSize)
+      ? inode.iBlock.subarray(0, inode.size)
+      : await this.readData(inode, 0, inode.size);
     if (raw.includes(0)) throw new Ext4Error('badSymlink', `Symlink ${where} has a NUL byte in its target.`);
     return raw.toString('utf8');
   }
@@ -187,7 +220,8 @@ export class Ext4 implements BlockReader {
     const here = () => stack.map((s) => s.name).join('/') || '/';
     const child = (name: string) => `${stack.length > 1 ? here() : ''}/${name}`;
     while (pending.length) {
-      if (++steps > MAX_PATH_STEPS) throw new Ext4Error('pathTooLong', `Resolving ${path} took more than ${MAX_PATH_STEPS} steps.`);
+      if (++steps > MAX_PATH_STEPS)
+        throw new Ext4Error('pathTooLong', `Resolving ${path} took more than ${MAX_PATH_STEPS} steps.`);
       const name = pending.shift()!;
       if (name === '' || name === '.') continue;
       if (name === '..') {
@@ -195,12 +229,17 @@ export class Ext4 implements BlockReader {
         continue;
       }
       const dir = stack[stack.length - 1];
-      if (dir.inode.type !== 'dir') throw new Ext4Error('notDirectory', `${here()} is not a directory (resolving ${path}).`);
+      if (dir.inode.type !== 'dir')
+        throw new Ext4Error('notDirectory', `${here()} is not a directory (resolving ${path}).`);
       const entry = await this.find(dir.inode, name, here());
       if (!entry) throw new Ext4Error('notFound', `${path} not found (no ${name} in ${here()}).`);
       const inode = await this.inode(entry.ino);
       if (inode.type === 'symlink' && (pending.length > 0 || followLast)) {
-        if (++links > MAX_SYMLINKS) throw new Ext4Error('symlinkLoop', `Too many levels of symbolic links resolving ${path} (a symlink loop at ${child(name)}?).`);
+        if (++links > MAX_SYMLINKS)
+          throw new Ext4Error(
+            'symlinkLoop',
+            `Too many levels of symbolic links resolving ${path} (a symlink loop at ${child(name)}?).`,
+          );
         const target = await this.linkTarget(inode, child(name));
         if (target.startsWith('/')) stack = stack.slice(0, 1);
         pending.unshift(...target.split('/'));
@@ -246,7 +285,10 @@ export class Ext4 implements BlockReader {
   async readFile(path: string, maxBytes = MAX_FILE_BYTES): Promise<Buffer> {
     const r = await this.resolveFile(path);
     if (r.inode.size > maxBytes) {
-      throw new Ext4Error('fileTooLarge', `${r.path} claims ${r.inode.size} bytes, more than the ${maxBytes}-byte limit for files read during certification.`);
+      throw new Ext4Error(
+        'fileTooLarge',
+        `${r.path} claims ${r.inode.size} bytes, more than the ${maxBytes}-byte limit for files read during certification.`,
+      );
     }
     return this.readData(r.inode, 0, r.inode.size);
   }
@@ -264,7 +306,11 @@ export class Ext4 implements BlockReader {
 
   private async resolveFile(path: string): Promise<Resolved> {
     const r = await this.resolve(path, true);
-    if (r.inode.type !== 'file') throw new Ext4Error('notFile', `${r.path} is a ${r.inode.type === 'dir' ? 'directory' : 'special file'}, not a regular file.`);
+    if (r.inode.type !== 'file')
+      throw new Ext4Error(
+        'notFile',
+        `${r.path} is a ${r.inode.type === 'dir' ? 'directory' : 'special file'}, not a regular file.`,
+      );
     return r;
   }
 
@@ -274,7 +320,8 @@ export class Ext4 implements BlockReader {
     const out: DirEntry[] = [];
     for await (const e of this.entries(r.inode, r.path)) {
       if (e.name === '.' || e.name === '..') continue;
-      if (out.length >= MAX_DIR_ENTRIES) throw new Ext4Error('tooManyEntries', `${r.path} has more than ${MAX_DIR_ENTRIES} entries.`);
+      if (out.length >= MAX_DIR_ENTRIES)
+        throw new Ext4Error('tooManyEntries', `${r.path} has more than ${MAX_DIR_ENTRIES} entries.`);
       out.push(e);
     }
     return out;
@@ -292,13 +339,17 @@ export class Ext4 implements BlockReader {
     const go = async (dir: Inode, dirPath: string, ancestors: Set<number>, depth: number): Promise<void> => {
       for await (const e of this.entries(dir, dirPath)) {
         if (e.name === '.' || e.name === '..') continue;
-        if (++seen > maxEntries) throw new Ext4Error('tooManyEntries', `More than ${maxEntries} entries under ${start.path}.`);
+        if (++seen > maxEntries)
+          throw new Ext4Error('tooManyEntries', `More than ${maxEntries} entries under ${start.path}.`);
         const childPath = `${dirPath === '/' ? '' : dirPath}/${e.name}`;
         const child = await this.inode(e.ino);
         await visit({ ino: child.ino, type: child.type, size: child.size, mode: child.mode, path: childPath, depth });
         if (child.type !== 'dir') continue;
         if (ancestors.has(child.ino)) {
-          throw new Ext4Error('directoryLoop', `Directory loop: ${childPath} is inode ${child.ino}, one of its own ancestors.`);
+          throw new Ext4Error(
+            'directoryLoop',
+            `Directory loop: ${childPath} is inode ${child.ino}, one of its own ancestors.`,
+          );
         }
         if (depth < maxDepth) await go(child, childPath, new Set([...ancestors, child.ino]), depth + 1);
       }

@@ -69,7 +69,12 @@ export function checkFooter(footerBytes: Uint8Array, blobLength: number, role: D
     expected: `${size + 512n} bytes`,
     fix: 'The blob is truncated or padded: upload the complete fixed VHD as a page blob.',
   });
-  const [min, max] = role.kind === 'data' ? [1n * GiB, 1023n * GiB] : role.osFamily === 'Windows' ? [30n * GiB, 250n * GiB] : [30n * GiB, 1023n * GiB];
+  const [min, max] =
+    role.kind === 'data'
+      ? [1n * GiB, 1023n * GiB]
+      : role.osFamily === 'Windows'
+        ? [30n * GiB, 250n * GiB]
+        : [30n * GiB, 1023n * GiB];
   rows.push({
     id: role.kind === 'data' ? 'vhd.dataDiskSize' : 'vhd.osDiskSize',
     name: role.kind === 'data' ? 'Data disk size' : `${role.osFamily ?? 'Linux'} OS disk size`,

@@ -7,7 +7,16 @@ import { Ext4 } from './ext4';
 import { Ext4Error } from './ext4-errors';
 import { CheckRow } from './footer-checks';
 import { FS_NAMES, probeFilesystem } from './fs-probe';
-import { agentRow, archRow, bashHistoryRow, distroRow, kernelCmdlineRow, rootPasswordRow, sshRow, waagentConfRows } from './linux-file-checks';
+import {
+  agentRow,
+  archRow,
+  bashHistoryRow,
+  distroRow,
+  kernelCmdlineRow,
+  rootPasswordRow,
+  sshRow,
+  waagentConfRows,
+} from './linux-file-checks';
 import { gen1PartitionRows, linuxPartitionRows, ProbedPartition, probePartitions } from './partition-checks';
 import { describe, PartitionTable, TYPE } from './partitions';
 
@@ -21,14 +30,34 @@ interface FileCheck {
 }
 
 export const LINUX_FILE_CHECKS: FileCheck[] = [
-  { id: 'linux.waagentConf', name: 'Azure Linux Agent configuration', expected: '/etc/waagent.conf with EnableSwap/DeleteRootPassword', run: waagentConfRows },
+  {
+    id: 'linux.waagentConf',
+    name: 'Azure Linux Agent configuration',
+    expected: '/etc/waagent.conf with EnableSwap/DeleteRootPassword',
+    run: waagentConfRows,
+  },
   { id: 'linux.agentVersion', name: 'Azure Linux Agent installed', expected: 'waagent 2.2.10 or later', run: agentRow },
   { id: 'linux.sshClientAlive', name: 'SSH ClientAliveInterval', expected: '30–235 seconds', run: sshRow },
-  { id: 'linux.kernelCmdline', name: 'Kernel command line for the Azure serial console', expected: 'console=ttyS0 earlyprintk=ttyS0 rootdelay=300', run: kernelCmdlineRow },
+  {
+    id: 'linux.kernelCmdline',
+    name: 'Kernel command line for the Azure serial console',
+    expected: 'console=ttyS0 earlyprintk=ttyS0 rootdelay=300',
+    run: kernelCmdlineRow,
+  },
   { id: 'linux.bashHistory', name: 'Bash history cleared', expected: '≤ 1 KB per user', run: bashHistoryRow },
-  { id: 'linux.rootPasswordLocked', name: 'Root password locked', expected: '! or * in /etc/shadow', run: rootPasswordRow },
+  {
+    id: 'linux.rootPasswordLocked',
+    name: 'Root password locked',
+    expected: '! or * in /etc/shadow',
+    run: rootPasswordRow,
+  },
   { id: 'linux.arch64', name: '64-bit operating system', expected: '64-bit ELF /bin/sh', run: archRow },
-  { id: 'linux.distro', name: 'Supported distribution and version', expected: 'an endorsed distribution', run: distroRow },
+  {
+    id: 'linux.distro',
+    name: 'Supported distribution and version',
+    expected: 'an endorsed distribution',
+    run: distroRow,
+  },
 ];
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -64,7 +93,14 @@ export async function runFileChecks(fs: Ext4, rows: CheckRow[], onProgress?: Pro
 
 /** Rows marking every file check as not done, when the root filesystem cannot be read by this checker. */
 function notChecked(reason: string): CheckRow[] {
-  return LINUX_FILE_CHECKS.map((c) => ({ id: c.id, name: c.name, result: 'manualReview' as const, actual: `not checked: ${reason}`, expected: c.expected, fix: 'Verify this by hand in a VM booted from the image.' }));
+  return LINUX_FILE_CHECKS.map((c) => ({
+    id: c.id,
+    name: c.name,
+    result: 'manualReview' as const,
+    actual: `not checked: ${reason}`,
+    expected: c.expected,
+    fix: 'Verify this by hand in a VM booted from the image.',
+  }));
 }
 
 interface RootFound {
@@ -88,19 +124,44 @@ async function findRoot(parts: ProbedPartition[], errors: string[]): Promise<Roo
   return undefined;
 }
 
-const ROOT_FS = { id: 'linux.rootFs', name: 'Root filesystem (ext2/3/4)', expected: 'an ext2/3/4 filesystem with /etc on the root partition' };
+const ROOT_FS = {
+  id: 'linux.rootFs',
+  name: 'Root filesystem (ext2/3/4)',
+  expected: 'an ext2/3/4 filesystem with /etc on the root partition',
+};
 
 /** Appends the OS disk's rows to `rows` as they are found (a blown budget keeps the ones so far). */
-export async function checkLinuxOsDisk(disk: ByteSource, table: PartitionTable, rows: CheckRow[], onProgress?: Progress): Promise<void> {
+export async function checkLinuxOsDisk(
+  disk: ByteSource,
+  table: PartitionTable,
+  rows: CheckRow[],
+  onProgress?: Progress,
+): Promise<void> {
   rows.push(...gen1PartitionRows(table));
   if (table.scheme === 'gpt') {
-    rows.push({ ...ROOT_FS, result: 'fail', actual: 'not searched: the disk uses GPT, whose partitions this checker does not read', fix: 'Use an MBR partition table (see the partition table row).' });
+    rows.push({
+      ...ROOT_FS,
+      result: 'fail',
+      actual: 'not searched: the disk uses GPT, whose partitions this checker does not read',
+      fix: 'Use an MBR partition table (see the partition table row).',
+    });
     return;
   }
   // Without a partition table, a filesystem written straight onto the disk is still examined, so the
   // partner sees every finding at once.
-  const whole: ProbedPartition = { number: 0, type: TYPE.linux, typeName: 'whole disk', bootable: false, startLba: 0, sectors: Math.floor(disk.size / 512), logical: false, fs: 'unknown', source: disk };
-  const parts = table.scheme === 'none' ? [{ ...whole, fs: await probeFilesystem(disk) }] : await probePartitions(disk, table);
+  const whole: ProbedPartition = {
+    number: 0,
+    type: TYPE.linux,
+    typeName: 'whole disk',
+    bootable: false,
+    startLba: 0,
+    sectors: Math.floor(disk.size / 512),
+    logical: false,
+    fs: 'unknown',
+    source: disk,
+  };
+  const parts =
+    table.scheme === 'none' ? [{ ...whole, fs: await probeFilesystem(disk) }] : await probePartitions(disk, table);
   if (table.scheme === 'mbr') rows.push(...linuxPartitionRows(parts));
   onProgress?.('reading the root filesystem');
   const errors: string[] = [];
@@ -108,19 +169,40 @@ export async function checkLinuxOsDisk(disk: ByteSource, table: PartitionTable, 
   if (!root) {
     const other = parts.find((p) => p.fs === 'xfs' || p.fs === 'btrfs');
     if (other && !errors.length) {
-      rows.push({ ...ROOT_FS, result: 'manualReview', actual: `${FS_NAMES[other.fs]} on ${describe(other)}: this checker reads only ext2/3/4`, fix: 'Review the image by hand, or use ext4 for the root filesystem.' });
+      rows.push({
+        ...ROOT_FS,
+        result: 'manualReview',
+        actual: `${FS_NAMES[other.fs]} on ${describe(other)}: this checker reads only ext2/3/4`,
+        fix: 'Review the image by hand, or use ext4 for the root filesystem.',
+      });
       rows.push(...notChecked(`the root filesystem is ${FS_NAMES[other.fs]}`));
       return;
     }
     const seen = parts.map((p) => `${describe(p)}: ${FS_NAMES[p.fs]}`).join('; ') || 'no partitions';
-    rows.push({ ...ROOT_FS, result: 'fail', actual: errors.length ? errors.join('; ') : seen, fix: 'The OS disk needs one Linux partition holding an ext4 root filesystem; check that the VHD was made from the whole disk (not a single partition) and is not damaged.' });
+    rows.push({
+      ...ROOT_FS,
+      result: 'fail',
+      actual: errors.length ? errors.join('; ') : seen,
+      fix: 'The OS disk needs one Linux partition holding an ext4 root filesystem; check that the VHD was made from the whole disk (not a single partition) and is not damaged.',
+    });
     return;
   }
   const { sb } = root.fs;
   const size = `${Math.round((sb.blocksCount * sb.blockSize) / 2 ** 20)} MiB`;
-  rows.push({ ...ROOT_FS, result: 'pass', actual: `${sb.flavour} on ${describe(root.part)}: ${size}, ${sb.blockSize}-byte blocks${sb.volumeName ? `, label "${sb.volumeName}"` : ''}` });
+  rows.push({
+    ...ROOT_FS,
+    result: 'pass',
+    actual: `${sb.flavour} on ${describe(root.part)}: ${size}, ${sb.blockSize}-byte blocks${sb.volumeName ? `, label "${sb.volumeName}"` : ''}`,
+  });
   if (sb.needsRecovery) {
-    rows.push({ id: 'linux.fsClean', name: 'Root filesystem cleanly unmounted', result: 'warning', actual: 'the journal needs recovery', expected: 'a clean filesystem', fix: 'Shut the VM down cleanly (after waagent -deprovision) before capturing the disk.' });
+    rows.push({
+      id: 'linux.fsClean',
+      name: 'Root filesystem cleanly unmounted',
+      result: 'warning',
+      actual: 'the journal needs recovery',
+      expected: 'a clean filesystem',
+      fix: 'Shut the VM down cleanly (after waagent -deprovision) before capturing the disk.',
+    });
   }
   await runFileChecks(root.fs, rows, onProgress);
 }

@@ -105,7 +105,9 @@ async function findAgentVersion(fs: Ext4, entry: string): Promise<AgentFound | u
           const m = /^AGENT_VERSION\s*=\s*['"]([\d.]+)['"]/m.exec((await readOptional(fs, file)) ?? '');
           if (m) return { version: m[1], where: file };
         }
-        const info = names.map((n) => /^WALinuxAgent-([\d.]+?)(?:-py[\d.]+)?\.(?:egg|dist)-info$/.exec(n)).find(Boolean);
+        const info = names
+          .map((n) => /^WALinuxAgent-([\d.]+?)(?:-py[\d.]+)?\.(?:egg|dist)-info$/.exec(n))
+          .find(Boolean);
         if (info) return { version: info[1], where: `${dir}/${info[0]}` };
       }
     }
@@ -116,13 +118,23 @@ async function findAgentVersion(fs: Ext4, entry: string): Promise<AgentFound | u
 }
 
 export async function agentRow(fs: Ext4): Promise<CheckRow> {
-  const base = { id: 'linux.agentVersion', name: `Azure Linux Agent installed (≥ ${MIN_AGENT_VERSION})`, expected: `waagent ${MIN_AGENT_VERSION} or later` };
+  const base = {
+    id: 'linux.agentVersion',
+    name: `Azure Linux Agent installed (≥ ${MIN_AGENT_VERSION})`,
+    expected: `waagent ${MIN_AGENT_VERSION} or later`,
+  };
   const fix = `Install or update the distribution's Azure Linux Agent package (walinuxagent / WALinuxAgent, ${MIN_AGENT_VERSION} or later) and enable its service.`;
   let entry: string | undefined;
   for (const p of AGENT_ENTRY_POINTS) if (await fs.exists(p)) entry = entry ?? p;
   if (!entry) return { ...base, result: 'fail', actual: `waagent not found (${AGENT_ENTRY_POINTS.join(', ')})`, fix };
   const found = await findAgentVersion(fs, entry);
-  if (!found) return { ...base, result: 'manualReview', actual: `${entry} present; its version could not be determined`, fix: 'Check the agent version in the image (waagent --version).' };
+  if (!found)
+    return {
+      ...base,
+      result: 'manualReview',
+      actual: `${entry} present; its version could not be determined`,
+      fix: 'Check the agent version in the image (waagent --version).',
+    };
   const ok = compareVersions(found.version, MIN_AGENT_VERSION) >= 0;
   return { ...base, result: ok ? 'pass' : 'fail', actual: `${found.version} (${found.where})`, fix };
 }
@@ -130,7 +142,11 @@ export async function agentRow(fs: Ext4): Promise<CheckRow> {
 const SSHD = '/etc/ssh/sshd_config';
 
 /** The first ClientAliveInterval sshd would use, following Include directives (bounded). */
-async function clientAliveInterval(fs: Ext4, file: string, depth: number): Promise<{ value: string; file: string } | undefined> {
+async function clientAliveInterval(
+  fs: Ext4,
+  file: string,
+  depth: number,
+): Promise<{ value: string; file: string } | undefined> {
   const text = await readOptional(fs, file);
   if (text === undefined || depth > 4) return undefined;
   for (const line of sshdGlobalLines(text)) {
@@ -152,19 +168,39 @@ async function expandGlob(fs: Ext4, pattern: string): Promise<string[]> {
   const dir = pattern.slice(0, slash) || '/';
   const last = pattern.slice(slash + 1);
   if (!/[*?]/.test(last)) return [pattern];
-  const re = new RegExp(`^${last.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${last
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return (await listOptional(fs, dir)).filter((n) => re.test(n)).map((n) => `${dir}/${n}`);
 }
 
 export async function sshRow(fs: Ext4): Promise<CheckRow> {
-  const base = { id: 'linux.sshClientAlive', name: 'SSH ClientAliveInterval', expected: '30–235 seconds (180 recommended)' };
+  const base = {
+    id: 'linux.sshClientAlive',
+    name: 'SSH ClientAliveInterval',
+    expected: '30–235 seconds (180 recommended)',
+  };
   const fix = `Set "ClientAliveInterval 180" in ${SSHD} (before any Match block).`;
-  if (!(await fs.exists(SSHD))) return { ...base, result: 'fail', actual: `${SSHD} not found (is the OpenSSH server installed?)`, fix: `Install the OpenSSH server and set "ClientAliveInterval 180" in ${SSHD}.` };
+  if (!(await fs.exists(SSHD)))
+    return {
+      ...base,
+      result: 'fail',
+      actual: `${SSHD} not found (is the OpenSSH server installed?)`,
+      fix: `Install the OpenSSH server and set "ClientAliveInterval 180" in ${SSHD}.`,
+    };
   const found = await clientAliveInterval(fs, SSHD, 0);
   if (!found) return { ...base, result: 'fail', actual: 'not set (sshd default 0: no keep-alive)', fix };
   const seconds = sshdSeconds(found.value);
   const ok = seconds !== undefined && seconds >= 30 && seconds <= 235;
-  return { ...base, result: ok ? 'pass' : 'fail', actual: `${found.value}${seconds !== undefined && String(seconds) !== found.value ? ` (${seconds} s)` : ''} in ${found.file}`, fix };
+  return {
+    ...base,
+    result: ok ? 'pass' : 'fail',
+    actual: `${found.value}${seconds !== undefined && String(seconds) !== found.value ? ` (${seconds} s)` : ''} in ${found.file}`,
+    fix,
+  };
 }
 
 const GRUB_CFGS = ['/boot/grub/grub.cfg', '/boot/grub2/grub.cfg'];
@@ -192,14 +228,26 @@ async function bootCmdline(fs: Ext4): Promise<{ cmdline: string; source: string 
 }
 
 export async function kernelCmdlineRow(fs: Ext4): Promise<CheckRow> {
-  const base = { id: 'linux.kernelCmdline', name: 'Kernel command line for the Azure serial console', expected: KERNEL_ARGS.join(' ') };
+  const base = {
+    id: 'linux.kernelCmdline',
+    name: 'Kernel command line for the Azure serial console',
+    expected: KERNEL_ARGS.join(' '),
+  };
   const defaults = [await readOptional(fs, '/etc/default/grub')];
-  for (const n of (await listOptional(fs, '/etc/default/grub.d')).filter((x) => x.endsWith('.cfg'))) defaults.push(await readOptional(fs, `/etc/default/grub.d/${n}`));
+  for (const n of (await listOptional(fs, '/etc/default/grub.d')).filter((x) => x.endsWith('.cfg')))
+    defaults.push(await readOptional(fs, `/etc/default/grub.d/${n}`));
   const vars = grubDefaults(defaults.filter((t): t is string => t !== undefined));
-  const configured = [vars.get('GRUB_CMDLINE_LINUX'), vars.get('GRUB_CMDLINE_LINUX_DEFAULT')].filter((v) => v !== undefined).join(' ');
+  const configured = [vars.get('GRUB_CMDLINE_LINUX'), vars.get('GRUB_CMDLINE_LINUX_DEFAULT')]
+    .filter((v) => v !== undefined)
+    .join(' ');
   const booted = await bootCmdline(fs);
   if (!booted && !vars.size) {
-    return { ...base, result: 'fail', actual: 'no GRUB configuration found (/etc/default/grub, /boot/grub*/grub.cfg)', fix: `Install GRUB and add "${KERNEL_ARGS.join(' ')}" to GRUB_CMDLINE_LINUX in /etc/default/grub, then run update-grub (or grub2-mkconfig -o /boot/grub2/grub.cfg).` };
+    return {
+      ...base,
+      result: 'fail',
+      actual: 'no GRUB configuration found (/etc/default/grub, /boot/grub*/grub.cfg)',
+      fix: `Install GRUB and add "${KERNEL_ARGS.join(' ')}" to GRUB_CMDLINE_LINUX in /etc/default/grub, then run update-grub (or grub2-mkconfig -o /boot/grub2/grub.cfg).`,
+    };
   }
   const cmdline = booted ? booted.cmdline : configured;
   const source = booted ? booted.source : '/etc/default/grub';
@@ -208,7 +256,9 @@ export async function kernelCmdlineRow(fs: Ext4): Promise<CheckRow> {
   return {
     ...base,
     result: missing.length ? 'fail' : 'pass',
-    actual: missing.length ? `${source} lacks ${missing.join(' ')} (has: ${cmdline || 'nothing'})` : `${source}: ${cmdline}`,
+    actual: missing.length
+      ? `${source} lacks ${missing.join(' ')} (has: ${cmdline || 'nothing'})`
+      : `${source}: ${cmdline}`,
     fix: stale
       ? `/etc/default/grub has the parameters but ${source} was not regenerated: run update-grub (or grub2-mkconfig -o ${source}) before capturing the image.`
       : `Add "${missing.join(' ')}" to GRUB_CMDLINE_LINUX in /etc/default/grub, then run update-grub (or grub2-mkconfig -o /boot/grub2/grub.cfg).`,
@@ -245,22 +295,38 @@ export async function bashHistoryRow(fs: Ext4): Promise<CheckRow> {
     id: 'linux.bashHistory',
     name: 'Bash history cleared (root and users)',
     result: tooBig.length ? 'fail' : 'pass',
-    actual: tooBig.length ? `too large: ${tooBig.join(', ')}` : found.length ? found.join(', ') : `no .bash_history in ${homes.join(', ')}`,
+    actual: tooBig.length
+      ? `too large: ${tooBig.join(', ')}`
+      : found.length
+        ? found.join(', ')
+        : `no .bash_history in ${homes.join(', ')}`,
     expected: `each .bash_history ≤ ${MAX_HISTORY_BYTES} bytes`,
     fix: 'Clear shell history before capturing: rm -f /root/.bash_history /home/*/.bash_history; export HISTSIZE=0 in the session that deprovisions (waagent -deprovision+user; history -c).',
   };
 }
 
 export async function rootPasswordRow(fs: Ext4): Promise<CheckRow> {
-  const base = { id: 'linux.rootPasswordLocked', name: 'Root password locked', expected: 'root password field starting with ! or * in /etc/shadow' };
-  const fix = 'Lock the root password (passwd -l root, or usermod -p "*" root) and keep Provisioning.DeleteRootPassword=y.';
+  const base = {
+    id: 'linux.rootPasswordLocked',
+    name: 'Root password locked',
+    expected: 'root password field starting with ! or * in /etc/shadow',
+  };
+  const fix =
+    'Lock the root password (passwd -l root, or usermod -p "*" root) and keep Provisioning.DeleteRootPassword=y.';
   const text = await readOptional(fs, '/etc/shadow');
-  if (text === undefined) return { ...base, result: 'fail', actual: '/etc/shadow not found', fix: 'Restore /etc/shadow (pwconv) and lock the root password (passwd -l root).' };
+  if (text === undefined)
+    return {
+      ...base,
+      result: 'fail',
+      actual: '/etc/shadow not found',
+      fix: 'Restore /etc/shadow (pwconv) and lock the root password (passwd -l root).',
+    };
   const entry = shadowEntry(text, 'root');
   if (!entry) return { ...base, result: 'fail', actual: 'no root entry in /etc/shadow', fix };
   const pw = entry[1] ?? '';
   if (pw === '') return { ...base, result: 'fail', actual: 'empty: root can log in without a password', fix };
-  if (pw.startsWith('!') || pw.startsWith('*')) return { ...base, result: 'pass', actual: `locked (${pw.startsWith('!') ? '!' : '*'}…)` };
+  if (pw.startsWith('!') || pw.startsWith('*'))
+    return { ...base, result: 'pass', actual: `locked (${pw.startsWith('!') ? '!' : '*'}…)` };
   // Never echo the hash itself: only its scheme.
   const scheme = /^\$([^$]+)\$/.exec(pw)?.[1];
   return { ...base, result: 'fail', actual: `a password is set${scheme ? ` (hash scheme $${scheme}$)` : ''}`, fix };
@@ -269,7 +335,11 @@ export async function rootPasswordRow(fs: Ext4): Promise<CheckRow> {
 const SHELLS = ['/bin/sh', '/usr/bin/bash', '/bin/bash'];
 
 export async function archRow(fs: Ext4): Promise<CheckRow> {
-  const base = { id: 'linux.arch64', name: '64-bit operating system', expected: 'ELF class 64 (x86-64 or aarch64) for /bin/sh' };
+  const base = {
+    id: 'linux.arch64',
+    name: '64-bit operating system',
+    expected: 'ELF class 64 (x86-64 or aarch64) for /bin/sh',
+  };
   let firstError: unknown;
   for (const path of SHELLS) {
     let head: Buffer;
@@ -284,12 +354,28 @@ export async function archRow(fs: Ext4): Promise<CheckRow> {
     const st = await fs.stat(path);
     const elf = elfInfo(head);
     const where = st.path === path ? path : `${path} → ${st.path}`;
-    if (!elf) return { ...base, result: 'fail', actual: `${where} is not an ELF binary`, fix: 'The shell is missing or damaged: reinstall bash/dash.' };
+    if (!elf)
+      return {
+        ...base,
+        result: 'fail',
+        actual: `${where} is not an ELF binary`,
+        fix: 'The shell is missing or damaged: reinstall bash/dash.',
+      };
     const ok = elf.bits === 64 && (elf.machine === 'x86-64' || elf.machine === 'aarch64');
-    return { ...base, result: ok ? 'pass' : 'fail', actual: `${where}: ELF ${elf.bits ?? '?'}-bit ${elf.machine}`, fix: 'Azure Marketplace images must be 64-bit: build the image from a 64-bit (x86-64) installation.' };
+    return {
+      ...base,
+      result: ok ? 'pass' : 'fail',
+      actual: `${where}: ELF ${elf.bits ?? '?'}-bit ${elf.machine}`,
+      fix: 'Azure Marketplace images must be 64-bit: build the image from a 64-bit (x86-64) installation.',
+    };
   }
   if (firstError) throw firstError as Error;
-  return { ...base, result: 'fail', actual: `no shell found (${SHELLS.join(', ')})`, fix: 'Install a shell (bash or dash) in the image.' };
+  return {
+    ...base,
+    result: 'fail',
+    actual: `no shell found (${SHELLS.join(', ')})`,
+    fix: 'Install a shell (bash or dash) in the image.',
+  };
 }
 
 /** Minimum VERSION_ID per os-release ID; 0 = any version. */
@@ -308,16 +394,29 @@ export const SUPPORTED_DISTROS: Record<string, { name: string; min: string }> = 
 };
 
 export async function distroRow(fs: Ext4): Promise<CheckRow> {
-  const list = Object.values(SUPPORTED_DISTROS).map((d) => `${d.name}${d.min === '0' ? '' : ` ≥ ${d.min}`}`).join(', ');
+  const list = Object.values(SUPPORTED_DISTROS)
+    .map((d) => `${d.name}${d.min === '0' ? '' : ` ≥ ${d.min}`}`)
+    .join(', ');
   const base = { id: 'linux.distro', name: 'Supported distribution and version', expected: list };
   const fix = 'Build the image from an endorsed distribution at a supported version (see the expected list).';
   const text = (await readOptional(fs, '/etc/os-release')) ?? (await readOptional(fs, '/usr/lib/os-release'));
-  if (text === undefined) return { ...base, result: 'fail', actual: 'no /etc/os-release or /usr/lib/os-release', fix: 'Restore /etc/os-release (it comes with the distribution\'s base-files / *-release package).' };
+  if (text === undefined)
+    return {
+      ...base,
+      result: 'fail',
+      actual: 'no /etc/os-release or /usr/lib/os-release',
+      fix: "Restore /etc/os-release (it comes with the distribution's base-files / *-release package).",
+    };
   const osr = parseOsRelease(text);
   const id = osr.get('ID') ?? '';
   const version = osr.get('VERSION_ID') ?? '';
   const pretty = osr.get('PRETTY_NAME') ?? `${id} ${version}`;
   const known = SUPPORTED_DISTROS[id];
   const ok = known !== undefined && version !== '' && compareVersions(version, known.min) >= 0;
-  return { ...base, result: ok ? 'pass' : 'fail', actual: `${pretty} (ID=${id || '?'}, VERSION_ID=${version || '?'})`, fix };
+  return {
+    ...base,
+    result: ok ? 'pass' : 'fail',
+    actual: `${pretty} (ID=${id || '?'}, VERSION_ID=${version || '?'})`,
+    fix,
+  };
 }

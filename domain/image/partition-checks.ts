@@ -3,7 +3,16 @@
 import { ByteSource, sliceSource } from './byte-source';
 import { CheckRow } from './footer-checks';
 import { FS_NAMES, FsKind, probeFilesystem } from './fs-probe';
-import { describe, FIRST_PARTITION_LBA, firstPartition, isExtended, Partition, PartitionTable, SECTOR, TYPE } from './partitions';
+import {
+  describe,
+  FIRST_PARTITION_LBA,
+  firstPartition,
+  isExtended,
+  Partition,
+  PartitionTable,
+  SECTOR,
+  TYPE,
+} from './partitions';
 
 export interface ProbedPartition extends Partition {
   fs: FsKind;
@@ -36,15 +45,37 @@ export function gen1PartitionRows(table: PartitionTable): CheckRow[] {
   const name = 'MBR partition table (Generation 1)';
   const expected = 'an MBR (msdos) partition table';
   if (table.scheme === 'gpt') {
-    const why = table.gptHeader ? 'a GPT header ("EFI PART") at sector 1' : 'a GPT protective entry (type 0xEE) in the MBR';
-    rows.push({ id: 'partition.table', name, result: 'fail', actual: `GPT (${why})`, expected, fix: 'Generation 1 VMs boot from MBR disks only: convert the table (sgdisk --gpttombr=1 disk.raw, then reinstall GRUB for BIOS) or repartition with an msdos label, then rebuild the VHD.' });
+    const why = table.gptHeader
+      ? 'a GPT header ("EFI PART") at sector 1'
+      : 'a GPT protective entry (type 0xEE) in the MBR';
+    rows.push({
+      id: 'partition.table',
+      name,
+      result: 'fail',
+      actual: `GPT (${why})`,
+      expected,
+      fix: 'Generation 1 VMs boot from MBR disks only: convert the table (sgdisk --gpttombr=1 disk.raw, then reinstall GRUB for BIOS) or repartition with an msdos label, then rebuild the VHD.',
+    });
     return rows;
   }
   if (table.scheme === 'none') {
-    rows.push({ id: 'partition.table', name, result: 'fail', actual: 'no partition table (sector 0 has no 0x55AA signature)', expected, fix: 'The OS disk must be partitioned: create an msdos label with one partition at 1 MiB (parted -s disk.raw mklabel msdos mkpart primary ext4 1MiB 100%).' });
+    rows.push({
+      id: 'partition.table',
+      name,
+      result: 'fail',
+      actual: 'no partition table (sector 0 has no 0x55AA signature)',
+      expected,
+      fix: 'The OS disk must be partitioned: create an msdos label with one partition at 1 MiB (parted -s disk.raw mklabel msdos mkpart primary ext4 1MiB 100%).',
+    });
     return rows;
   }
-  rows.push({ id: 'partition.table', name, result: 'pass', actual: `MBR with ${table.partitions.length} partition(s)`, expected });
+  rows.push({
+    id: 'partition.table',
+    name,
+    result: 'pass',
+    actual: `MBR with ${table.partitions.length} partition(s)`,
+    expected,
+  });
   rows.push({
     id: 'partition.bounds',
     name: 'Partitions inside the disk, not overlapping',
@@ -91,7 +122,9 @@ export function linuxPartitionRows(parts: ProbedPartition[]): CheckRow[] {
       id: 'partition.singleRoot',
       name: 'A single root partition',
       result: others.length === 1 && linux.length === 1 ? 'pass' : 'fail',
-      actual: others.length ? `${others.length} partition(s): ${others.map((p) => `${describe(p)} holding ${FS_NAMES[p.fs]}`).join('; ')}` : 'no data partition',
+      actual: others.length
+        ? `${others.length} partition(s): ${others.map((p) => `${describe(p)} holding ${FS_NAMES[p.fs]}`).join('; ')}`
+        : 'no data partition',
       expected: 'exactly one Linux (0x83) partition holding /',
       fix: 'Put the whole system (including /boot) on one Linux partition starting at 1 MiB; move data to data disks.',
     },

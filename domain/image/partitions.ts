@@ -53,9 +53,11 @@ export interface PartitionTable {
   problems: string[];
 }
 
-export const typeName = (type: number): string => PARTITION_TYPES[type] ?? `unknown (0x${type.toString(16).padStart(2, '0')})`;
+export const typeName = (type: number): string =>
+  PARTITION_TYPES[type] ?? `unknown (0x${type.toString(16).padStart(2, '0')})`;
 export const isExtended = (p: Partition): boolean => EXTENDED.has(p.type);
-export const describe = (p: Partition): string => `partition ${p.number} (${p.typeName}, sectors ${p.startLba}–${p.startLba + p.sectors - 1})`;
+export const describe = (p: Partition): string =>
+  `partition ${p.number} (${p.typeName}, sectors ${p.startLba}–${p.startLba + p.sectors - 1})`;
 
 /** The four entries of an MBR or EBR sector (empty entries left out). */
 export function parseMbrEntries(sector: Buffer, numberBase = 1): Partition[] {
@@ -77,11 +79,19 @@ export function parseMbrEntries(sector: Buffer, numberBase = 1): Partition[] {
   return out;
 }
 
-export const hasBootSignature = (sector: Buffer): boolean => sector.length >= SECTOR && sector[510] === 0x55 && sector[511] === 0xaa;
+export const hasBootSignature = (sector: Buffer): boolean =>
+  sector.length >= SECTOR && sector[510] === 0x55 && sector[511] === 0xaa;
 
 export async function readPartitionTable(disk: ByteSource): Promise<PartitionTable> {
   const diskSectors = Math.floor(disk.size / SECTOR);
-  if (diskSectors < 2) return { scheme: 'none', signature: false, gptHeader: false, partitions: [], problems: [`The disk is ${disk.size} bytes: too small for a partition table.`] };
+  if (diskSectors < 2)
+    return {
+      scheme: 'none',
+      signature: false,
+      gptHeader: false,
+      partitions: [],
+      problems: [`The disk is ${disk.size} bytes: too small for a partition table.`],
+    };
   const head = await disk.read(0, 2 * SECTOR);
   const signature = hasBootSignature(head);
   const gptHeader = head.toString('latin1', SECTOR, SECTOR + 8) === 'EFI PART';
@@ -91,17 +101,24 @@ export async function readPartitionTable(disk: ByteSource): Promise<PartitionTab
   const logical: Partition[] = [];
   const extended = primary.filter(isExtended);
   if (extended.length > 1) problems.push(`The MBR has ${extended.length} extended partitions; at most one is allowed.`);
-  if (extended.length >= 1 && inside(extended[0], diskSectors)) logical.push(...(await readLogical(disk, extended[0], diskSectors, problems)));
+  if (extended.length >= 1 && inside(extended[0], diskSectors))
+    logical.push(...(await readLogical(disk, extended[0], diskSectors, problems)));
   const partitions = [...primary, ...logical];
   problems.push(...validatePartitions(primary, logical, diskSectors));
   const scheme = gptHeader || primary.some((p) => p.type === TYPE.gptProtective) ? 'gpt' : 'mbr';
   return { scheme, signature, gptHeader, partitions, problems };
 }
 
-const inside = (p: Partition, diskSectors: number) => p.startLba >= 1 && p.sectors >= 1 && p.startLba + p.sectors <= diskSectors;
+const inside = (p: Partition, diskSectors: number) =>
+  p.startLba >= 1 && p.sectors >= 1 && p.startLba + p.sectors <= diskSectors;
 
 /** Follows the EBR chain of an extended partition, bounded and loop-checked. */
-async function readLogical(disk: ByteSource, ext: Partition, diskSectors: number, problems: string[]): Promise<Partition[]> {
+async function readLogical(
+  disk: ByteSource,
+  ext: Partition,
+  diskSectors: number,
+  problems: string[],
+): Promise<Partition[]> {
   const out: Partition[] = [];
   const seen = new Set<number>();
   let ebr = ext.startLba;
@@ -140,8 +157,10 @@ export function validatePartitions(primary: Partition[], logical: Partition[], d
   for (const p of [...primary, ...logical]) {
     if (p.sectors === 0) problems.push(`${describe(p)} has no sectors.`);
     else if (p.startLba === 0) problems.push(`${describe(p)} starts at sector 0, on top of the partition table.`);
-    else if (p.startLba + p.sectors > diskSectors) problems.push(`${describe(p)} ends beyond the end of the disk (${diskSectors} sectors).`);
-    else if (p.logical && ext && (p.startLba <= ext.startLba || p.startLba + p.sectors > ext.startLba + ext.sectors)) problems.push(`${describe(p)} is not inside its ${describe(ext)}.`);
+    else if (p.startLba + p.sectors > diskSectors)
+      problems.push(`${describe(p)} ends beyond the end of the disk (${diskSectors} sectors).`);
+    else if (p.logical && ext && (p.startLba <= ext.startLba || p.startLba + p.sectors > ext.startLba + ext.sectors))
+      problems.push(`${describe(p)} is not inside its ${describe(ext)}.`);
   }
   const overlapIn = (list: Partition[]) => {
     const sorted = [...list].filter((p) => p.sectors > 0).sort((a, b) => a.startLba - b.startLba);

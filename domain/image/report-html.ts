@@ -8,7 +8,12 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-export const RESULT_LABELS: Record<CheckResult, string> = { pass: 'Pass', fail: 'Fail', warning: 'Warning', manualReview: 'Manual review' };
+export const RESULT_LABELS: Record<CheckResult, string> = {
+  pass: 'Pass',
+  fail: 'Fail',
+  warning: 'Warning',
+  manualReview: 'Manual review',
+};
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1b1b1b;line-height:1.4}

@@ -20,7 +20,8 @@ const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,
 export function redactSasUrl(url: string): string {
   try {
     const u = new URL(url);
-    for (const key of [...u.searchParams.keys()]) if (/^(sig|signature)$/i.test(key)) u.searchParams.set(key, 'REDACTED');
+    for (const key of [...u.searchParams.keys()])
+      if (/^(sig|signature)$/i.test(key)) u.searchParams.set(key, 'REDACTED');
     return u.toString();
   } catch {
     return '(not a valid URL)';
@@ -43,18 +44,33 @@ export function checkSasUrl(url: string, opts: SasCheckOptions): CheckRow[] {
   try {
     u = new URL(url);
   } catch {
-    return [{ id: 'sas.url', name: 'Image URL', result: 'fail', actual: 'not a valid URL', expected: 'https://<account>.blob.core.windows.net/<container>/<name>.vhd?<SAS>', fix: 'Copy the full SAS URL of the .vhd blob (Storage Explorer → Get Shared Access Signature).' }];
+    return [
+      {
+        id: 'sas.url',
+        name: 'Image URL',
+        result: 'fail',
+        actual: 'not a valid URL',
+        expected: 'https://<account>.blob.core.windows.net/<container>/<name>.vhd?<SAS>',
+        fix: 'Copy the full SAS URL of the .vhd blob (Storage Explorer → Get Shared Access Signature).',
+      },
+    ];
   }
   const q = u.searchParams;
   const rows: CheckRow[] = [];
   const now = opts.now.getTime();
-  const dev = (opts.devStorageHosts ?? []).some((h) => h.toLowerCase() === u.host.toLowerCase() || h.toLowerCase() === u.hostname.toLowerCase());
+  const dev = (opts.devStorageHosts ?? []).some(
+    (h) => h.toLowerCase() === u.host.toLowerCase() || h.toLowerCase() === u.hostname.toLowerCase(),
+  );
   const https = u.protocol === 'https:';
   rows.push({
     id: 'sas.https',
     name: 'SAS URL uses HTTPS',
     result: https || (u.protocol === 'http:' && dev) ? 'pass' : 'fail',
-    actual: https ? 'https' : dev ? `${u.protocol.replace(':', '')} to ${u.host} (local development storage)` : `${u.protocol.replace(':', '')} to ${u.host}`,
+    actual: https
+      ? 'https'
+      : dev
+        ? `${u.protocol.replace(':', '')} to ${u.host} (local development storage)`
+        : `${u.protocol.replace(':', '')} to ${u.host}`,
     expected: 'https',
     fix: 'Use the https:// form of the blob URL.',
   });
@@ -76,7 +92,10 @@ export function checkSasUrl(url: string, opts: SasCheckOptions): CheckRow[] {
     id: 'sas.permissions',
     name: 'SAS permissions are exactly read + list',
     result: sp && !extra.length && !missing.length && !dup ? 'pass' : 'fail',
-    actual: sp === null ? 'no sp parameter' : `sp=${sp}${extra.length ? ` (also grants ${extra.join(', ')})` : ''}${missing.length ? ` (lacks ${missing.join(', ')})` : ''}`,
+    actual:
+      sp === null
+        ? 'no sp parameter'
+        : `sp=${sp}${extra.length ? ` (also grants ${extra.join(', ')})` : ''}${missing.length ? ` (lacks ${missing.join(', ')})` : ''}`,
     expected: 'sp=rl',
     fix: 'Generate the SAS with only Read and List permissions (sp=rl): no write, delete, add or create.',
   });
@@ -86,7 +105,12 @@ export function checkSasUrl(url: string, opts: SasCheckOptions): CheckRow[] {
     id: 'sas.start',
     name: 'SAS start time at least a day before submission',
     result: start && now - start.getTime() >= MIN_START_AGE_MS ? 'pass' : 'fail',
-    actual: st === null ? 'no st parameter' : !start ? `st=${st} is not a full UTC date and time` : `st=${st} (${fmtDays(now - start.getTime())} before now)`,
+    actual:
+      st === null
+        ? 'no st parameter'
+        : !start
+          ? `st=${st} is not a full UTC date and time`
+          : `st=${st} (${fmtDays(now - start.getTime())} before now)`,
     expected: 'a full UTC date and time ≥ 1 day before now (e.g. 2024-01-01T00:00:00Z)',
     fix: 'Set the start time at least one day in the past, with a time of day (YYYY-MM-DDThh:mm:ssZ), so clock skew cannot make the SAS not yet valid.',
   });
@@ -96,7 +120,12 @@ export function checkSasUrl(url: string, opts: SasCheckOptions): CheckRow[] {
     id: 'sas.expiry',
     name: 'SAS valid for at least three more weeks',
     result: expiry && expiry.getTime() - now >= MIN_VALIDITY_MS ? 'pass' : 'fail',
-    actual: se === null ? 'no se parameter' : !expiry ? `se=${se} is not a full UTC date and time` : `se=${se} (${fmtDays(expiry.getTime() - now)} from now)`,
+    actual:
+      se === null
+        ? 'no se parameter'
+        : !expiry
+          ? `se=${se} is not a full UTC date and time`
+          : `se=${se} (${fmtDays(expiry.getTime() - now)} from now)`,
     expected: 'a full UTC date and time ≥ 21 days after now',
     fix: 'Set the expiry at least three weeks ahead (a month is safer), with a time of day (YYYY-MM-DDThh:mm:ssZ): certification and publishing read the image until the offer is live.',
   });

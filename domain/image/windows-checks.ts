@@ -44,9 +44,13 @@ export async function checkWindowsOsDisk(disk: ByteSource, table: PartitionTable
     id: 'windows.ntfs',
     name: 'NTFS system partition',
     result: ntfs.length ? 'pass' : 'fail',
-    actual: ntfs.length ? `NTFS ("NTFS    " boot sector) on ${ntfs.map(describe).join('; ')}` : table.scheme === 'mbr' ? 'no partition with an NTFS boot sector' : 'not searched: no MBR partition table',
+    actual: ntfs.length
+      ? `NTFS ("NTFS    " boot sector) on ${ntfs.map(describe).join('; ')}`
+      : table.scheme === 'mbr'
+        ? 'no partition with an NTFS boot sector'
+        : 'not searched: no MBR partition table',
     expected: 'an NTFS partition holding Windows',
-    fix: 'The disk does not look like a Windows OS disk: upload the VHD of the generalized Windows VM\'s OS disk.',
+    fix: "The disk does not look like a Windows OS disk: upload the VHD of the generalized Windows VM's OS disk.",
   });
   rows.push(...WINDOWS_MANUAL_ROWS.map((r) => ({ ...r })));
 }

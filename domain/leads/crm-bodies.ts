@@ -47,10 +47,14 @@ export function dynamicsInstanceOrigin(value: string): { origin: string } | { pr
   } catch {
     return { problem: 'is not an absolute URL' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `uses "${url.protocol}"; it must start with https://` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { problem: `uses "${url.protocol}"; it must start with https://` };
   if (url.username || url.password) return { problem: 'must not contain a user name or password' };
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    return { problem: 'must be the address of the instance only, without a path or query (e.g. https://contoso.crm4.dynamics.com)' };
+    return {
+      problem:
+        'must be the address of the instance only, without a path or query (e.g. https://contoso.crm4.dynamics.com)',
+    };
   }
   return { origin: url.origin };
 }
@@ -108,7 +112,11 @@ export function dynamicsLead(lead: Lead): Record<string, string | number> {
     const v = value.trim();
     if (v) row[column] = cut(v, DATAVERSE_MAX[column]);
   };
-  const notes = [lead.Description, `Offer: ${lead.OfferTitle}`, `Lead source: ${lead.LeadSource} (action ${lead.ActionCode})`];
+  const notes = [
+    lead.Description,
+    `Offer: ${lead.OfferTitle}`,
+    `Lead source: ${lead.LeadSource} (action ${lead.ActionCode})`,
+  ];
   put('subject', lead.LeadSource);
   put('firstname', u.FirstName);
   put('lastname', u.LastName);
@@ -128,10 +136,22 @@ export function dynamicsLead(lead: Lead): Record<string, string | number> {
  * Form fields a Marketo Submit Form request fills (REST API names). Marketo refuses a field that is
  * not on the form, so the partner's form needs these; `email` is the one Marketo requires.
  */
-export const MARKETO_FORM_FIELDS = ['email', 'firstName', 'lastName', 'company', 'phone', 'title', 'country', 'leadSource'] as const;
+export const MARKETO_FORM_FIELDS = [
+  'email',
+  'firstName',
+  'lastName',
+  'company',
+  'phone',
+  'title',
+  'country',
+  'leadSource',
+] as const;
 
 /** The Submit Form body: one record for the partner's form, email first (Marketo's key for the upsert). */
-export function marketoSubmitForm(formId: number, lead: Lead): { formId: number; input: { leadFormFields: Record<string, string> }[] } {
+export function marketoSubmitForm(
+  formId: number,
+  lead: Lead,
+): { formId: number; input: { leadFormFields: Record<string, string> }[] } {
   const u = lead.UserDetails;
   const values: Record<(typeof MARKETO_FORM_FIELDS)[number], string> = {
     email: u.Email,
@@ -239,13 +259,24 @@ export function marketoOutcome(text: string): MarketoOutcome {
     if (MARKETO_TRANSIENT_CODES.has(first)) return { kind: 'transient', text: summary };
     return { kind: 'rejected', text: summary };
   }
-  const record = Array.isArray(j.result) && j.result[0] && typeof j.result[0] === 'object' ? (j.result[0] as Record<string, unknown>) : {};
+  const record =
+    Array.isArray(j.result) && j.result[0] && typeof j.result[0] === 'object'
+      ? (j.result[0] as Record<string, unknown>)
+      : {};
   const status = str(record.status);
   const reasons = marketoReasons(record.reasons);
   if (status === 'skipped' || (reasons.length > 0 && status !== 'created' && status !== 'updated')) {
-    return { kind: 'rejected', record: true, text: `the lead was ${status || 'not accepted'}: ${reasons.map((r) => r.text).join('; ') || 'no reason given'}` };
+    return {
+      kind: 'rejected',
+      record: true,
+      text: `the lead was ${status || 'not accepted'}: ${reasons.map((r) => r.text).join('; ') || 'no reason given'}`,
+    };
   }
-  return { kind: 'delivered', status: status || 'accepted', ...(typeof record.id === 'number' ? { id: record.id } : {}) };
+  return {
+    kind: 'delivered',
+    status: status || 'accepted',
+    ...(typeof record.id === 'number' ? { id: record.id } : {}),
+  };
 }
 
 /**
@@ -257,7 +288,12 @@ export function withoutSecrets(text: string, secrets: readonly (string | undefin
   let out = text;
   for (const s of secrets) {
     if (!s) continue;
-    for (const form of new Set([s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2), JSON.stringify(s).slice(1, -1)])) {
+    for (const form of new Set([
+      s,
+      encodeURIComponent(s),
+      new URLSearchParams({ s }).toString().slice(2),
+      JSON.stringify(s).slice(1, -1),
+    ])) {
       if (form) out = out.split(form).join('***');
     }
   }

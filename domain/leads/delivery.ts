@@ -35,7 +35,8 @@ export interface MarketoConfig {
 
 /** The destination configured in an offer's marketplace section (a snapshot, so secrets included). */
 export function leadDestinationOf(offer: Record<string, unknown>): LeadDestination {
-  const config = (key: string) => (offer[M + key] && typeof offer[M + key] === 'object' ? (offer[M + key] as Record<string, unknown>) : {});
+  const config = (key: string) =>
+    offer[M + key] && typeof offer[M + key] === 'object' ? (offer[M + key] as Record<string, unknown>) : {};
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
   const secret = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const kind = str(offer[M + 'leadDestination']) ?? 'None';
@@ -62,7 +63,13 @@ export function leadDestinationOf(offer: Record<string, unknown>): LeadDestinati
     }
     case 'Marketo': {
       const c = config('marketoLeadConfiguration');
-      return { kind, munchkinId: str(c.munchkinId), formId: str(c.formId), clientId: str(c.clientId), clientSecret: secret(c.clientSecret) };
+      return {
+        kind,
+        munchkinId: str(c.munchkinId),
+        formId: str(c.formId),
+        clientId: str(c.clientId),
+        clientSecret: secret(c.clientSecret),
+      };
     }
     default:
       return { kind: 'None' };

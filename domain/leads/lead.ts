@@ -5,7 +5,15 @@ export interface Lead {
   LeadSource: string;
   ActionCode: string;
   Description: string;
-  UserDetails: { Company: string; Country: string; Email: string; FirstName: string; LastName: string; Phone: string; Title: string };
+  UserDetails: {
+    Company: string;
+    Country: string;
+    Email: string;
+    FirstName: string;
+    LastName: string;
+    Phone: string;
+    Title: string;
+  };
 }
 
 /** .NET ticks (100 ns since 0001-01-01), which the validation lead's fake values carry. */
@@ -21,6 +29,14 @@ export function testLead(publisherId: string, offerId: string, offerTitle: strin
     LeadSource: `AzureMarketplace-INS|${publisherId}.${offerId}`,
     ActionCode: 'INS',
     Description: `${t} validation lead for ${publisherId}.${offerId}`,
-    UserDetails: { Company: t, Country: t, Email: `${t}@test.com`, FirstName: t, LastName: t, Phone: '1234567890', Title: t },
+    UserDetails: {
+      Company: t,
+      Country: t,
+      Email: `${t}@test.com`,
+      FirstName: t,
+      LastName: t,
+      Phone: '1234567890',
+      Title: t,
+    },
   };
 }

@@ -5,10 +5,24 @@
 // leads to whatever emulator this service runs beside, and any key Azure does not define are
 // refused, so the endpoint checked is the endpoint used.
 export type TableTarget =
-  | { ok: true; endpoint: string; credential: { kind: 'key'; accountName: string; accountKey: string } | { kind: 'sas'; signature: string } }
+  | {
+      ok: true;
+      endpoint: string;
+      credential: { kind: 'key'; accountName: string; accountKey: string } | { kind: 'sas'; signature: string };
+    }
   | { ok: false; reason: string };
 
-const KNOWN = ['defaultendpointsprotocol', 'accountname', 'accountkey', 'endpointsuffix', 'tableendpoint', 'blobendpoint', 'queueendpoint', 'fileendpoint', 'sharedaccesssignature'];
+const KNOWN = [
+  'defaultendpointsprotocol',
+  'accountname',
+  'accountkey',
+  'endpointsuffix',
+  'tableendpoint',
+  'blobendpoint',
+  'queueendpoint',
+  'fileendpoint',
+  'sharedaccesssignature',
+];
 
 export function parseStorageConnectionString(cs: string): TableTarget {
   const parts = new Map<string, string>();
@@ -18,8 +32,16 @@ export function parseStorageConnectionString(cs: string): TableTarget {
     const eq = part.indexOf('=');
     if (eq <= 0) return { ok: false, reason: `"${part.slice(0, 40)}" is not a key=value pair` };
     const key = part.slice(0, eq).trim().toLowerCase();
-    if (key === 'usedevelopmentstorage' || key === 'developmentstorageproxyuri') return { ok: false, reason: 'development storage cannot be a lead destination; give your storage account\'s connection string' };
-    if (!KNOWN.includes(key)) return { ok: false, reason: `"${part.slice(0, eq).trim().slice(0, 40)}" is not a storage connection string setting` };
+    if (key === 'usedevelopmentstorage' || key === 'developmentstorageproxyuri')
+      return {
+        ok: false,
+        reason: "development storage cannot be a lead destination; give your storage account's connection string",
+      };
+    if (!KNOWN.includes(key))
+      return {
+        ok: false,
+        reason: `"${part.slice(0, eq).trim().slice(0, 40)}" is not a storage connection string setting`,
+      };
     if (parts.has(key)) return { ok: false, reason: `${part.slice(0, eq).trim()} is given twice` };
     parts.set(key, part.slice(eq + 1).trim());
   }
@@ -29,16 +51,19 @@ export function parseStorageConnectionString(cs: string): TableTarget {
   let endpoint = parts.get('tableendpoint');
   if (!endpoint) {
     if (!name) return { ok: false, reason: 'it has neither a TableEndpoint nor an AccountName' };
-    if (!/^[a-z0-9]{3,24}$/.test(name)) return { ok: false, reason: 'AccountName must be 3–24 lowercase letters and digits' };
+    if (!/^[a-z0-9]{3,24}$/.test(name))
+      return { ok: false, reason: 'AccountName must be 3–24 lowercase letters and digits' };
     const protocol = (parts.get('defaultendpointsprotocol') ?? 'https').toLowerCase();
     if (protocol !== 'https') return { ok: false, reason: 'DefaultEndpointsProtocol must be https' };
     const suffix = parts.get('endpointsuffix') ?? 'core.windows.net';
-    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(suffix)) return { ok: false, reason: 'EndpointSuffix is not a domain name' };
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(suffix))
+      return { ok: false, reason: 'EndpointSuffix is not a domain name' };
     endpoint = `https://${name}.table.${suffix}`;
   }
   try {
     const u = new URL(endpoint);
-    if (u.username || u.password || u.search || u.hash) return { ok: false, reason: 'TableEndpoint must be a plain URL (no credentials, query or fragment)' };
+    if (u.username || u.password || u.search || u.hash)
+      return { ok: false, reason: 'TableEndpoint must be a plain URL (no credentials, query or fragment)' };
     endpoint = u.href.replace(/\/+$/, '');
   } catch {
     return { ok: false, reason: 'TableEndpoint is not a URL' };

@@ -18,15 +18,26 @@ export function parseCatalogQuery(get: (name: string) => string | null): ParsedQ
   if (q.length > 200) return { ok: false, message: 'q: at most 200 characters.' };
   const category = (get('category') ?? '').trim() || undefined;
   const osRaw = (get('os') ?? '').trim().toLowerCase();
-  if (osRaw && !(OS_FAMILIES as readonly string[]).includes(osRaw)) return { ok: false, message: `os: '${osRaw}' is not an OS family; use Linux or Windows.` };
-  return { ok: true, query: { terms: q.toLowerCase().split(/\s+/).filter(Boolean), category, os: (osRaw || undefined) as CatalogQuery['os'] } };
+  if (osRaw && !(OS_FAMILIES as readonly string[]).includes(osRaw))
+    return { ok: false, message: `os: '${osRaw}' is not an OS family; use Linux or Windows.` };
+  return {
+    ok: true,
+    query: {
+      terms: q.toLowerCase().split(/\s+/).filter(Boolean),
+      category,
+      os: (osRaw || undefined) as CatalogQuery['os'],
+    },
+  };
 }
 
 /** The description as plain words: tags dropped and common entities decoded, so markup never matches. */
 function plainText(html: string): string {
   return html
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e]!);
+    .replace(
+      /&(amp|lt|gt|quot|#39|nbsp);/g,
+      (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e]!,
+    );
 }
 
 /** The plans customers can find: hidden ones are deployable by their template link only. */
@@ -39,7 +50,15 @@ export function matchesQuery(l: Listing, q: CatalogQuery): boolean {
   if (q.category && !l.categories.some((c) => c.toLowerCase() === q.category!.toLowerCase())) return false;
   if (q.os && !plans.some((p) => p.operatingSystemFamily.toLowerCase() === q.os)) return false;
   if (q.terms.length === 0) return true;
-  const haystack = [l.title, l.summary, l.longSummary, plainText(l.descriptionHtml), ...plans.flatMap((p) => [p.title, p.summary])].join('\n').toLowerCase();
+  const haystack = [
+    l.title,
+    l.summary,
+    l.longSummary,
+    plainText(l.descriptionHtml),
+    ...plans.flatMap((p) => [p.title, p.summary]),
+  ]
+    .join('\n')
+    .toLowerCase();
   return q.terms.every((t) => haystack.includes(t));
 }
 
@@ -65,7 +84,13 @@ export function catalogEntry(l: Listing): CatalogEntry {
     title: l.title,
     summary: l.summary,
     categories: l.categories,
-    operatingSystems: [...new Set(visiblePlans(l).map((p) => p.operatingSystemFamily).filter(Boolean))],
+    operatingSystems: [
+      ...new Set(
+        visiblePlans(l)
+          .map((p) => p.operatingSystemFamily)
+          .filter(Boolean),
+      ),
+    ],
     smallLogo: l.logos.small,
     freeTrial: visiblePlans(l).some((p) => (p.pricing?.freeTrialMonths ?? 0) > 0),
   };
@@ -95,12 +120,17 @@ export function publicListing(l: Listing): Omit<Listing, 'previewAudience' | 'de
   return {
     ...rest,
     ...(l.marketingUrlIdentifier ? { marketingUrl: marketingUrlPath(l.marketingUrlIdentifier) } : {}),
-    plans: visiblePlans(rest).map((p) => (templates?.[p.planId] ? { ...p, deploymentTemplateUrl: deploymentTemplatePath(l, p.planId) } : p)),
+    plans: visiblePlans(rest).map((p) =>
+      templates?.[p.planId] ? { ...p, deploymentTemplateUrl: deploymentTemplatePath(l, p.planId) } : p,
+    ),
   };
 }
 
 /** Whether a subscription may see the preview (GUIDs compared case-insensitively). */
 export function inPreviewAudience(l: Listing, subscriptionId: string | null | undefined): boolean {
   const id = (subscriptionId ?? '').trim().toLowerCase();
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) && l.previewAudience.some((a) => a.toLowerCase() === id);
+  return (
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) &&
+    l.previewAudience.some((a) => a.toLowerCase() === id)
+  );
 }

@@ -11,7 +11,10 @@ export interface RegionReplica {
 }
 
 export type DeploymentTemplate = Record<string, unknown> & {
-  parameters: Record<string, { type: string; defaultValue?: unknown; allowedValues?: unknown[]; metadata?: { description: string } }>;
+  parameters: Record<
+    string,
+    { type: string; defaultValue?: unknown; allowedValues?: unknown[]; metadata?: { description: string } }
+  >;
   variables: Record<string, unknown>;
   resources: Record<string, unknown>[];
 };
@@ -35,25 +38,58 @@ export function deploymentTemplate(
   const vm = "[parameters('vmName')]";
   const named = (suffix: string) => `[concat(parameters('vmName'), '-${suffix}')]`;
   const osProfile = windows
-    ? { computerName: vm, adminUsername: "[parameters('adminUsername')]", adminPassword: "[parameters('adminPasswordOrKey')]" }
+    ? {
+        computerName: vm,
+        adminUsername: "[parameters('adminUsername')]",
+        adminPassword: "[parameters('adminPasswordOrKey')]",
+      }
     : {
         computerName: vm,
         adminUsername: "[parameters('adminUsername')]",
         linuxConfiguration: {
           disablePasswordAuthentication: true,
-          ssh: { publicKeys: [{ path: "[concat('/home/', parameters('adminUsername'), '/.ssh/authorized_keys')]", keyData: "[parameters('adminPasswordOrKey')]" }] },
+          ssh: {
+            publicKeys: [
+              {
+                path: "[concat('/home/', parameters('adminUsername'), '/.ssh/authorized_keys')]",
+                keyData: "[parameters('adminPasswordOrKey')]",
+              },
+            ],
+          },
         },
       };
   return {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
-    metadata: { offer: `${offer.publisherId}.${offer.offerId}`, plan: plan.planId, imageVersion, publishingVersion: offer.version },
+    metadata: {
+      offer: `${offer.publisherId}.${offer.offerId}`,
+      plan: plan.planId,
+      imageVersion,
+      publishingVersion: offer.version,
+    },
     parameters: {
-      location: { type: 'string', allowedValues: regions, defaultValue: regions[0], ...describe('A region the image was replicated to.') },
-      vmName: { type: 'string', defaultValue: `${plan.planId}-vm`.slice(0, 15), ...describe('Name of the virtual machine.') },
-      vmSize: { type: 'string', allowedValues: sizes, defaultValue: sizes[0], ...describe('The size, from the plan\'s recommended sizes.') },
+      location: {
+        type: 'string',
+        allowedValues: regions,
+        defaultValue: regions[0],
+        ...describe('A region the image was replicated to.'),
+      },
+      vmName: {
+        type: 'string',
+        defaultValue: `${plan.planId}-vm`.slice(0, 15),
+        ...describe('Name of the virtual machine.'),
+      },
+      vmSize: {
+        type: 'string',
+        allowedValues: sizes,
+        defaultValue: sizes[0],
+        ...describe("The size, from the plan's recommended sizes."),
+      },
       adminUsername: { type: 'string', ...describe('Administrator user name.') },
-      adminPasswordOrKey: { type: 'securestring', ...describe(windows ? 'Administrator password.' : 'SSH public key of the administrator.') },
+      adminPasswordOrKey: {
+        type: 'securestring',
+        ...describe(windows ? 'Administrator password.' : 'SSH public key of the administrator.'),
+      },
     },
     variables: {
       replicatedImages: replicas,
@@ -67,7 +103,12 @@ export function deploymentTemplate(
         location: "[parameters('location')]",
         properties: {
           storageProfile: {
-            osDisk: { osType: windows ? 'Windows' : 'Linux', osState: 'Generalized', blobUri: "[variables('image').osVhdUri]", storageAccountType: 'Premium_LRS' },
+            osDisk: {
+              osType: windows ? 'Windows' : 'Linux',
+              osState: 'Generalized',
+              blobUri: "[variables('image').osVhdUri]",
+              storageAccountType: 'Premium_LRS',
+            },
             dataDisks: "[variables('image').dataDisks]",
           },
         },
@@ -77,7 +118,10 @@ export function deploymentTemplate(
         apiVersion: NETWORK_API,
         name: named('vnet'),
         location: "[parameters('location')]",
-        properties: { addressSpace: { addressPrefixes: ['10.0.0.0/16'] }, subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24' } }] },
+        properties: {
+          addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+          subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/24' } }],
+        },
       },
       {
         type: 'Microsoft.Network/networkInterfaces',
@@ -89,7 +133,12 @@ export function deploymentTemplate(
           ipConfigurations: [
             {
               name: 'ipconfig1',
-              properties: { privateIPAllocationMethod: 'Dynamic', subnet: { id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', concat(parameters('vmName'), '-vnet'), 'default')]" } },
+              properties: {
+                privateIPAllocationMethod: 'Dynamic',
+                subnet: {
+                  id: "[resourceId('Microsoft.Network/virtualNetworks/subnets', concat(parameters('vmName'), '-vnet'), 'default')]",
+                },
+              },
             },
           ],
         },
@@ -105,13 +154,21 @@ export function deploymentTemplate(
         ],
         properties: {
           hardwareProfile: { vmSize: "[parameters('vmSize')]" },
-          storageProfile: { imageReference: { id: "[resourceId('Microsoft.Compute/images', concat(parameters('vmName'), '-image'))]" } },
+          storageProfile: {
+            imageReference: { id: "[resourceId('Microsoft.Compute/images', concat(parameters('vmName'), '-image'))]" },
+          },
           osProfile,
-          networkProfile: { networkInterfaces: [{ id: "[resourceId('Microsoft.Network/networkInterfaces', concat(parameters('vmName'), '-nic'))]" }] },
+          networkProfile: {
+            networkInterfaces: [
+              { id: "[resourceId('Microsoft.Network/networkInterfaces', concat(parameters('vmName'), '-nic'))]" },
+            ],
+          },
         },
       },
     ],
-    outputs: { vmId: { type: 'string', value: "[resourceId('Microsoft.Compute/virtualMachines', parameters('vmName'))]" } },
+    outputs: {
+      vmId: { type: 'string', value: "[resourceId('Microsoft.Compute/virtualMachines', parameters('vmName'))]" },
+    },
   };
 }
 

@@ -71,7 +71,9 @@ export function buildListing(publisherId: string, offerId: string, version: numb
   const o = doc.definition.offer as Record<string, unknown>;
   const s = (k: string) => (typeof o[M + k] === 'string' ? (o[M + k] as string) : undefined);
   const url = (k: string) => listingUrl(s(k));
-  const audience = ((o[M + 'allowedSubscriptions'] as unknown[]) ?? []).map((a) => (typeof a === 'string' ? a : (a as { subscriptionId: string }).subscriptionId).toLowerCase());
+  const audience = ((o[M + 'allowedSubscriptions'] as unknown[]) ?? []).map((a) =>
+    (typeof a === 'string' ? a : (a as { subscriptionId: string }).subscriptionId).toLowerCase(),
+  );
   return {
     publisherId,
     offerId,
@@ -114,7 +116,9 @@ export function buildListing(publisherId: string, offerId: string, version: numb
         hidden: p['microsoft-azure-virtualmachines.hideSKUForSolutionTemplate'] === true,
         pricing: pricingSummary(p.virtualMachinePricing),
         cloudAvailability: p['microsoft-azure-virtualmachines.cloudAvailability'] ?? ['PublicAzure'],
-        ...(p['microsoft-azure-virtualmachines.windowsOSType'] ? { windowsOSType: p['microsoft-azure-virtualmachines.windowsOSType'] } : {}),
+        ...(p['microsoft-azure-virtualmachines.windowsOSType']
+          ? { windowsOSType: p['microsoft-azure-virtualmachines.windowsOSType'] }
+          : {}),
       };
     }),
   };

@@ -40,22 +40,29 @@ export { safeUrl };
 
 const LICENSES: Record<string, string> = { BYOL: 'Bring your own license', PAYG: 'Pay as you go', FREE: 'Free' };
 
-const link = (href: string, text: string) => `<a href="${esc(href)}" rel="noopener noreferrer nofollow">${esc(text)}</a>`;
+const link = (href: string, text: string) =>
+  `<a href="${esc(href)}" rel="noopener noreferrer nofollow">${esc(text)}</a>`;
 const img = (src: string | undefined, alt: string) => (src ? `<img src="${esc(src)}" alt="${esc(alt)}">` : '');
 const list = (items: string[]) => (items.length ? esc(items.join(', ')) : '—');
 
 const money = (n: number, currency = 'USD') => `${esc(currency)} ${n.toFixed(n < 1 ? 4 : 2).replace(/0{1,2}$/, '')}`;
-const coreLabel = (size: string) => (size === 'sharedcore' ? 'Shared core' : `${size.replace('core', '')} cores`.replace(/^1 cores$/, '1 core'));
+const coreLabel = (size: string) =>
+  size === 'sharedcore' ? 'Shared core' : `${size.replace('core', '')} cores`.replace(/^1 cores$/, '1 core');
 
 /** The plan's price as a customer reads it: license model, price per core or per size, free trial. */
 function price(p: ListingPlan): string {
   const s: PricingSummary = p.pricing ?? { model: 'none', freeTrialMonths: 0 };
-  const trial = s.freeTrialMonths > 0 ? `<p class="trial">Free trial: ${s.freeTrialMonths} month${s.freeTrialMonths === 1 ? '' : 's'}, then the prices below.</p>` : '';
+  const trial =
+    s.freeTrialMonths > 0
+      ? `<p class="trial">Free trial: ${s.freeTrialMonths} month${s.freeTrialMonths === 1 ? '' : 's'}, then the prices below.</p>`
+      : '';
   switch (s.model) {
     case 'perCore':
       return `${trial}<p class="price">${money(s.pricePerCore ?? 0, s.currency)} per core per hour, plus Azure infrastructure costs.</p>`;
     case 'perCoreSize':
-      return `${trial}<table class="prices"><caption>Software price per hour, plus Azure infrastructure costs</caption><tr><th>VM size</th><th>Price</th></tr>${(s.coreSizePrices ?? [])
+      return `${trial}<table class="prices"><caption>Software price per hour, plus Azure infrastructure costs</caption><tr><th>VM size</th><th>Price</th></tr>${(
+        s.coreSizePrices ?? []
+      )
         .map((c) => `<tr><td>${esc(coreLabel(c.coreSize))}</td><td>${money(c.price, s.currency)}</td></tr>`)
         .join('')}</table>`;
     case 'perRegion':
@@ -81,21 +88,32 @@ function plan(p: ListingPlan): string {
 
 function media(l: Listing, image: (raw: string | undefined) => string | undefined): string {
   const videos = (l.videos ?? []).map((v) => ({ ...v, url: safeUrl(v.url) })).filter((v) => v.url);
-  const links = (l.usefulLinks ?? []).map((u) => ({ ...u, url: safeUrl(u.url, ['https:', 'http:']) })).filter((u) => u.url);
+  const links = (l.usefulLinks ?? [])
+    .map((u) => ({ ...u, url: safeUrl(u.url, ['https:', 'http:']) }))
+    .filter((u) => u.url);
   return [
     videos.length
       ? `<section class="videos"><h2>Videos</h2>${videos.map((v) => link(v.url!, v.name || 'Video') + (image(v.thumbnail) ? `<br>${img(image(v.thumbnail), v.name || 'Video')}` : '')).join('<br>')}</section>`
       : '',
-    links.length ? `<section><h2>Useful links</h2><ul>${links.map((u) => `<li>${link(u.url!, u.title)}</li>`).join('')}</ul></section>` : '',
+    links.length
+      ? `<section><h2>Useful links</h2><ul>${links.map((u) => `<li>${link(u.url!, u.title)}</li>`).join('')}</ul></section>`
+      : '',
   ].join('');
 }
 
 function support(l: Listing): string {
   const { name, email, phone } = l.support;
-  const mail = email && /^[^\s@<>"]+@[^\s@<>"]+$/.test(email) ? link(`mailto:${email}`, email) : email ? esc(email) : '';
+  const mail =
+    email && /^[^\s@<>"]+@[^\s@<>"]+$/.test(email) ? link(`mailto:${email}`, email) : email ? esc(email) : '';
   const publicSupport = safeUrl(l.supportUrls?.publicAzure, ['https:', 'http:']);
   const govSupport = safeUrl(l.supportUrls?.azureGovernment, ['https:', 'http:']);
-  const parts = [name && esc(name), mail, phone && esc(phone), publicSupport && link(publicSupport, 'Support site'), govSupport && link(govSupport, 'Support for Azure Government')].filter(Boolean);
+  const parts = [
+    name && esc(name),
+    mail,
+    phone && esc(phone),
+    publicSupport && link(publicSupport, 'Support site'),
+    govSupport && link(govSupport, 'Support for Azure Government'),
+  ].filter(Boolean);
   return parts.length ? `<section><h2>Support</h2><p>${parts.join('<br>')}</p></section>` : '';
 }
 
@@ -116,7 +134,8 @@ export interface PageOptions {
 }
 
 export function renderProductPage(l: Listing, opts: PageOptions = {}): string {
-  const image = (raw: string | undefined) => safeUrl(raw) ?? (opts.ownOrigin && raw?.startsWith(`${opts.ownOrigin}/`) ? safeUrl(raw, ['http:']) : undefined);
+  const image = (raw: string | undefined) =>
+    safeUrl(raw) ?? (opts.ownOrigin && raw?.startsWith(`${opts.ownOrigin}/`) ? safeUrl(raw, ['http:']) : undefined);
   const logo = image(l.logos.large) ?? image(l.logos.medium);
   const hero = image(l.heroLogo);
   const shots = l.screenshots.map(image).filter((s): s is string => !!s);
@@ -134,7 +153,9 @@ export function renderProductPage(l: Listing, opts: PageOptions = {}): string {
     `<div class="description">${sanitizeDescription(l.descriptionHtml)}</div>`,
     l.categories.length ? `<p>Categories: ${list(l.categories)}</p>` : '',
     '</section>',
-    shots.length ? `<section class="shots"><h2>Screenshots</h2>${shots.map((s, i) => img(s, `Screenshot ${i + 1}`)).join('')}</section>` : '',
+    shots.length
+      ? `<section class="shots"><h2>Screenshots</h2>${shots.map((s, i) => img(s, `Screenshot ${i + 1}`)).join('')}</section>`
+      : '',
     media(l, image),
     `<section><h2>Plans</h2>${plans.map(plan).join('')}</section>`,
     support(l),

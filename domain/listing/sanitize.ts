@@ -3,7 +3,25 @@ import sanitizeHtml from 'sanitize-html';
 // The marketplace allows "simple HTML" in descriptions. Everything else — scripts, styles, event
 // handlers, javascript:/data: links, iframes — is removed before a page is built from it.
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'b', 'strong', 'i', 'em', 'u', 'ul', 'ol', 'li', 'a', 'h2', 'h3', 'h4', 'code', 'pre', 'blockquote'],
+  allowedTags: [
+    'p',
+    'br',
+    'b',
+    'strong',
+    'i',
+    'em',
+    'u',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'h2',
+    'h3',
+    'h4',
+    'code',
+    'pre',
+    'blockquote',
+  ],
   allowedAttributes: { a: ['href', 'title'] },
   allowedSchemes: ['https', 'http', 'mailto'],
   allowProtocolRelative: false,

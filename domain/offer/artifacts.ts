@@ -45,9 +45,14 @@ export function artifactRefs(doc: OfferDraft): ArtifactRef[] {
   const add = (path: PropertyKey[], kind: ArtifactKindName, url: string | undefined) => {
     if (url && url.trim() !== '') refs.push({ path, kind, url: url.trim() });
   };
-  for (const kind of ['smallLogo', 'mediumLogo', 'largeLogo', 'wideLogo', 'heroLogo'] as const) add(at(MP + kind), kind, offer[`${MP}${kind}`]);
-  (offer['microsoft-azure-marketplace.screenshots'] ?? []).forEach((url, i) => add(at(`${MP}screenshots`, i), 'screenshot', url));
-  (offer['microsoft-azure-marketplace.videos'] ?? []).forEach((v, i) => add(at(`${MP}videos`, i, 'thumbnailLink'), 'videoThumbnail', v.thumbnailLink));
+  for (const kind of ['smallLogo', 'mediumLogo', 'largeLogo', 'wideLogo', 'heroLogo'] as const)
+    add(at(MP + kind), kind, offer[`${MP}${kind}`]);
+  (offer['microsoft-azure-marketplace.screenshots'] ?? []).forEach((url, i) =>
+    add(at(`${MP}screenshots`, i), 'screenshot', url),
+  );
+  (offer['microsoft-azure-marketplace.videos'] ?? []).forEach((v, i) =>
+    add(at(`${MP}videos`, i, 'thumbnailLink'), 'videoThumbnail', v.thumbnailLink),
+  );
   return refs;
 }
 
@@ -78,10 +83,16 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 export function checkPng(bytes: Uint8Array, kind: ArtifactKind, crc32: (data: Uint8Array) => number): PngCheck {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length < 33 || !b.subarray(0, 8).equals(PNG_SIGNATURE)) return { ok: false, reason: 'is not a PNG image' };
-  if (b.readUInt32BE(8) !== 13 || b.toString('latin1', 12, 16) !== 'IHDR') return { ok: false, reason: 'is not a valid PNG (no IHDR header)' };
-  if ((crc32(b.subarray(12, 29)) >>> 0) !== b.readUInt32BE(29)) return { ok: false, reason: 'is a damaged PNG (header checksum mismatch)' };
+  if (b.readUInt32BE(8) !== 13 || b.toString('latin1', 12, 16) !== 'IHDR')
+    return { ok: false, reason: 'is not a valid PNG (no IHDR header)' };
+  if (crc32(b.subarray(12, 29)) >>> 0 !== b.readUInt32BE(29))
+    return { ok: false, reason: 'is a damaged PNG (header checksum mismatch)' };
   const width = b.readUInt32BE(16);
   const height = b.readUInt32BE(20);
-  if (width !== kind.width || height !== kind.height) return { ok: false, reason: `is ${width}×${height} px; a ${kind.label.toLowerCase()} must be ${kind.width}×${kind.height} px` };
+  if (width !== kind.width || height !== kind.height)
+    return {
+      ok: false,
+      reason: `is ${width}×${height} px; a ${kind.label.toLowerCase()} must be ${kind.width}×${kind.height} px`,
+    };
   return { ok: true, width, height };
 }

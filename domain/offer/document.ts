@@ -61,7 +61,11 @@ const leadConfigs = {
 const usefulLinkSchema = z.strictObject({ linkTitle: shortText.optional(), linkUrl: text.optional() });
 
 /** A marketing video: the reference names the list but not its items; these are the portal's three fields. */
-const videoSchema = z.strictObject({ videoName: shortText.optional(), videoLink: text.optional(), thumbnailLink: text.optional() });
+const videoSchema = z.strictObject({
+  videoName: shortText.optional(),
+  videoLink: text.optional(),
+  thumbnailLink: text.optional(),
+});
 
 /**
  * The later revision's categories: `{ categoryL1: "analytics", "categoryL2-analytics": ["data-insights"] }`.
@@ -75,7 +79,11 @@ const categoryMapEntrySchema = z
   .superRefine((entry, ctx) => {
     for (const key of Object.keys(entry)) {
       if (key !== 'categoryL1' && key !== `categoryL2-${entry.categoryL1}`) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `unknown field (the subcategories of "${entry.categoryL1}" go in "categoryL2-${entry.categoryL1}")` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown field (the subcategories of "${entry.categoryL1}" go in "categoryL2-${entry.categoryL1}")`,
+        });
       }
     }
   }) as unknown as z.ZodType<CategoryMapEntry>; // the inferred index signature would also cover categoryL1
@@ -161,7 +169,13 @@ export const offerDraftSchema = z.strictObject({
   offerTypeId: z.literal(OFFER_TYPE_ID).optional(),
   id: shortText.optional(),
   // The schema versions the client wrote against, per namespace; stored and returned as sent.
-  offerTypeVersions: z.record(z.string().regex(/^[a-z0-9.-]{1,100}$/, 'a namespace such as microsoft-azure-virtualmachines'), z.number().int().min(0)).refine((v) => Object.keys(v).length <= 20, 'at most 20 namespaces').optional(),
+  offerTypeVersions: z
+    .record(
+      z.string().regex(/^[a-z0-9.-]{1,100}$/, 'a namespace such as microsoft-azure-virtualmachines'),
+      z.number().int().min(0),
+    )
+    .refine((v) => Object.keys(v).length <= 20, 'at most 20 namespaces')
+    .optional(),
   version: z.number().int().min(0).optional(),
   status: shortText.optional(),
   eTag: shortText.optional(),
@@ -221,7 +235,9 @@ function toDraftIssues(issue: ZodIssue, prefix: PropertyKey[]): DraftIssue[] {
     case 'invalid_union': {
       // A union fails as a whole; if exactly one alternative had the right overall type, its
       // inner problems are the useful ones (e.g. a bad field inside { subscriptionId }).
-      const relevant = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+      const relevant = issue.errors.filter(
+        (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+      );
       if (relevant.length === 1) return relevant[0].flatMap((inner) => toDraftIssues(inner, path));
       return [{ path: formatPath(path), message: issue.message }];
     }

@@ -26,18 +26,30 @@ export type ParseNotificationEmailsResult = { ok: true; emails: string[] } | { o
 
 export function parseNotificationEmails(value: unknown): ParseNotificationEmailsResult {
   if (typeof value !== 'string') {
-    return { ok: false, message: 'notification-emails must be a string of comma- or semicolon-separated e-mail addresses' };
+    return {
+      ok: false,
+      message: 'notification-emails must be a string of comma- or semicolon-separated e-mail addresses',
+    };
   }
   // Bounded before splitting so a huge body costs nothing; 20 maximal addresses fit easily.
   if (value.length > 10_000) {
-    return { ok: false, message: `notification-emails is ${value.length} characters long; at most ${MAX_NOTIFICATION_EMAILS} addresses are accepted` };
+    return {
+      ok: false,
+      message: `notification-emails is ${value.length} characters long; at most ${MAX_NOTIFICATION_EMAILS} addresses are accepted`,
+    };
   }
   const emails: string[] = [];
   const seen = new Set<string>();
   // Empty pieces ("a@x.com, ,b@y.com" or a trailing comma) are tolerated: they are a typing slip.
-  for (const piece of value.split(/[,;]/).map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const piece of value
+    .split(/[,;]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     if (!isEmailAddress(piece)) {
-      return { ok: false, message: `notification-emails contains "${piece.slice(0, 100)}", which is not a valid e-mail address` };
+      return {
+        ok: false,
+        message: `notification-emails contains "${piece.slice(0, 100)}", which is not a valid e-mail address`,
+      };
     }
     const key = piece.toLowerCase();
     if (!seen.has(key)) {
@@ -46,10 +58,16 @@ export function parseNotificationEmails(value: unknown): ParseNotificationEmails
     }
   }
   if (emails.length === 0) {
-    return { ok: false, message: 'notification-emails is required: give at least one e-mail address to notify about this publish' };
+    return {
+      ok: false,
+      message: 'notification-emails is required: give at least one e-mail address to notify about this publish',
+    };
   }
   if (emails.length > MAX_NOTIFICATION_EMAILS) {
-    return { ok: false, message: `notification-emails has ${emails.length} addresses; at most ${MAX_NOTIFICATION_EMAILS} are allowed` };
+    return {
+      ok: false,
+      message: `notification-emails has ${emails.length} addresses; at most ${MAX_NOTIFICATION_EMAILS} are allowed`,
+    };
   }
   return { ok: true, emails };
 }

@@ -11,8 +11,31 @@ import { z } from 'zod';
 
 /** The core sizes the reference lists under "Customized core pricing" (July 2019 set). */
 export const CORE_SIZES = [
-  'sharedcore', '1core', '2core', '4core', '6core', '8core', '10core', '12core', '16core', '20core', '24core', '32core',
-  '36core', '40core', '44core', '48core', '60core', '64core', '72core', '80core', '96core', '120core', '128core', '208core', '416core',
+  'sharedcore',
+  '1core',
+  '2core',
+  '4core',
+  '6core',
+  '8core',
+  '10core',
+  '12core',
+  '16core',
+  '20core',
+  '24core',
+  '32core',
+  '36core',
+  '40core',
+  '44core',
+  '48core',
+  '60core',
+  '64core',
+  '72core',
+  '80core',
+  '96core',
+  '120core',
+  '128core',
+  '208core',
+  '416core',
 ] as const;
 export type CoreSize = (typeof CORE_SIZES)[number];
 
@@ -33,7 +56,9 @@ export const virtualMachinePricingSchema = z
     freeTrialDurationInMonths: z.number().int().min(0).max(12),
     coreMultiplier: coreMultiplierSchema,
     // Per sell region (ISO country code as in the plan's `regions`), in that region's currency.
-    regionPrices: z.record(z.string().regex(/^[A-Z]{2}$/, 'a two-letter region code such as US'), coreMultiplierSchema).refine((r) => Object.keys(r).length <= 300, 'too many regions'),
+    regionPrices: z
+      .record(z.string().regex(/^[A-Z]{2}$/, 'a two-letter region code such as US'), coreMultiplierSchema)
+      .refine((r) => Object.keys(r).length <= 300, 'too many regions'),
     spreadSheetPricing: z.strictObject({ uri: z.string().max(10_000).optional() }),
   })
   .partial();

@@ -26,7 +26,8 @@ export function priceModel(p: VirtualMachinePricing | undefined): PriceModel {
   return 'none';
 }
 
-const hasPrices = (p: VirtualMachinePricing) => p.coreMultiplier !== undefined || p.regionPrices !== undefined || p.spreadSheetPricing !== undefined;
+const hasPrices = (p: VirtualMachinePricing) =>
+  p.coreMultiplier !== undefined || p.regionPrices !== undefined || p.spreadSheetPricing !== undefined;
 
 function missingCoreSizes(m: CoreMultiplier | undefined): string[] {
   const given = m?.individually ?? {};
@@ -44,34 +45,72 @@ export function checkPricing(p: VirtualMachinePricing | undefined, regions: read
   const add = (path: PropertyKey[], rule: string, message: string) => problems.push({ path, rule, message });
   const trial = p.freeTrialDurationInMonths ?? 0;
 
-  if (p.isByol === undefined) add(['isByol'], 'required', 'say whether the plan is bring-your-own-license (isByol true) or priced (isByol false).');
+  if (p.isByol === undefined)
+    add(
+      ['isByol'],
+      'required',
+      'say whether the plan is bring-your-own-license (isByol true) or priced (isByol false).',
+    );
   if (!(FREE_TRIAL_MONTHS as readonly number[]).includes(trial)) {
     add(['freeTrialDurationInMonths'], 'range', `a free trial lasts 0, 1 or 3 months; ${trial} is not offered.`);
   }
   if (p.isByol === true) {
-    if (hasPrices(p)) add(['isByol'], 'pricing', 'a bring-your-own-license plan has no prices: remove coreMultiplier / regionPrices / spreadSheetPricing, or set isByol to false.');
-    if (trial > 0) add(['freeTrialDurationInMonths'], 'pricing', 'a free trial is only offered on a priced plan; set it to 0 or set isByol to false with prices.');
+    if (hasPrices(p))
+      add(
+        ['isByol'],
+        'pricing',
+        'a bring-your-own-license plan has no prices: remove coreMultiplier / regionPrices / spreadSheetPricing, or set isByol to false.',
+      );
+    if (trial > 0)
+      add(
+        ['freeTrialDurationInMonths'],
+        'pricing',
+        'a free trial is only offered on a priced plan; set it to 0 or set isByol to false with prices.',
+      );
     return problems;
   }
   if (p.isByol !== false) return problems;
 
   switch (priceModel(p)) {
     case 'none':
-      add(['coreMultiplier'], 'required', 'a priced plan (isByol false) needs prices: coreMultiplier.single (one USD price per core per hour) or coreMultiplier.individually (a price per core size).');
+      add(
+        ['coreMultiplier'],
+        'required',
+        'a priced plan (isByol false) needs prices: coreMultiplier.single (one USD price per core per hour) or coreMultiplier.individually (a price per core size).',
+      );
       break;
     case 'spreadsheet':
-      add(['spreadSheetPricing', 'uri'], 'unsupported', 'spreadsheet pricing is not supported by this service; give coreMultiplier.single or coreMultiplier.individually instead.');
+      add(
+        ['spreadSheetPricing', 'uri'],
+        'unsupported',
+        'spreadsheet pricing is not supported by this service; give coreMultiplier.single or coreMultiplier.individually instead.',
+      );
       break;
     case 'perCore': {
       const currency = p.coreMultiplier?.currency ?? 'USD';
-      if (currency !== 'USD') add(['coreMultiplier', 'currency'], 'currency', `per-core pricing is one price in USD (other currencies are derived); found ${currency}.`);
+      if (currency !== 'USD')
+        add(
+          ['coreMultiplier', 'currency'],
+          'currency',
+          `per-core pricing is one price in USD (other currencies are derived); found ${currency}.`,
+        );
       break;
     }
     case 'perCoreSize': {
       const missing = missingCoreSizes(p.coreMultiplier);
-      if (missing.length) add(['coreMultiplier', 'individually'], 'required', `give a price for every core size; missing: ${missing.join(', ')}.`);
+      if (missing.length)
+        add(
+          ['coreMultiplier', 'individually'],
+          'required',
+          `give a price for every core size; missing: ${missing.join(', ')}.`,
+        );
       const currency = p.coreMultiplier?.currency ?? 'USD';
-      if (currency !== 'USD') add(['coreMultiplier', 'currency'], 'currency', `prices per core size are in USD; found ${currency} (per-region prices go in regionPrices).`);
+      if (currency !== 'USD')
+        add(
+          ['coreMultiplier', 'currency'],
+          'currency',
+          `prices per core size are in USD; found ${currency} (per-region prices go in regionPrices).`,
+        );
       break;
     }
     case 'perRegion': {
@@ -83,11 +122,26 @@ export function checkPricing(p: VirtualMachinePricing | undefined, regions: read
           add(['regionPrices'], 'required', `every sell region needs its prices; ${region} has none.`);
           continue;
         }
-        if (expected && entry.currency !== expected) add(['regionPrices', region, 'currency'], 'currency', `prices for ${region} are in ${expected}; found ${entry.currency ?? 'no currency'}.`);
-        if (entry.single === undefined && missingCoreSizes(entry).length === CORE_SIZES.length) add(['regionPrices', region], 'required', `give ${region} a price per core (single) or per core size (individually).`);
+        if (expected && entry.currency !== expected)
+          add(
+            ['regionPrices', region, 'currency'],
+            'currency',
+            `prices for ${region} are in ${expected}; found ${entry.currency ?? 'no currency'}.`,
+          );
+        if (entry.single === undefined && missingCoreSizes(entry).length === CORE_SIZES.length)
+          add(
+            ['regionPrices', region],
+            'required',
+            `give ${region} a price per core (single) or per core size (individually).`,
+          );
       }
       for (const region of Object.keys(prices)) {
-        if (!regions.includes(region)) add(['regionPrices', region], 'unknownRegion', `${region} has prices but is not one of the plan's regions (${regions.join(', ') || 'none'}).`);
+        if (!regions.includes(region))
+          add(
+            ['regionPrices', region],
+            'unknownRegion',
+            `${region} has prices but is not one of the plan's regions (${regions.join(', ') || 'none'}).`,
+          );
       }
       break;
     }
@@ -121,13 +175,20 @@ export function pricingSummary(p: VirtualMachinePricing | undefined): PricingSum
         model,
         freeTrialMonths,
         currency: m?.currency ?? 'USD',
-        coreSizePrices: CORE_SIZES.filter((s) => m?.individually?.[s] !== undefined).map((coreSize) => ({ coreSize, price: m!.individually![coreSize]! })),
+        coreSizePrices: CORE_SIZES.filter((s) => m?.individually?.[s] !== undefined).map((coreSize) => ({
+          coreSize,
+          price: m!.individually![coreSize]!,
+        })),
       };
     case 'perRegion':
       return {
         model,
         freeTrialMonths,
-        regionPrices: Object.entries(p?.regionPrices ?? {}).map(([region, r]) => ({ region, currency: r.currency, pricePerCore: r.single })),
+        regionPrices: Object.entries(p?.regionPrices ?? {}).map(([region, r]) => ({
+          region,
+          currency: r.currency,
+          pricePerCore: r.single,
+        })),
       };
     default:
       return { model, freeTrialMonths };

@@ -21,10 +21,11 @@ export interface SampleOfferOverrides {
 
 export const SAMPLE_SUBSCRIPTION_IDS = ['6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90', 'b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b'];
 
-
 export function sampleOffer(overrides: SampleOfferOverrides = {}): OfferDraft {
   const offerId = overrides.offerId ?? 'contoso-vm';
-  const osVhdUrl = overrides.osVhdUrl ?? 'https://contosovhds.blob.core.windows.net/vhds/contoso-vm-1.0.0.vhd?sv=2022-11-02&sr=b&sp=rl&sig=sample';
+  const osVhdUrl =
+    overrides.osVhdUrl ??
+    'https://contosovhds.blob.core.windows.net/vhds/contoso-vm-1.0.0.vhd?sv=2022-11-02&sr=b&sp=rl&sig=sample';
   return {
     publisherId: overrides.publisherId ?? 'contoso',
     offerTypeId: 'microsoft-azure-virtualmachines',
@@ -34,10 +35,14 @@ export function sampleOffer(overrides: SampleOfferOverrides = {}): OfferDraft {
       offer: {
         'microsoft-azure-marketplace.title': 'Contoso VM',
         'microsoft-azure-marketplace.summary': 'A hardened Linux VM with Contoso App preinstalled.',
-        'microsoft-azure-marketplace.longSummary': 'Contoso App on a hardened Ubuntu image, ready to deploy in minutes.',
-        'microsoft-azure-marketplace.description': '<p>Contoso App makes dev ops a breeze.</p><ul><li>Preinstalled</li><li>Hardened</li></ul>',
+        'microsoft-azure-marketplace.longSummary':
+          'Contoso App on a hardened Ubuntu image, ready to deploy in minutes.',
+        'microsoft-azure-marketplace.description':
+          '<p>Contoso App makes dev ops a breeze.</p><ul><li>Preinstalled</li><li>Hardened</li></ul>',
         // A fresh array each call: tests mutate the result freely.
-        'microsoft-azure-marketplace.allowedSubscriptions': [...(overrides.allowedSubscriptions ?? SAMPLE_SUBSCRIPTION_IDS)],
+        'microsoft-azure-marketplace.allowedSubscriptions': [
+          ...(overrides.allowedSubscriptions ?? SAMPLE_SUBSCRIPTION_IDS),
+        ],
         'microsoft-azure-marketplace.categories': ['devService'],
         // Inline PNGs of the right sizes: publishing ingests them like downloaded ones.
         'microsoft-azure-marketplace.smallLogo': SAMPLE_SMALL_LOGO,

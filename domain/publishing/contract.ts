@@ -54,4 +54,12 @@ export type ActivityInput<K extends ActivityName> = ActivityContract[K]['input']
 export type ActivityOutput<K extends ActivityName> = ActivityContract[K]['output'];
 
 /** The activities whose input is a bare PublishRef: the stage activities a pipeline stage lists. */
-export type StageActivity = { [K in ActivityName]: ActivityInput<K> extends PublishRef ? (PublishRef extends ActivityInput<K> ? (ActivityOutput<K> extends StageOutcome ? K : never) : never) : never }[ActivityName];
+export type StageActivity = {
+  [K in ActivityName]: ActivityInput<K> extends PublishRef
+    ? PublishRef extends ActivityInput<K>
+      ? ActivityOutput<K> extends StageOutcome
+        ? K
+        : never
+      : never
+    : never;
+}[ActivityName];

@@ -78,7 +78,10 @@ function ticks(iso: string): number {
 function cancellationState(op: Operation, current: PublishStatus | undefined): string {
   if (op.cancellationRequestState === 'completed' || op.submissionState === 'canceled') return 'canceled';
   if (op.cancellationRequestState === 'requested') return 'cancelRequested';
-  const atSignoff = current?.publishingVersion === op.publishingVersion && current.status === 'waitingForPublisherReview' && current.signoff === 'none';
+  const atSignoff =
+    current?.publishingVersion === op.publishingVersion &&
+    current.status === 'waitingForPublisherReview' &&
+    current.signoff === 'none';
   return op.submissionType === 'publish' && atSignoff ? 'canCancel' : 'cannotCancel';
 }
 
@@ -102,7 +105,9 @@ export function submissionItem(op: Operation, current?: PublishStatus) {
     lastActionDateTime: op.changedTime,
     changedTime: op.changedTime,
     cancellationRequestState: cancellationState(op, current),
-    ...(status === 'failed' ? { error: { code: 'OperationFailed', message: op.message ?? 'The operation failed.' } } : {}),
+    ...(status === 'failed'
+      ? { error: { code: 'OperationFailed', message: op.message ?? 'The operation failed.' } }
+      : {}),
   };
 }
 
@@ -114,7 +119,17 @@ export function operationBody(op: Operation, current: PublishStatus | undefined)
   const item = submissionItem(op, current);
   const sameVersion = current !== undefined && current.publishingVersion === op.publishingVersion;
   const progress = sameVersion ? statusBody(current) : undefined;
-  const messages: StatusMessage[] = progress?.messages ?? (op.message ? [{ messageHtml: op.message, level: op.submissionState === 'failed' ? 'error' : 'information', timestamp: op.changedTime }] : []);
+  const messages: StatusMessage[] =
+    progress?.messages ??
+    (op.message
+      ? [
+          {
+            messageHtml: op.message,
+            level: op.submissionState === 'failed' ? 'error' : 'information',
+            timestamp: op.changedTime,
+          },
+        ]
+      : []);
   const links = (l: Link[] | undefined) => l ?? [];
   return {
     ...item,

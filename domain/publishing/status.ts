@@ -1,8 +1,17 @@
 // The publish status record kept per offer, and its projection onto the documented status body.
 import { StepId, STEPS, stepDefinition } from './steps';
 
-export type OfferStatus = 'neverPublished' | 'notStarted' | 'waitingForPublisherReview' | 'running' | 'succeeded' | 'canceled' | 'failed';
-export type StepStatus = 'notStarted' | 'inProgress' | 'waitingForPublisherReview' | 'waitingForApproval' | 'blocked' | 'rejected' | 'complete' | 'canceled';
+export type OfferStatus =
+  'neverPublished' | 'notStarted' | 'waitingForPublisherReview' | 'running' | 'succeeded' | 'canceled' | 'failed';
+export type StepStatus =
+  | 'notStarted'
+  | 'inProgress'
+  | 'waitingForPublisherReview'
+  | 'waitingForApproval'
+  | 'blocked'
+  | 'rejected'
+  | 'complete'
+  | 'canceled';
 export type MessageLevel = 'information' | 'warning' | 'error';
 
 export interface StatusMessage {
@@ -116,7 +125,8 @@ export interface StepChange {
  */
 export const MAX_STEP_MESSAGES = 40;
 export const MAX_MESSAGE_CHARS = 1_000;
-export const MORE_MESSAGES_NOTE = 'More messages were not kept here; see the certification report or the publishing history for all of them.';
+export const MORE_MESSAGES_NOTE =
+  'More messages were not kept here; see the certification report or the publishing history for all of them.';
 
 function cut(text: string): string {
   return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
@@ -124,11 +134,16 @@ function cut(text: string): string {
 
 const RANK: Record<MessageLevel, number> = { error: 0, warning: 1, information: 2 };
 
-function withMessages(existing: StatusMessage[], incoming: { text: string; level: MessageLevel }[], now: string): StatusMessage[] {
+function withMessages(
+  existing: StatusMessage[],
+  incoming: { text: string; level: MessageLevel }[],
+  now: string,
+): StatusMessage[] {
   const messages = [...existing];
   const isNote = (m: StatusMessage) => m.messageHtml === MORE_MESSAGES_NOTE;
   const note = () => {
-    if (!messages.some(isNote)) messages.push({ messageHtml: MORE_MESSAGES_NOTE, level: 'information', timestamp: now });
+    if (!messages.some(isNote))
+      messages.push({ messageHtml: MORE_MESSAGES_NOTE, level: 'information', timestamp: now });
   };
   const fresh = incoming
     .map((m, i) => ({ text: cut(m.text), level: m.level, i }))
@@ -143,7 +158,11 @@ function withMessages(existing: StatusMessage[], incoming: { text: string; level
     note();
     if (m.level !== 'error') continue;
     let evict = -1;
-    for (let j = messages.length - 1; j >= 0; j--) if (!isNote(messages[j]) && messages[j].level !== 'error') { evict = j; break; }
+    for (let j = messages.length - 1; j >= 0; j--)
+      if (!isNote(messages[j]) && messages[j].level !== 'error') {
+        evict = j;
+        break;
+      }
     if (evict >= 0) {
       messages.splice(evict, 1);
       messages.push(entry);

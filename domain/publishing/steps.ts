@@ -1,7 +1,14 @@
 // The publishing stages as the publisher sees them (marketplace.md "The stages"). Each stage is
 // findable by this id in the catalogue, its activity and its call in the orchestrator.
 
-export type StepId = 'displaydummycertify' | 'displaycertify' | 'displayprovision' | 'displaypackage' | 'preview' | 'publisher-signoff' | 'live';
+export type StepId =
+  | 'displaydummycertify'
+  | 'displaycertify'
+  | 'displayprovision'
+  | 'displaypackage'
+  | 'preview'
+  | 'publisher-signoff'
+  | 'live';
 
 export interface StepDefinition {
   id: StepId;
@@ -32,7 +39,8 @@ export const STEPS: readonly StepDefinition[] = [
   {
     id: 'displaypackage',
     stepName: 'Packaging and Lead Generation Registration',
-    description: 'Technical and marketing content are combined into the product page; a test lead is sent to the lead destination.',
+    description:
+      'Technical and marketing content are combined into the product page; a test lead is sent to the lead destination.',
     estimatedTimeFrame: '< 1 hour',
   },
   {

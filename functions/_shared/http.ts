@@ -31,9 +31,11 @@ export interface ReadJsonOptions {
 
 async function bodyText(request: HttpRequest, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) fail(413, 'RequestTooLarge', `The request body is ${declared} bytes; at most ${maxBytes} are accepted.`);
+  if (declared > maxBytes)
+    fail(413, 'RequestTooLarge', `The request body is ${declared} bytes; at most ${maxBytes} are accepted.`);
   const buf = Buffer.from(await request.arrayBuffer());
-  if (buf.length > maxBytes) fail(413, 'RequestTooLarge', `The request body is ${buf.length} bytes; at most ${maxBytes} are accepted.`);
+  if (buf.length > maxBytes)
+    fail(413, 'RequestTooLarge', `The request body is ${buf.length} bytes; at most ${maxBytes} are accepted.`);
   return buf.toString('utf8').trim();
 }
 
@@ -53,7 +55,11 @@ function parseBody(text: string, options: ReadJsonOptions): unknown {
 }
 
 /** Reads a JSON body of at most `maxBytes`; malformed or oversized bodies are refused with 4xx. */
-export async function readJson(request: HttpRequest, maxBytes: number, options: ReadJsonOptions = {}): Promise<unknown> {
+export async function readJson(
+  request: HttpRequest,
+  maxBytes: number,
+  options: ReadJsonOptions = {},
+): Promise<unknown> {
   const text = await bodyText(request, maxBytes);
   if (!text) fail(400, 'MissingBody', 'The request needs a JSON body.');
   return parseBody(text, options);
@@ -72,7 +78,11 @@ export function checkApiVersion(request: HttpRequest): void {
   const v = request.query.get('api-version');
   if (v !== null && !(SUPPORTED_API_VERSIONS as readonly string[]).includes(v)) {
     // Worded as the reference's own example ("Invalid api version. Allowed values are [...]").
-    fail(400, 'InvalidAPIVersion', `Invalid api version '${v.slice(0, 40)}'. Allowed values are [${SUPPORTED_API_VERSIONS.join(', ')}].`);
+    fail(
+      400,
+      'InvalidAPIVersion',
+      `Invalid api version '${v.slice(0, 40)}'. Allowed values are [${SUPPORTED_API_VERSIONS.join(', ')}].`,
+    );
   }
 }
 
@@ -84,11 +94,17 @@ export function checkApiVersion(request: HttpRequest): void {
 export function continuationToken(request: HttpRequest): string | undefined {
   const raw = request.query.get('continuationToken') ?? request.headers.get('x-ms-continuation-token') ?? undefined;
   if (raw === undefined || raw === '') return undefined;
-  const invalid = () => fail(400, 'InvalidParameter', 'continuationToken: not a token this service gave; start again without it.');
+  const invalid = () =>
+    fail(400, 'InvalidParameter', 'continuationToken: not a token this service gave; start again without it.');
   if (raw.length > 2048 || !/^[A-Za-z0-9+/=_-]+$/.test(raw)) return invalid();
   try {
     const t = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as Record<string, unknown>;
-    const ok = t && typeof t === 'object' && typeof t.nextPartitionKey === 'string' && (t.nextRowKey === undefined || typeof t.nextRowKey === 'string') && Object.keys(t).every((k) => k === 'nextPartitionKey' || k === 'nextRowKey');
+    const ok =
+      t &&
+      typeof t === 'object' &&
+      typeof t.nextPartitionKey === 'string' &&
+      (t.nextRowKey === undefined || typeof t.nextRowKey === 'string') &&
+      Object.keys(t).every((k) => k === 'nextPartitionKey' || k === 'nextRowKey');
     return ok ? raw : invalid();
   } catch {
     return invalid();
@@ -106,7 +122,11 @@ export async function authenticate(request: HttpRequest, routePublisherId: strin
   // slash, a backslash, a control character) is refused here, before any store is asked.
   const offerId = request.params.offerId;
   if (offerId !== undefined && !isValidOfferId(offerId)) {
-    fail(400, 'InvalidOfferId', 'offerId: an offer id is 1–50 lowercase letters, digits or "-", and does not end with "-".');
+    fail(
+      400,
+      'InvalidOfferId',
+      'offerId: an offer id is 1–50 lowercase letters, digits or "-", and does not end with "-".',
+    );
   }
   const header = request.headers.get('authorization') ?? '';
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -129,20 +149,27 @@ function platformPublisher(request: HttpRequest): string | undefined {
   if (!map || !user?.username) return undefined;
   for (const pair of map.split(',')) {
     const at = pair.lastIndexOf(':');
-    if (at > 0 && pair.slice(0, at).trim().toLowerCase() === user.username.toLowerCase()) return pair.slice(at + 1).trim();
+    if (at > 0 && pair.slice(0, at).trim().toLowerCase() === user.username.toLowerCase())
+      return pair.slice(at + 1).trim();
   }
   return undefined;
 }
 
 /** Wraps a handler: ApiErrors become their response; anything else a 500 without internals. */
-export function handle(fn: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>): HttpHandler {
+export function handle(
+  fn: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+): HttpHandler {
   return async (request, context) => {
     try {
       return await fn(request, context);
     } catch (e) {
       if (e instanceof ApiError) return e.response;
       context.error(`Unhandled error: ${(e as Error).stack ?? String(e)}`);
-      return apiError(500, 'InternalError', `Something went wrong on our side (invocation ${context.invocationId}). Try again; if it persists, open a support request quoting that id.`);
+      return apiError(
+        500,
+        'InternalError',
+        `Something went wrong on our side (invocation ${context.invocationId}). Try again; if it persists, open a support request quoting that id.`,
+      );
     }
   };
 }

@@ -8,10 +8,28 @@ import { escapeHtml } from '../../domain/listing/sanitize';
 
 let sender: EmailSender | undefined;
 
-export async function notifyOutcome(publisherId: string, key: string, emails: unknown, subject: string, outcome: unknown): Promise<void> {
+export async function notifyOutcome(
+  publisherId: string,
+  key: string,
+  emails: unknown,
+  subject: string,
+  outcome: unknown,
+): Promise<void> {
   const parsed = parseNotificationEmails(emails);
   if (!parsed.ok) return;
   sender ??= chooseEmailSender();
   const text = JSON.stringify(outcome, null, 2);
-  await sendOnce(sender, await table(EMAIL_LOG_TABLE), { publisherId, to: parsed.emails, kind: 'submission-outcome', subject, plainText: text, html: `<pre>${escapeHtml(text)}</pre>` }, key);
+  await sendOnce(
+    sender,
+    await table(EMAIL_LOG_TABLE),
+    {
+      publisherId,
+      to: parsed.emails,
+      kind: 'submission-outcome',
+      subject,
+      plainText: text,
+      html: `<pre>${escapeHtml(text)}</pre>`,
+    },
+    key,
+  );
 }

@@ -4,12 +4,20 @@ import fs from 'node:fs';
 import { LAUNCH_FLAGS, resolveChromium } from '../support/browser';
 
 test('CHROME_PATH wins, and must be an executable', async () => {
-  await expect(resolveChromium({ CHROME_PATH: process.execPath })).resolves.toEqual({ executablePath: process.execPath, source: 'CHROME_PATH', args: [] });
+  await expect(resolveChromium({ CHROME_PATH: process.execPath })).resolves.toEqual({
+    executablePath: process.execPath,
+    source: 'CHROME_PATH',
+    args: [],
+  });
   await expect(resolveChromium({ CHROME_PATH: '/nonexistent/chrome' })).rejects.toThrow(/CHROME_PATH/);
 });
 
 test('then the first system Chromium that exists', async () => {
-  await expect(resolveChromium({}, ['/nonexistent/chromium', process.execPath])).resolves.toEqual({ executablePath: process.execPath, source: 'system', args: [] });
+  await expect(resolveChromium({}, ['/nonexistent/chromium', process.execPath])).resolves.toEqual({
+    executablePath: process.execPath,
+    source: 'system',
+    args: [],
+  });
 });
 
 test('else the browser shipped in @sparticuz/chromium, with its flags minus headless and web-security ones', async () => {
@@ -17,6 +25,10 @@ test('else the browser shipped in @sparticuz/chromium, with its flags minus head
   expect(r.source).toBe('@sparticuz/chromium');
   expect(fs.statSync(r.executablePath).isFile()).toBe(true);
   expect(r.args.length).toBeGreaterThan(0);
-  expect(r.args.some((a) => /^--headless|^--disable-web-security$|^--allow-running-insecure-content$/.test(a))).toBe(false);
-  expect(LAUNCH_FLAGS).toEqual(expect.arrayContaining(['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']));
+  expect(r.args.some((a) => /^--headless|^--disable-web-security$|^--allow-running-insecure-content$/.test(a))).toBe(
+    false,
+  );
+  expect(LAUNCH_FLAGS).toEqual(
+    expect.arrayContaining(['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']),
+  );
 }, 120_000);

@@ -71,9 +71,21 @@ function fullOffer(offerId: string): OfferDraft {
       { categoryL1: 'compute', 'categoryL2-compute': ['operating-systems'] },
     ],
     [`${MP}heroLogo`]: 'https://contoso.example.com/marketplace/hero-815x290.png',
-    [`${MP}videos`]: [{ videoName: 'Contoso VM in 3 minutes', videoLink: 'https://www.youtube.com/watch?v=contoso', thumbnailLink: 'https://contoso.example.com/marketplace/video-thumb.png' }],
+    [`${MP}videos`]: [
+      {
+        videoName: 'Contoso VM in 3 minutes',
+        videoLink: 'https://www.youtube.com/watch?v=contoso',
+        thumbnailLink: 'https://contoso.example.com/marketplace/video-thumb.png',
+      },
+    ],
     'microsoft-azure-marketplace-testdrive.enabled': true,
-    'microsoft-azure-marketplace-testdrive.videos': [{ videoName: 'Test drive tour', videoLink: 'https://www.youtube.com/watch?v=drive', thumbnailLink: 'https://contoso.example.com/marketplace/drive-thumb.png' }],
+    'microsoft-azure-marketplace-testdrive.videos': [
+      {
+        videoName: 'Test drive tour',
+        videoLink: 'https://www.youtube.com/watch?v=drive',
+        thumbnailLink: 'https://contoso.example.com/marketplace/drive-thumb.png',
+      },
+    ],
     [`${MP}publicAzureSupportUrl`]: 'https://contoso.example.com/support',
     [`${MP}fairfaxSupportUrl`]: 'https://contoso.example.com/support/government',
   });
@@ -84,7 +96,10 @@ function fullOffer(offerId: string): OfferDraft {
     virtualMachinePricing: {
       isByol: false,
       freeTrialDurationInMonths: 3,
-      coreMultiplier: { currency: 'USD', individually: { sharedcore: 0.01, '1core': 0.02, '2core': 0.04, '416core': 8.32 } },
+      coreMultiplier: {
+        currency: 'USD',
+        individually: { sharedcore: 0.01, '1core': 0.02, '2core': 0.04, '416core': 8.32 },
+      },
       regionPrices: { DE: { currency: 'EUR', single: 0.03 } },
       spreadSheetPricing: { uri: 'https://contoso.example.com/marketplace/prices.xlsx' },
     },
@@ -167,10 +182,18 @@ test('every new field is shown in its control; edits made in the page are saved 
   expect(await checked(`${pricing(0)}isByol`)).toBe(false);
   expect(await checked(`${pricing(1)}isByol`)).toBe(true);
   const clouds = async (i: number) =>
-    p.locator(`fieldset[data-path="${vm(i)}cloudAvailability"] input[type=checkbox]`).evaluateAll((boxes: any[]) => boxes.map((b) => `${b.value}:${b.checked}`));
+    p
+      .locator(`fieldset[data-path="${vm(i)}cloudAvailability"] input[type=checkbox]`)
+      .evaluateAll((boxes: any[]) => boxes.map((b) => `${b.value}:${b.checked}`));
   expect(await clouds(0)).toEqual(['PublicAzure:true', 'Fairfax:false', 'Mooncake:false', 'Blackforest:false']);
   // A cloud the portal does not know is shown, ticked, and kept.
-  expect(await clouds(1)).toEqual(['PublicAzure:false', 'Fairfax:true', 'Mooncake:false', 'Blackforest:false', 'FutureCloud:true']);
+  expect(await clouds(1)).toEqual([
+    'PublicAzure:false',
+    'Fairfax:true',
+    'Mooncake:false',
+    'Blackforest:false',
+    'FutureCloud:true',
+  ]);
   // The Windows type is asked for the Windows plan only; per-core-size prices show, the single price does not.
   expect(await control(p, `${vm(0)}windowsOSType`).isVisible()).toBe(false);
   expect(await control(p, `${vm(1)}windowsOSType`).isVisible()).toBe(true);
@@ -178,9 +201,15 @@ test('every new field is shown in its control; edits made in the page are saved 
   expect(await control(p, `${pricing(0)}coreMultiplier.individually.2core`).isVisible()).toBe(true);
   expect(await control(p, `${pricing(1)}coreMultiplier.individually.2core`).isVisible()).toBe(false);
   // What has no control is said to be kept.
-  await expect(p.locator('fieldset.pricing').first().textContent()).resolves.toContain('prices for 1 region and a pricing spreadsheet; they are kept as saved');
+  await expect(p.locator('fieldset.pricing').first().textContent()).resolves.toContain(
+    'prices for 1 region and a pricing spreadsheet; they are kept as saved',
+  );
   await expect(p.locator('#offer-form').textContent()).resolves.toContain('1 test drive video is kept as saved');
-  const scrollTo = (selector: string) => p.locator(selector).first().evaluate((el: any) => el.scrollIntoView({ block: 'start' }));
+  const scrollTo = (selector: string) =>
+    p
+      .locator(selector)
+      .first()
+      .evaluate((el: any) => el.scrollIntoView({ block: 'start' }));
   await scrollTo('fieldset[data-path="definition.offer.microsoft-azure-marketplace.categoryMap"]');
   await screenshot(p, 'offer-fields-01a-loaded-categories', { fullPage: false });
   await scrollTo('#sec-media');
@@ -192,7 +221,9 @@ test('every new field is shown in its control; edits made in the page are saved 
 
   // ---- edits through the page ----
   await p.getByRole('button', { name: 'Add link' }).click();
-  expect(await p.evaluate(() => document.activeElement?.getAttribute('data-path'))).toBe(`${OFFER}usefulLinks[2].linkTitle`);
+  expect(await p.evaluate(() => document.activeElement?.getAttribute('data-path'))).toBe(
+    `${OFFER}usefulLinks[2].linkTitle`,
+  );
   await control(p, `${OFFER}usefulLinks[2].linkTitle`).fill('Release notes');
   await control(p, `${OFFER}usefulLinks[2].linkUrl`).fill('https://contoso.example.com/releases');
   await control(p, `${vm(1)}hideSKUForSolutionTemplate`).check();
@@ -205,7 +236,10 @@ test('every new field is shown in its control; edits made in the page are saved 
   await save(p);
 
   const expected = structuredClone(sent.definition) as Obj;
-  expected.offer[`${MP}usefulLinks`].push({ linkTitle: 'Release notes', linkUrl: 'https://contoso.example.com/releases' });
+  expected.offer[`${MP}usefulLinks`].push({
+    linkTitle: 'Release notes',
+    linkUrl: 'https://contoso.example.com/releases',
+  });
   expected.offer[`${MP}categoryMap`][0]['categoryL2-analytics'] = ['data-insights', 'big-data'];
   expected.plans[1][`${VM}hideSKUForSolutionTemplate`] = true;
   expected.plans[0].virtualMachinePricing.freeTrialDurationInMonths = 1;
@@ -252,7 +286,9 @@ test('a negative price is refused with a 400 shown at its control; renaming a ca
   await p.getByRole('button', { name: 'Save draft' }).click();
   const summary = p.locator('#editor-summary');
   await summary.getByRole('heading', { name: /could not be saved: 2 fields to correct/ }).waitFor();
-  expect(await summary.locator('li').evaluateAll((lis: any[]) => lis.map((li) => li.getAttribute('data-warning-path')))).toEqual([sizePath, singlePath]);
+  expect(
+    await summary.locator('li').evaluateAll((lis: any[]) => lis.map((li) => li.getAttribute('data-warning-path'))),
+  ).toEqual([sizePath, singlePath]);
   for (const path of [sizePath, singlePath]) {
     const input = control(p, path);
     expect(await input.getAttribute('aria-invalid')).toBe('true');
@@ -279,7 +315,10 @@ test('a negative price is refused with a 400 shown at its control; renaming a ca
   const expected = structuredClone(sent.definition) as Obj;
   expected.offer[`${MP}categoryMap`][1] = { categoryL1: 'networking', 'categoryL2-networking': ['operating-systems'] };
   expected.plans[1].virtualMachinePricing = { isByol: true, coreMultiplier: { currency: 'USD', single: 0.5 } };
-  expected.plans.push({ planId: 'burst', virtualMachinePricing: { isByol: false, coreMultiplier: { currency: 'USD', single: 0.25 } } });
+  expected.plans.push({
+    planId: 'burst',
+    virtualMachinePricing: { isByol: false, coreMultiplier: { currency: 'USD', single: 0.25 } },
+  });
   expect(await getDefinition('fields-bad-vm')).toStrictEqual(expected);
   expect(problems.errors).toEqual([]);
 });

@@ -38,7 +38,8 @@ const OFFER = `definition.offer.${MP}`;
 const control = (p: Page, path: string) => p.locator(`:is(input, select, textarea)[data-path="${path}"]`);
 /** The field (label, URL control, upload picker, status, preview) whose control has this path. */
 const fieldAt = (p: Page, path: string) => p.locator('.field', { has: control(p, path) });
-const stored = (offerId: string) => new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/marketplace/artifacts/contoso/${offerId}/[0-9a-f]{64}\\.png$`);
+const stored = (offerId: string) =>
+  new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/marketplace/artifacts/contoso/${offerId}/[0-9a-f]{64}\\.png$`);
 
 async function upload(field: Locator, name: string, buffer: Buffer): Promise<void> {
   await field.locator('input[type=file]').setInputFiles({ name, mimeType: 'image/png', buffer });
@@ -58,7 +59,13 @@ async function save(p: Page): Promise<void> {
 test('a wrong-size or too large PNG is refused at its field and changes nothing; right ones fill logo, hero, screenshot and thumbnail fields with stored URLs, are previewed, and are saved', async () => {
   const sent = sampleOffer({ offerId: 'uploads-vm' });
   const offerTypeVersions = { 'microsoft-azure-virtualmachines': 3, 'microsoft-azure-marketplace': 2 };
-  (sent.definition.offer as Record<string, unknown>)[`${MP}videos`] = [{ videoName: 'Tour', videoLink: 'https://www.youtube.com/watch?v=tour', thumbnailLink: 'https://contoso.example.com/marketplace/tour.png' }];
+  (sent.definition.offer as Record<string, unknown>)[`${MP}videos`] = [
+    {
+      videoName: 'Tour',
+      videoLink: 'https://www.youtube.com/watch?v=tour',
+      thumbnailLink: 'https://contoso.example.com/marketplace/tour.png',
+    },
+  ];
   expect((await contoso.putOffer('uploads-vm', { ...sent, offerTypeVersions })).status).toBe(201);
   expect((await getOffer('uploads-vm')).offerTypeVersions).toEqual(offerTypeVersions);
 
@@ -154,7 +161,9 @@ test('a wrong-size or too large PNG is refused at its field and changes nothing;
   await p.locator('#offer-form').waitFor();
   expect(await control(p, `${OFFER}screenshots[0]`).inputValue()).toBe(shotUrl);
   expect(await fieldAt(p, `${OFFER}screenshots[0]`).locator('img.upload-preview').isVisible()).toBe(true);
-  expect(await fieldAt(p, `${OFFER}heroLogo`).locator('img.upload-preview').getAttribute('src')).toBe(new URL(heroUrl).pathname);
+  expect(await fieldAt(p, `${OFFER}heroLogo`).locator('img.upload-preview').getAttribute('src')).toBe(
+    new URL(heroUrl).pathname,
+  );
   expect(problems.errors).toEqual([]);
 });
 
@@ -193,7 +202,13 @@ test('a narrow screen: the pickers are labelled and nothing scrolls sideways', a
   const sent = sampleOffer({ offerId: 'uploads-narrow-vm' });
   Object.assign(sent.definition.offer as Record<string, unknown>, {
     [`${MP}screenshots`]: ['https://contoso.example.com/marketplace/shot-1.png'],
-    [`${MP}videos`]: [{ videoName: 'Tour', videoLink: 'https://www.youtube.com/watch?v=tour', thumbnailLink: 'https://contoso.example.com/marketplace/tour.png' }],
+    [`${MP}videos`]: [
+      {
+        videoName: 'Tour',
+        videoLink: 'https://www.youtube.com/watch?v=tour',
+        thumbnailLink: 'https://contoso.example.com/marketplace/tour.png',
+      },
+    ],
   });
   expect((await contoso.putOffer('uploads-narrow-vm', sent)).status).toBe(201);
   const { page: p, problems } = await page({ width: 360, height: 780 });
@@ -206,7 +221,9 @@ test('a narrow screen: the pickers are labelled and nothing scrolls sideways', a
     unlabelled: [...document.querySelectorAll('input, select, textarea')]
       .filter((el: any) => !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
       .map((el: any) => el.outerHTML.slice(0, 120)),
-    pickerNames: [...document.querySelectorAll('input[type=file][accept="image/png"]')].map((el: any) => el.labels[0].textContent),
+    pickerNames: [...document.querySelectorAll('input[type=file][accept="image/png"]')].map(
+      (el: any) => el.labels[0].textContent,
+    ),
     overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   }));
   expect(report.unlabelled).toEqual([]);

@@ -32,14 +32,28 @@ beforeAll(async () => {
   contoso = new Partner(stack, 'contoso', 'contoso-key');
   goodVhd = await uploadVhd(stack.connectionString, 'vhds', 'ops-good.vhd');
   const dynamicVhd = await uploadVhd(stack.connectionString, 'vhds', 'ops-dynamic.vhd', { patch: asDynamic });
-  for (const [offerId, vhd] of [['ops-vm', goodVhd], ['ops-event-vm', goodVhd], ['ops-broken-vm', dynamicVhd]] as const) {
-    expect((await contoso.putOffer(offerId, sampleOffer({ offerId, osVhdUrl: vhd, leadConnectionString: stack.connectionString }))).status).toBe(201);
+  for (const [offerId, vhd] of [
+    ['ops-vm', goodVhd],
+    ['ops-event-vm', goodVhd],
+    ['ops-broken-vm', dynamicVhd],
+  ] as const) {
+    expect(
+      (
+        await contoso.putOffer(
+          offerId,
+          sampleOffer({ offerId, osVhdUrl: vhd, leadConnectionString: stack.connectionString }),
+        )
+      ).status,
+    ).toBe(201);
     expect((await contoso.publish(offerId)).status).toBe(202);
   }
   await contoso.waitForStatus('ops-vm', ['waitingForPublisherReview']);
   await contoso.waitForStatus('ops-event-vm', ['waitingForPublisherReview']);
   await contoso.waitForStatus('ops-broken-vm', ['failed']);
-  expect((await contoso.call('POST', '/offers/ops-broken-vm/support-requests', { description: 'Why is my image dynamic?' })).status).toBe(201);
+  expect(
+    (await contoso.call('POST', '/offers/ops-broken-vm/support-requests', { description: 'Why is my image dynamic?' }))
+      .status,
+  ).toBe(201);
 }, 180_000);
 
 afterAll(async () => {
@@ -69,19 +83,32 @@ test('a publisher key cannot open the ops console (page and API)', async () => {
   expect(await p.getByRole('heading', { name: 'Orchestrations' }).count()).toBe(0);
   await screenshot(p, 'ops-01-publisher-key-refused');
 
-  for (const path of ['/api/ops/whoami', '/api/ops/instances', '/api/ops/support-requests', `/api/ops/instances/${encodeURIComponent('publish:contoso:ops-vm:v1')}`]) {
-    for (const auth of [{} as Record<string, string>, { authorization: 'Bearer contoso-key' }, { authorization: 'Bearer fabrikam-key' }, { authorization: `Bearer ${OPS_KEY}x` }]) {
+  for (const path of [
+    '/api/ops/whoami',
+    '/api/ops/instances',
+    '/api/ops/support-requests',
+    `/api/ops/instances/${encodeURIComponent('publish:contoso:ops-vm:v1')}`,
+  ]) {
+    for (const auth of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer contoso-key' },
+      { authorization: 'Bearer fabrikam-key' },
+      { authorization: `Bearer ${OPS_KEY}x` },
+    ]) {
       const res = await fetch(stack.url(path), { headers: auth });
       expect({ path, auth, status: res.status }).toEqual({ path, auth, status: 401 });
     }
   }
-  const terminate = await fetch(stack.url(`/api/ops/instances/${encodeURIComponent('publish:contoso:ops-vm:v1')}/terminate`), { method: 'POST', headers: { authorization: 'Bearer contoso-key' } });
+  const terminate = await fetch(
+    stack.url(`/api/ops/instances/${encodeURIComponent('publish:contoso:ops-vm:v1')}/terminate`),
+    { method: 'POST', headers: { authorization: 'Bearer contoso-key' } },
+  );
   expect(terminate.status).toBe(401);
   expect((await contoso.status('ops-vm')).status).toBe('waitingForPublisherReview');
   expect(problems.errors).toEqual([]);
 });
 
-test('lists the instances with filters and paging, and shows an instance\'s history as a timeline', async () => {
+test("lists the instances with filters and paging, and shows an instance's history as a timeline", async () => {
   const { page: p, problems } = await page();
   await signIn(p, stack, OPS_KEY);
   await p.getByRole('heading', { name: 'Orchestrations' }).waitFor();
@@ -111,30 +138,61 @@ test('lists the instances with filters and paging, and shows an instance\'s hist
   await p.waitForURL(/runtimeStatus=Completed/);
   await p.locator('#instances-table[aria-busy="false"]').waitFor({ state: 'attached' });
   await p.locator('#page-info', { hasText: 'Page 1 of' }).waitFor();
-  const ids = await p.locator('#instances-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance')!));
+  const ids = await p
+    .locator('#instances-table tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance')!));
   expect(ids.length).toBeGreaterThan(0);
   expect(ids.every((id) => !id.endsWith(':v1') || id.includes('ops-broken-vm'))).toBe(true); // running publishes are not Completed
   expect(ids).toEqual([...ids].sort());
-  const api = (await (await fetch(stack.url('/api/ops/instances?runtimeStatus=Completed&pageSize=2&page=2&sort=instanceId&order=asc'), { headers: { authorization: `Bearer ${OPS_KEY}` } })).json()) as { items: { instanceId: string; runtimeStatus: string }[]; total: number; pageCount: number };
+  const api = (await (
+    await fetch(stack.url('/api/ops/instances?runtimeStatus=Completed&pageSize=2&page=2&sort=instanceId&order=asc'), {
+      headers: { authorization: `Bearer ${OPS_KEY}` },
+    })
+  ).json()) as { items: { instanceId: string; runtimeStatus: string }[]; total: number; pageCount: number };
   expect(api.items.every((i) => i.runtimeStatus === 'Completed')).toBe(true);
   expect(api.pageCount).toBe(Math.ceil(api.total / 2));
-  const bad = await fetch(stack.url('/api/ops/instances?runtimeStatus=Sleeping'), { headers: { authorization: `Bearer ${OPS_KEY}` } });
+  const bad = await fetch(stack.url('/api/ops/instances?runtimeStatus=Sleeping'), {
+    headers: { authorization: `Bearer ${OPS_KEY}` },
+  });
   expect(bad.status).toBe(400);
-  const future = (await (await fetch(stack.url(`/api/ops/instances?createdTimeFrom=${new Date(Date.now() + 3_600_000).toISOString()}`), { headers: { authorization: `Bearer ${OPS_KEY}` } })).json()) as { total: number };
+  const future = (await (
+    await fetch(stack.url(`/api/ops/instances?createdTimeFrom=${new Date(Date.now() + 3_600_000).toISOString()}`), {
+      headers: { authorization: `Bearer ${OPS_KEY}` },
+    })
+  ).json()) as { total: number };
   expect(future.total).toBe(0);
 
   // One instance: summary, timeline of activities with durations, input, full history.
   await p.goto(consoleUrl(stack, `#/instances/${encodeURIComponent('publish:contoso:ops-vm:v1')}`));
   await p.locator('#gantt').waitFor();
   await expect(p.locator('#runtime-status').textContent()).resolves.toBe('Running');
-  const bars = await p.locator('#gantt li').evaluateAll((lis) => lis.map((li) => ({ kind: li.getAttribute('data-kind'), name: li.getAttribute('data-name'), ms: Number(li.getAttribute('data-duration-ms')) })));
+  const bars = await p.locator('#gantt li').evaluateAll((lis) =>
+    lis.map((li) => ({
+      kind: li.getAttribute('data-kind'),
+      name: li.getAttribute('data-name'),
+      ms: Number(li.getAttribute('data-duration-ms')),
+    })),
+  );
   const names = bars.map((b) => b.name);
-  for (const activity of ['sendPublishEmail', 'recordStep', 'validatePrerequisites', 'certifyImage', 'packageListing', 'registerTestLead', 'openPreview']) expect(names).toContain(activity);
+  for (const activity of [
+    'sendPublishEmail',
+    'recordStep',
+    'validatePrerequisites',
+    'certifyImage',
+    'packageListing',
+    'registerTestLead',
+    'openPreview',
+  ])
+    expect(names).toContain(activity);
   expect(bars.find((b) => b.name === 'provisionImage')?.kind).toBe('sub');
   expect(bars.every((b) => Number.isFinite(b.ms) && b.ms >= 0)).toBe(true);
-  await expect(p.locator('#gantt li[data-name="certifyImage"] .dur').textContent()).resolves.toMatch(/\d+(\.\d+)? (ms|s)/);
+  await expect(p.locator('#gantt li[data-name="certifyImage"] .dur').textContent()).resolves.toMatch(
+    /\d+(\.\d+)? (ms|s)/,
+  );
   await expect(p.locator('#instance-input').textContent()).resolves.toContain('"offerId": "ops-vm"');
-  const events = await p.locator('#history-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')));
+  const events = await p
+    .locator('#history-table tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')));
   expect(events[0]).toBe('ExecutionStarted');
   expect(events).toContain('TaskCompleted');
   expect(events).toContain('SubOrchestrationInstanceCompleted');
@@ -170,13 +228,18 @@ test('raise an event, terminate (the offer can be published again), purge', asyn
   expect(await p.getByRole('button', { name: 'Purge' }).isDisabled()).toBe(true);
   await p.getByLabel('Reason').fill('Stuck in review for a week.');
   await p.getByRole('button', { name: 'Terminate' }).click();
-  await p.getByRole('alertdialog', { name: 'Terminate this instance?' }).getByRole('button', { name: 'Terminate' }).click();
+  await p
+    .getByRole('alertdialog', { name: 'Terminate this instance?' })
+    .getByRole('button', { name: 'Terminate' })
+    .click();
   await p.locator('#runtime-status .badge[data-status="Terminated"]').waitFor({ timeout: 15_000 });
   const partnerView = await contoso.status('ops-vm');
   expect(partnerView.status).toBe('failed');
   const stopped = partnerView.steps.find((s) => s.status === 'rejected')!;
   expect(stopped.id).toBe('publisher-signoff');
-  expect(stopped.messages.map((m) => m.messageHtml).join(' ')).toContain('stopped by the operations team: Stuck in review for a week.');
+  expect(stopped.messages.map((m) => m.messageHtml).join(' ')).toContain(
+    'stopped by the operations team: Stuck in review for a week.',
+  );
   await screenshot(p, 'ops-04-terminated');
 
   // Purge: gone from the engine and from the list.
@@ -221,15 +284,27 @@ test('OPS_READ_ONLY=true: the console shows everything and changes nothing', asy
   try {
     const partner = new Partner(ro, 'contoso', 'contoso-key');
     const vhd = await uploadVhd(ro.connectionString, 'vhds', 'ro.vhd');
-    await partner.putOffer('ro-vm', sampleOffer({ offerId: 'ro-vm', osVhdUrl: vhd, leadConnectionString: ro.connectionString }));
+    await partner.putOffer(
+      'ro-vm',
+      sampleOffer({ offerId: 'ro-vm', osVhdUrl: vhd, leadConnectionString: ro.connectionString }),
+    );
     await partner.publish('ro-vm');
     await partner.waitForStatus('ro-vm', ['waitingForPublisherReview']);
     const id = encodeURIComponent('publish:contoso:ro-vm:v1');
     const auth = { authorization: `Bearer ${OPS_KEY}` };
     expect((await fetch(ro.url(`/api/ops/instances/${id}`), { headers: auth })).status).toBe(200);
-    for (const [method, path] of [['POST', `/api/ops/instances/${id}/terminate`], ['POST', `/api/ops/instances/${id}/events/GoLive`], ['DELETE', `/api/ops/instances/${id}`], ['POST', '/api/ops/support-requests/contoso/SR-20260101-AAAAAA/resolve']]) {
+    for (const [method, path] of [
+      ['POST', `/api/ops/instances/${id}/terminate`],
+      ['POST', `/api/ops/instances/${id}/events/GoLive`],
+      ['DELETE', `/api/ops/instances/${id}`],
+      ['POST', '/api/ops/support-requests/contoso/SR-20260101-AAAAAA/resolve'],
+    ]) {
       const res = await fetch(ro.url(path), { method, headers: auth });
-      expect({ path, status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({ path, status: 403, code: 'ReadOnly' });
+      expect({
+        path,
+        status: res.status,
+        code: ((await res.json()) as { error: { code: string } }).error.code,
+      }).toEqual({ path, status: 403, code: 'ReadOnly' });
     }
     expect((await waitUntil(async () => engineStatus(ro, 'publish:contoso:ro-vm:v1'))).runtimeStatus).toBe('Running');
 
@@ -238,7 +313,8 @@ test('OPS_READ_ONLY=true: the console shows everything and changes nothing', asy
     await p.getByText('Ops (read-only)').waitFor();
     await p.goto(consoleUrl(ro, `#/instances/${id}`));
     await p.locator('#readonly-note').waitFor();
-    for (const name of ['Raise event', 'Terminate', 'Purge']) expect(await p.getByRole('button', { name }).isDisabled()).toBe(true);
+    for (const name of ['Raise event', 'Terminate', 'Purge'])
+      expect(await p.getByRole('button', { name }).isDisabled()).toBe(true);
     await screenshot(p, 'ops-06-read-only');
     expect(problems.errors).toEqual([]);
   } finally {

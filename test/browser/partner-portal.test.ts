@@ -74,9 +74,10 @@ const PLAN = 'definition.plans[0].';
 const VM = `${PLAN}microsoft-azure-virtualmachines.`;
 
 async function stepStates(p: Page): Promise<Record<string, string>> {
-  return p.$$eval('#timeline li[data-step]', (lis) => Object.fromEntries(lis.map((li) => [li.getAttribute('data-step')!, li.getAttribute('data-status')!])));
+  return p.$$eval('#timeline li[data-step]', (lis) =>
+    Object.fromEntries(lis.map((li) => [li.getAttribute('data-step')!, li.getAttribute('data-status')!])),
+  );
 }
-
 
 async function publishViaApi(offerId: string, doc: unknown): Promise<void> {
   expect((await contoso.putOffer(offerId, doc)).status).toBe(201);
@@ -107,7 +108,9 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   const warningText = await p.locator(describedBy.map((id) => `#${id}`).join(', ')).allTextContents();
   expect(warningText.join(' ')).toContain('Offer summary is required');
   await expect(field(p, `${MP}title`).getAttribute('aria-invalid')).resolves.toBeNull();
-  await expect(p.locator('fieldset[data-path="definition.plans"] .warning').textContent()).resolves.toContain('Add at least one plan');
+  await expect(p.locator('fieldset[data-path="definition.plans"] .warning').textContent()).resolves.toContain(
+    'Add at least one plan',
+  );
   // The summary entry moves focus to its field.
   await summary.getByRole('button', { name: /Terms of use is required/ }).click();
   expect(await p.evaluate(() => document.activeElement?.getAttribute('data-path'))).toBe(`${MP}termsOfUse`);
@@ -132,11 +135,19 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   for (const [path, value] of fills) await field(p, path).fill(value);
   // The other logos are PNG files uploaded through each field's picker (the offer exists: Publish
   // saved it); each field then holds the address the service stored the image at.
-  for (const [key, width, height] of [['smallLogo', 40, 40], ['mediumLogo', 90, 90], ['largeLogo', 115, 115]] as const) {
+  for (const [key, width, height] of [
+    ['smallLogo', 40, 40],
+    ['mediumLogo', 90, 90],
+    ['largeLogo', 115, 115],
+  ] as const) {
     const at = p.locator('.field', { has: field(p, `${MP}${key}`) });
-    await at.locator('input[type=file]').setInputFiles({ name: `${key}.png`, mimeType: 'image/png', buffer: png(width, height) });
+    await at
+      .locator('input[type=file]')
+      .setInputFiles({ name: `${key}.png`, mimeType: 'image/png', buffer: png(width, height) });
     await at.locator('.upload-status', { hasText: `Uploaded ${key}.png` }).waitFor();
-    await expect(field(p, `${MP}${key}`).inputValue()).resolves.toMatch(/\/api\/marketplace\/artifacts\/contoso\/portal-vm\/[0-9a-f]{64}\.png$/);
+    await expect(field(p, `${MP}${key}`).inputValue()).resolves.toMatch(
+      /\/api\/marketplace\/artifacts\/contoso\/portal-vm\/[0-9a-f]{64}\.png$/,
+    );
   }
 
   // Preview audience from a CSV file: a header, two ids (one with a description) and a bad line.
@@ -144,7 +155,9 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   await p.getByLabel('CSV file').setInputFiles({
     name: 'audience.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from('Subscription id,Description\n6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90,Contoso test team\nnot-a-subscription\nb2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b\n'),
+    buffer: Buffer.from(
+      'Subscription id,Description\n6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90,Contoso test team\nnot-a-subscription\nb2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b\n',
+    ),
   });
   await p.locator('.import-result', { hasText: 'Imported 2 subscriptions' }).waitFor();
   await p.locator('.import-result', { hasText: 'Line 3: "not-a-subscription" is not a subscription id' }).waitFor();
@@ -176,7 +189,9 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   // What was saved is the document the form shows.
   const saved = (await (await contoso.call('GET', '/offers/portal-vm')).json()) as ReturnType<typeof sampleOffer>;
   const plan = saved.definition.plans[0];
-  expect(plan['microsoft-azure-virtualmachines.vmImages']!['1.0.0'].lunVhdDetails).toEqual([{ lun: 0, lunVhdUri: slowVhd }]);
+  expect(plan['microsoft-azure-virtualmachines.vmImages']!['1.0.0'].lunVhdDetails).toEqual([
+    { lun: 0, lunVhdUri: slowVhd },
+  ]);
   expect(saved.definition.offer['microsoft-azure-marketplace.allowedSubscriptions']).toEqual([
     { subscriptionId: '6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90', description: 'Contoso test team' },
     'b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b',
@@ -194,14 +209,24 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   await p.evaluate(() => (window.loadMarker = 42));
 
   // Watch the steps advance without a reload; Go Live and Cancel stay disabled until sign-off.
-  const seen: { status: string | null; steps: Record<string, string>; goLiveDisabled: boolean; cancelDisabled: boolean }[] = [];
+  const seen: {
+    status: string | null;
+    steps: Record<string, string>;
+    goLiveDisabled: boolean;
+    cancelDisabled: boolean;
+  }[] = [];
   let pictured = false;
   await waitUntil(
     async () => {
       // One read of the page, so the parts of a snapshot belong to the same render.
       const snap = await p.evaluate(() => ({
         status: document.querySelector('#overall-status .badge')?.getAttribute('data-status') ?? null,
-        steps: Object.fromEntries([...document.querySelectorAll('#timeline li[data-step]')].map((li: any) => [li.getAttribute('data-step'), li.getAttribute('data-status')])) as Record<string, string>,
+        steps: Object.fromEntries(
+          [...document.querySelectorAll('#timeline li[data-step]')].map((li: any) => [
+            li.getAttribute('data-step'),
+            li.getAttribute('data-status'),
+          ]),
+        ) as Record<string, string>,
         goLiveDisabled: document.querySelector('#go-live').disabled as boolean,
         cancelDisabled: document.querySelector('#cancel-publish').disabled as boolean,
       }));
@@ -223,7 +248,8 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   const completed = running.map((s) => Object.values(s.steps).filter((st) => st === 'complete').length);
   expect(completed).toEqual([...completed].sort((a, b) => a - b));
   expect(completed[completed.length - 1]).toBeGreaterThan(completed[0]);
-  for (const s of running) expect(Object.values(s.steps).join(',')).toMatch(/^(complete,)*(inProgress,)?(notStarted,?)*$/);
+  for (const s of running)
+    expect(Object.values(s.steps).join(',')).toMatch(/^(complete,)*(inProgress,)?(notStarted,?)*$/);
   expect(running.some((s) => Object.values(s.steps).includes('inProgress'))).toBe(true);
   expect(seen.filter((s) => s.status === 'running').every((s) => s.goLiveDisabled && s.cancelDisabled)).toBe(true);
   const last = seen[seen.length - 1];
@@ -249,11 +275,15 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   await expect(provision.locator('progress').getAttribute('value')).resolves.toBe('100');
   await expect(provision.textContent()).resolves.toContain('Estimated time frame: < 1 day');
   await expect(provision.textContent()).resolves.toContain('replicated to 2 regions');
-  await expect(p.locator('#status-overview').textContent()).resolves.toContain('ops@contoso.example.com, lead@contoso.example.com');
+  await expect(p.locator('#status-overview').textContent()).resolves.toContain(
+    'ops@contoso.example.com, lead@contoso.example.com',
+  );
   // The preview link answers for a subscription of the preview audience, chosen on the page.
   await p.getByLabel('See the preview as subscription').selectOption('b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b');
   const previewHref = (await p.locator('#preview-links a').getAttribute('href'))!;
-  expect(previewHref).toContain('/api/marketplace/offers/contoso.portal-vm?preview=true&subscriptionId=b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b');
+  expect(previewHref).toContain(
+    '/api/marketplace/offers/contoso.portal-vm?preview=true&subscriptionId=b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b',
+  );
   const preview = await fetch(previewHref);
   expect(preview.status).toBe(200);
   expect(await preview.text()).toContain('Portal VM');
@@ -281,9 +311,21 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   await p.getByRole('link', { name: 'E-mail outbox' }).click();
   await p.locator('#outbox article').first().waitFor();
   const subjects = await p.locator('#outbox article h2').allTextContents();
-  expect(subjects).toEqual(expect.arrayContaining(['Live: contoso/portal-vm', 'Preview ready: contoso/portal-vm (version 1)', 'Publishing started: contoso/portal-vm (version 1)']));
+  expect(subjects).toEqual(
+    expect.arrayContaining([
+      'Live: contoso/portal-vm',
+      'Preview ready: contoso/portal-vm (version 1)',
+      'Publishing started: contoso/portal-vm (version 1)',
+    ]),
+  );
   await p.locator('#outbox article', { hasText: 'Live: contoso/portal-vm' }).getByText('Show the message').click();
-  await expect(p.locator('#outbox article', { hasText: 'Live: contoso/portal-vm' }).locator('.mail-body a').first().getAttribute('href')).resolves.toContain('/api/');
+  await expect(
+    p
+      .locator('#outbox article', { hasText: 'Live: contoso/portal-vm' })
+      .locator('.mail-body a')
+      .first()
+      .getAttribute('href'),
+  ).resolves.toContain('/api/');
   await screenshot(p, 'portal-05-outbox');
 
   // A customer asks to be contacted from the live listing: the lead shows on the Leads page and
@@ -291,7 +333,13 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   const asked = await fetch(stack.url('/api/marketplace/offers/contoso.portal-vm/leads'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ action: 'contact-me', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', company: 'Analytical Engines' }),
+    body: JSON.stringify({
+      action: 'contact-me',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      company: 'Analytical Engines',
+    }),
   });
   expect(asked.status).toBe(202);
   await p.getByRole('link', { name: 'Leads' }).click();
@@ -300,10 +348,14 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
   await adaRow.waitFor();
   await expect(adaRow.textContent()).resolves.toMatch(/ada@example\.com · Analytical Engines.*portal-vm.*Contact me/);
   // Delivery happens from a queue: refresh until the row says delivered.
-  await waitUntil(async () => {
-    await p.getByRole('button', { name: 'Refresh' }).click();
-    return (await adaRow.getAttribute('data-state').catch(() => null)) === 'delivered' || undefined;
-  }, 30_000, 'the lead delivered');
+  await waitUntil(
+    async () => {
+      await p.getByRole('button', { name: 'Refresh' }).click();
+      return (await adaRow.getAttribute('data-state').catch(() => null)) === 'delivered' || undefined;
+    },
+    30_000,
+    'the lead delivered',
+  );
   await expect(adaRow.locator('.badge').textContent()).resolves.toBe('Delivered');
   await p.getByLabel('Show').selectOption('failed');
   await p.getByText('No failed leads yet.').waitFor();
@@ -316,10 +368,16 @@ test('an empty draft: missing-field warnings → fill them → Publish with e-ma
 });
 
 test('Cancel at publisher sign-off: asks first, then the status goes back to step 1', async () => {
-  await publishViaApi('cancel-vm', sampleOffer({ offerId: 'cancel-vm', osVhdUrl: goodVhd, leadConnectionString: stack.connectionString }));
+  await publishViaApi(
+    'cancel-vm',
+    sampleOffer({ offerId: 'cancel-vm', osVhdUrl: goodVhd, leadConnectionString: stack.connectionString }),
+  );
   const { page: p, problems } = await page();
   await signIn(p, 'contoso', 'contoso-key');
-  await p.getByRole('row', { name: /cancel-vm/ }).getByRole('link', { name: /Status of/ }).click();
+  await p
+    .getByRole('row', { name: /cancel-vm/ })
+    .getByRole('link', { name: /Status of/ })
+    .click();
   await p.locator('#overall-status .badge[data-status="waitingForPublisherReview"]').waitFor({ timeout: 30_000 });
   await p.locator('#cancel-publish:enabled').waitFor();
 
@@ -345,7 +403,10 @@ test('Cancel at publisher sign-off: asks first, then the status goes back to ste
 
 test('a certification failure is shown at its step with its message; a support request is opened from there', async () => {
   const dynamicVhd = await uploadVhd(stack.connectionString, 'vhds', 'portal-dynamic.vhd', { patch: asDynamic });
-  await publishViaApi('broken-vm', sampleOffer({ offerId: 'broken-vm', osVhdUrl: dynamicVhd, leadConnectionString: stack.connectionString }));
+  await publishViaApi(
+    'broken-vm',
+    sampleOffer({ offerId: 'broken-vm', osVhdUrl: dynamicVhd, leadConnectionString: stack.connectionString }),
+  );
   const { page: p, problems } = await page();
   await signIn(p, 'contoso', 'contoso-key');
   await p.goto(portal('#/offers/broken-vm/status'));
@@ -370,13 +431,25 @@ test('a certification failure is shown at its step with its message; a support r
   // An empty description is refused in the page; a real one opens the request.
   await p.getByRole('button', { name: 'Open support request' }).click();
   await p.locator('#support .form-error', { hasText: 'Describe what you need help with' }).waitFor();
-  await p.getByLabel('What do you need help with?').fill('The image was converted with qemu-img; why is it still dynamic?');
+  await p
+    .getByLabel('What do you need help with?')
+    .fill('The image was converted with qemu-img; why is it still dynamic?');
   await p.getByRole('button', { name: 'Open support request' }).click();
   await p.locator('#support-ticket').waitFor();
   const ticket = /SR-\d{8}-[A-Z0-9]{6}/.exec((await p.locator('#support-ticket').textContent())!)![0];
-  expect((await (await contoso.call('GET', '/offers/broken-vm/status')).json()) as { supportTicketId?: string }).toMatchObject({ supportTicketId: ticket });
-  const requests = (await (await contoso.call('GET', '/offers/broken-vm/support-requests')).json()) as { ticketId: string; failingStep: string; failingMessage: string; publishingVersion: number; notified: boolean }[];
-  expect(requests).toEqual([expect.objectContaining({ ticketId: ticket, failingStep: 'displaycertify', publishingVersion: 1, notified: true })]);
+  expect(
+    (await (await contoso.call('GET', '/offers/broken-vm/status')).json()) as { supportTicketId?: string },
+  ).toMatchObject({ supportTicketId: ticket });
+  const requests = (await (await contoso.call('GET', '/offers/broken-vm/support-requests')).json()) as {
+    ticketId: string;
+    failingStep: string;
+    failingMessage: string;
+    publishingVersion: number;
+    notified: boolean;
+  }[];
+  expect(requests).toEqual([
+    expect.objectContaining({ ticketId: ticket, failingStep: 'displaycertify', publishingVersion: 1, notified: true }),
+  ]);
   expect(requests[0].failingMessage).toMatch(/dynamic/i);
   const mail = await waitUntil(async () => (await contoso.outbox()).find((m) => m.kind === 'support-request'));
   expect(mail.to).toEqual(['support@offer-go-live.example.com']);
@@ -406,7 +479,9 @@ test('saving: a concurrent change is a readable 412 with reload/overwrite; a wro
   const current = await contoso.call('GET', '/offers/etag-vm');
   const doc = (await current.json()) as ReturnType<typeof sampleOffer>;
   doc.definition.offer['microsoft-azure-marketplace.summary'] = 'Changed by a script.';
-  expect((await contoso.putOffer('etag-vm', { definition: doc.definition }, current.headers.get('etag')!)).status).toBe(200);
+  expect((await contoso.putOffer('etag-vm', { definition: doc.definition }, current.headers.get('etag')!)).status).toBe(
+    200,
+  );
 
   await p.getByRole('button', { name: 'Save draft' }).click();
   const summary = p.locator('#editor-summary');
@@ -433,7 +508,7 @@ test('saving: a concurrent change is a readable 412 with reload/overwrite; a wro
   expect(problems.errors).toEqual([]);
 });
 
-test('one publisher never sees another publisher\'s offers', async () => {
+test("one publisher never sees another publisher's offers", async () => {
   await contoso.putOffer('secret-vm', sampleOffer({ offerId: 'secret-vm' }));
   const { page: p, problems } = await page();
 
@@ -485,9 +560,13 @@ test('keyboard only, labelled controls, and a narrow screen without sideways scr
   const check = async (label: string) => {
     const report = await p.evaluate(() => {
       const unlabelled = [...document.querySelectorAll('input, select, textarea')]
-        .filter((el: any) => !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        .filter(
+          (el: any) => !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'),
+        )
         .map((el: any) => el.outerHTML.slice(0, 120));
-      const unnamedButtons = [...document.querySelectorAll('button, a[href]')].filter((el: any) => !(el.textContent ?? '').trim() && !el.getAttribute('aria-label')).map((el: any) => el.outerHTML.slice(0, 120));
+      const unnamedButtons = [...document.querySelectorAll('button, a[href]')]
+        .filter((el: any) => !(el.textContent ?? '').trim() && !el.getAttribute('aria-label'))
+        .map((el: any) => el.outerHTML.slice(0, 120));
       return { unlabelled, unnamedButtons, overflow: document.documentElement.scrollWidth - window.innerWidth };
     });
     expect({ label, ...report }).toEqual({ label, unlabelled: [], unnamedButtons: [], overflow: 0 });
@@ -538,7 +617,19 @@ test('the portal is served with a strict CSP, correct types, and nothing outside
   expect((await raw('/js/portal.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
   expect((await raw('/css/portal.css')).headers['content-type']).toBe('text/css; charset=utf-8');
   expect((await raw('/ops.html')).status).toBe(200);
-  for (const path of ['/../host.json', '/js/../../host.json', '/..%2fhost.json', '/%2e%2e%2fhost.json', '/js/..%2F..%2Fpackage.json', '/.gitignore', '/nope.html', '/js', '/index.html%00.js', '/..\\host.json', '/devhost/host.ts']) {
+  for (const path of [
+    '/../host.json',
+    '/js/../../host.json',
+    '/..%2fhost.json',
+    '/%2e%2e%2fhost.json',
+    '/js/..%2F..%2Fpackage.json',
+    '/.gitignore',
+    '/nope.html',
+    '/js',
+    '/index.html%00.js',
+    '/..\\host.json',
+    '/devhost/host.ts',
+  ]) {
     expect({ path, status: (await raw(path)).status }).toEqual({ path, status: 404 });
   }
   // The portal owns "/" but never the API's or the host's own paths.

@@ -11,7 +11,9 @@ test('the portal scripts type-check (portal/tsconfig.json, checkJs, strict)', ()
   expect(parsed.fileNames.length).toBeGreaterThan(10);
   const program = ts.createProgram(parsed.fileNames, parsed.options);
   const problems = ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${path.relative(path.dirname(configPath), d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+    const where = d.file
+      ? `${path.relative(path.dirname(configPath), d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : '';
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
   expect(problems).toEqual([]);

@@ -29,7 +29,14 @@ afterAll(async () => {
 test('publish e-mails go through ACS; a failed send is retried by the activity and delivered once', async () => {
   const contoso = new Partner(stack, 'contoso', 'contoso-key');
   const vhd = await uploadVhd(stack.connectionString, 'vhds', 'acs.vhd');
-  expect((await contoso.putOffer('acs-vm', sampleOffer({ offerId: 'acs-vm', osVhdUrl: vhd, leadConnectionString: stack.connectionString }))).status).toBe(201);
+  expect(
+    (
+      await contoso.putOffer(
+        'acs-vm',
+        sampleOffer({ offerId: 'acs-vm', osVhdUrl: vhd, leadConnectionString: stack.connectionString }),
+      )
+    ).status,
+  ).toBe(201);
   acs.failNext(1, 'operation-failed');
   expect((await contoso.publish('acs-vm', 'ops@contoso.example.com')).status).toBe(202);
   await contoso.waitForStatus('acs-vm', ['waitingForPublisherReview']);

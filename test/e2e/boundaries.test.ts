@@ -12,7 +12,11 @@ let contoso: Partner;
 let vhd: string;
 
 beforeAll(async () => {
-  stack = await startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key', PROVISION_REGIONS: 'eastus', OPS_ADMIN_KEY: OPS });
+  stack = await startStack('.', {
+    DEV_PUBLISHERS: 'contoso:contoso-key',
+    PROVISION_REGIONS: 'eastus',
+    OPS_ADMIN_KEY: OPS,
+  });
   contoso = new Partner(stack, 'contoso', 'contoso-key');
   vhd = await uploadVhd(stack.connectionString, 'vhds', 'boundaries-30g.vhd');
 });
@@ -20,7 +24,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const offer = (offerId: string) => sampleOffer({ offerId, osVhdUrl: vhd, leadConnectionString: stack.connectionString });
+const offer = (offerId: string) =>
+  sampleOffer({ offerId, osVhdUrl: vhd, leadConnectionString: stack.connectionString });
 
 test('an encoded slash (or other junk) in an offer id is a 4xx on every route, at once', async () => {
   const started = Date.now();
@@ -38,7 +43,11 @@ test('an encoded slash (or other junk) in an offer id is a 4xx on every route, a
       ['POST', `/offers/${id}/cancel`],
     ] as const) {
       const res = await contoso.call(method, path, body);
-      expect({ method, path, status: res.status }).toEqual({ method, path, status: res.status >= 400 && res.status < 500 ? res.status : 'a 4xx' });
+      expect({ method, path, status: res.status }).toEqual({
+        method,
+        path,
+        status: res.status >= 400 && res.status < 500 ? res.status : 'a 4xx',
+      });
       const err = (await res.json()) as { error: { code: string } };
       expect(err.error.code).toBeTruthy();
     }
@@ -50,7 +59,11 @@ test('a forged continuation token is a 400 on every list', async () => {
   for (const path of ['/offers', '/outbox', '/leads']) {
     for (const token of ['not-a-token', 'eyJub3QiOiJhIHRva2VuIn0', '%%%', 'a'.repeat(5000)]) {
       const res = await contoso.call('GET', `${path}?continuationToken=${encodeURIComponent(token)}`);
-      expect({ path, token: token.slice(0, 20), status: res.status }).toEqual({ path, token: token.slice(0, 20), status: 400 });
+      expect({ path, token: token.slice(0, 20), status: res.status }).toEqual({
+        path,
+        token: token.slice(0, 20),
+        status: 400,
+      });
     }
   }
 });
@@ -85,11 +98,13 @@ test('concurrent publishes: one wins, the losers leave no snapshot and do not mo
 
 test('If-Match: * is last-one-wins: concurrent saves all succeed', async () => {
   await contoso.putOffer('star-vm', offer('star-vm'));
-  const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => {
-    const doc = offer('star-vm');
-    doc.definition.displayText = `Writer ${i}`;
-    return contoso.putOffer('star-vm', doc, '*');
-  }));
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => {
+      const doc = offer('star-vm');
+      doc.definition.displayText = `Writer ${i}`;
+      return contoso.putOffer('star-vm', doc, '*');
+    }),
+  );
   expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
 });
 
@@ -99,15 +114,23 @@ test('an offer whose orchestration ended without recording it (wedged) has an op
   await contoso.waitForStatus('wedged-vm', ['waitingForPublisherReview']);
   const id = encodeURIComponent('publish:contoso:wedged-vm:v1');
   // Ended behind the service's back (as a crashed engine or a hand-made terminate would leave it):
-  const killed = await fetch(stack.url(`/runtime/webhooks/durabletask/instances/${id}/terminate?reason=gone`), { method: 'POST' });
+  const killed = await fetch(stack.url(`/runtime/webhooks/durabletask/instances/${id}/terminate?reason=gone`), {
+    method: 'POST',
+  });
   expect([200, 202]).toContain(killed.status);
   await new Promise((r) => setTimeout(r, 500));
   expect((await contoso.status('wedged-vm')).status).toBe('waitingForPublisherReview');
   expect((await contoso.publish('wedged-vm')).status).toBe(409);
   // Terminate refuses an instance that is no longer running; release does not.
   const ops = { authorization: `Bearer ${OPS}`, 'content-type': 'application/json' };
-  expect((await fetch(stack.url(`/api/ops/instances/${id}/terminate`), { method: 'POST', headers: ops })).status).toBe(409);
-  const released = await fetch(stack.url(`/api/ops/instances/${id}/release`), { method: 'POST', headers: ops, body: JSON.stringify({ reason: 'The orchestration was lost.' }) });
+  expect((await fetch(stack.url(`/api/ops/instances/${id}/terminate`), { method: 'POST', headers: ops })).status).toBe(
+    409,
+  );
+  const released = await fetch(stack.url(`/api/ops/instances/${id}/release`), {
+    method: 'POST',
+    headers: ops,
+    body: JSON.stringify({ reason: 'The orchestration was lost.' }),
+  });
   expect(released.status).toBe(200);
   expect(await released.json()).toMatchObject({ runtimeStatus: 'Terminated', terminated: false, released: true });
   const s = await contoso.status('wedged-vm');
@@ -115,5 +138,12 @@ test('an offer whose orchestration ended without recording it (wedged) has an op
   expect(JSON.stringify(s.steps)).toContain('The orchestration was lost.');
   expect((await contoso.publish('wedged-vm')).status).toBe(202);
   // A publisher key cannot release anything.
-  expect((await fetch(stack.url(`/api/ops/instances/${id}/release`), { method: 'POST', headers: { authorization: 'Bearer contoso-key' } })).status).toBe(401);
+  expect(
+    (
+      await fetch(stack.url(`/api/ops/instances/${id}/release`), {
+        method: 'POST',
+        headers: { authorization: 'Bearer contoso-key' },
+      })
+    ).status,
+  ).toBe(401);
 });

@@ -11,7 +11,11 @@ let stack: Stack;
 let contoso: Partner;
 
 beforeAll(async () => {
-  stack = await startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key', PUBLISH_RETRY_FIRST_MS: '100', PROVISION_REGIONS: 'eastus' });
+  stack = await startStack('.', {
+    DEV_PUBLISHERS: 'contoso:contoso-key',
+    PUBLISH_RETRY_FIRST_MS: '100',
+    PROVISION_REGIONS: 'eastus',
+  });
   contoso = new Partner(stack, 'contoso', 'contoso-key');
 });
 afterAll(async () => {
@@ -20,11 +24,19 @@ afterAll(async () => {
 
 interface Report {
   verdict: string;
-  disks: { label: string; rows: { id: string; result: string; actual: string; fix?: string }[]; stats: { reads: number; bytes: number } }[];
+  disks: {
+    label: string;
+    rows: { id: string; result: string; actual: string; fix?: string }[];
+    stats: { reads: number; bytes: number };
+  }[];
 }
 
 async function preflight(offerId: string, osVhdUrl: string): Promise<Report> {
-  const put = await contoso.putOffer(offerId, sampleOffer({ offerId, osVhdUrl, leadConnectionString: stack.connectionString }), '*');
+  const put = await contoso.putOffer(
+    offerId,
+    sampleOffer({ offerId, osVhdUrl, leadConnectionString: stack.connectionString }),
+    '*',
+  );
   expect([200, 201]).toContain(put.status);
   const res = await contoso.call('POST', `/offers/${offerId}/plans/standard/certify`);
   expect(res.status).toBe(200);
@@ -43,7 +55,10 @@ test('pre-flight on a compliant 30 GiB image passes every check, reading a few h
 
 test('pre-flight names the failing rule and how to fix it', async () => {
   const tree = { ...compliantTree(), 'etc/ssh/sshd_config': 'ClientAliveInterval 600\n' };
-  const report = await preflight('pre-ssh', await uploadVhd(stack.connectionString, 'vhds', 'pre-ssh.vhd', { image: { tree } }));
+  const report = await preflight(
+    'pre-ssh',
+    await uploadVhd(stack.connectionString, 'vhds', 'pre-ssh.vhd', { image: { tree } }),
+  );
   expect(report.verdict).toBe('fail');
   const failed = report.disks[0].rows.filter((r) => r.result === 'fail');
   expect(failed).toHaveLength(1);
@@ -69,14 +84,27 @@ test('a hostile image (footer claiming 1 TiB on a 1 MiB blob) fails with a messa
 
 test('a publish keeps the report (JSON and HTML) linked from the status', async () => {
   const osVhdUrl = await uploadVhd(stack.connectionString, 'vhds', 'pub-ok.vhd');
-  expect((await contoso.putOffer('report-vm', sampleOffer({ offerId: 'report-vm', osVhdUrl, leadConnectionString: stack.connectionString }))).status).toBe(201);
+  expect(
+    (
+      await contoso.putOffer(
+        'report-vm',
+        sampleOffer({ offerId: 'report-vm', osVhdUrl, leadConnectionString: stack.connectionString }),
+      )
+    ).status,
+  ).toBe(201);
   expect((await contoso.publish('report-vm')).status).toBe(202);
   await contoso.waitForStatus('report-vm', ['waitingForPublisherReview']);
-  const status = (await (await contoso.call('GET', '/offers/report-vm/status')).json()) as { certificationReportUrl: string };
-  expect(status.certificationReportUrl).toContain('/api/publishers/contoso/offers/report-vm/certification-report?version=1');
+  const status = (await (await contoso.call('GET', '/offers/report-vm/status')).json()) as {
+    certificationReportUrl: string;
+  };
+  expect(status.certificationReportUrl).toContain(
+    '/api/publishers/contoso/offers/report-vm/certification-report?version=1',
+  );
   const json = await fetch(status.certificationReportUrl, { headers: { Authorization: 'Bearer contoso-key' } });
   expect(((await json.json()) as Report).verdict).toBe('pass');
-  const html = await fetch(`${status.certificationReportUrl}&format=html`, { headers: { Authorization: 'Bearer contoso-key' } });
+  const html = await fetch(`${status.certificationReportUrl}&format=html`, {
+    headers: { Authorization: 'Bearer contoso-key' },
+  });
   expect(html.headers.get('content-type')).toContain('text/html');
   expect(await html.text()).toContain('vhd.cookie');
   expect((await fetch(status.certificationReportUrl)).status).toBe(401);

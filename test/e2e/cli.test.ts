@@ -19,7 +19,15 @@ const CLI = path.join(ROOT, 'dist/tools/cli/main.js');
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const DISK = 30 * GiB;
-const STEP_NAMES = ['Validate Pre-Requisites', 'Certification', 'Provisioning', 'Packaging and Lead Generation Registration', 'Offer available in Preview', 'Publisher signoff', 'Live'];
+const STEP_NAMES = [
+  'Validate Pre-Requisites',
+  'Certification',
+  'Provisioning',
+  'Packaging and Lead Generation Registration',
+  'Offer available in Preview',
+  'Publisher signoff',
+  'Live',
+];
 
 let stack: Stack;
 let tmp: string;
@@ -37,11 +45,20 @@ interface Run {
 }
 
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: tmp, OFFERS_CLI_CONFIG: path.join(tmp, 'config'), ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: tmp,
+    OFFERS_CLI_CONFIG: path.join(tmp, 'config'),
+    ...extraEnv,
+  };
   // Credentials only from what the test sets up, never from the machine running it.
   for (const k of ['OFFERS_URL', 'OFFERS_PUBLISHER', 'OFFERS_KEY']) if (!(k in extraEnv)) delete env[k];
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -52,13 +69,20 @@ function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
 }
 
 function blobSas(name: string, permissions: string): Promise<string> {
-  return vhds.getBlobClient(name).generateSasUrl({ permissions: BlobSASPermissions.parse(permissions), startsOn: new Date(Date.now() - 3600_000), expiresOn: new Date(Date.now() + 24 * 3600_000) });
+  return vhds.getBlobClient(name).generateSasUrl({
+    permissions: BlobSASPermissions.parse(permissions),
+    startsOn: new Date(Date.now() - 3600_000),
+    expiresOn: new Date(Date.now() + 24 * 3600_000),
+  });
 }
 
 /** The blob's page ranges with neighbours merged (the service may report a run in pieces). */
 async function pageRanges(name: string): Promise<{ start: number; end: number }[]> {
   // The SDK reports a range as {offset, count} where count is its inclusive end minus offset.
-  const r = ((await vhds.getPageBlobClient(name).getPageRanges()).pageRange ?? []).map((p) => ({ start: p.offset, end: p.offset + (p.count ?? 0) + 1 }));
+  const r = ((await vhds.getPageBlobClient(name).getPageRanges()).pageRange ?? []).map((p) => ({
+    start: p.offset,
+    end: p.offset + (p.count ?? 0) + 1,
+  }));
   const out: { start: number; end: number }[] = [];
   for (const p of r.sort((a, b) => a.start - b.start)) {
     const last = out[out.length - 1];
@@ -87,7 +111,11 @@ const sentBytes = (r: Run) => Number(/\((\d+) bytes\) of/.exec(r.stdout)?.[1]);
 
 beforeAll(async () => {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p .)`);
-  stack = await startStack('.', { DEV_PUBLISHERS: 'contoso:cli-key', PUBLISH_RETRY_FIRST_MS: '100', PROVISION_REGIONS: 'eastus,westeurope' });
+  stack = await startStack('.', {
+    DEV_PUBLISHERS: 'contoso:cli-key',
+    PUBLISH_RETRY_FIRST_MS: '100',
+    PROVISION_REGIONS: 'eastus,westeurope',
+  });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'offers-cli-e2e-'));
   vhds = BlobServiceClient.fromConnectionString(stack.connectionString).getContainerClient('cli-vhds');
   await vhds.create();
@@ -150,7 +178,11 @@ test('login checks the key and saves the profile with mode 0600', async () => {
   expect(ok.stdout).toContain(`Logged in to ${stack.host.origin} as publisher contoso`);
   const file = path.join(tmp, 'config', 'profile.json');
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ url: stack.host.origin, publisher: 'contoso', key: 'cli-key' });
+  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
+    url: stack.host.origin,
+    publisher: 'contoso',
+    key: 'cli-key',
+  });
 
   const usage = await cli(['offer', 'fetch', 'x']);
   expect(usage.code).toBe(2);
@@ -176,14 +208,19 @@ test('upload-vhd sends only the non-zero pages of a 30 GiB sparse VHD', async ()
   expect(props.contentLength).toBe(DISK + 512);
   expect(await pageRanges('os.vhd')).toEqual(written);
   expect(writtenBytes()).toBe(sentBytes(r));
-  expect((await readBlob('os.vhd', 10 * GiB + 3 * MiB, 3 * MiB)).equals(readFile(10 * GiB + 3 * MiB, 3 * MiB))).toBe(true);
+  expect((await readBlob('os.vhd', 10 * GiB + 3 * MiB, 3 * MiB)).equals(readFile(10 * GiB + 3 * MiB, 3 * MiB))).toBe(
+    true,
+  );
   expect((await readBlob('os.vhd', DISK, 512)).equals(buildFixedVhdFooter(BigInt(DISK)))).toBe(true);
 });
 
 test('offer put / get / list: creating, the ETag guard, field errors', async () => {
   const osVhdUrl = sasUrl(stack.connectionString, 'cli-vhds', 'os.vhd');
   const doc = path.join(tmp, 'offer.json');
-  fs.writeFileSync(doc, JSON.stringify(sampleOffer({ offerId: 'cli-vm', osVhdUrl, leadConnectionString: stack.connectionString }), null, 2));
+  fs.writeFileSync(
+    doc,
+    JSON.stringify(sampleOffer({ offerId: 'cli-vm', osVhdUrl, leadConnectionString: stack.connectionString }), null, 2),
+  );
 
   const created = await cli(['offer', 'put', 'cli-vm', doc]);
   expect(created.code).toBe(0);
@@ -201,19 +238,28 @@ test('offer put / get / list: creating, the ETag guard, field errors', async () 
   expect(current.id).toBe('cli-vm');
   // What get printed can be sent back as it is.
   fs.writeFileSync(path.join(tmp, 'roundtrip.json'), got.stdout);
-  expect((await cli(['offer', 'put', 'cli-vm', path.join(tmp, 'roundtrip.json'), '--if-match', current.eTag])).code).toBe(0);
+  expect(
+    (await cli(['offer', 'put', 'cli-vm', path.join(tmp, 'roundtrip.json'), '--if-match', current.eTag])).code,
+  ).toBe(0);
   const stale = await cli(['offer', 'put', 'cli-vm', doc, '--if-match', current.eTag]);
   expect(stale.code).toBe(1);
   expect(stale.stderr).toMatch(/^error PreconditionFailed: .*ETag mismatch/);
   expect((await cli(['offer', 'put', 'cli-vm', doc, '--force'])).stdout).toMatch(/^Updated offer cli-vm/);
 
-  fs.writeFileSync(path.join(tmp, 'bad.json'), JSON.stringify({ definition: { offer: { 'microsoft-azure-marketplace.title': 42 }, plans: [{ planId: 'a', colour: 'red' }] } }));
+  fs.writeFileSync(
+    path.join(tmp, 'bad.json'),
+    JSON.stringify({
+      definition: { offer: { 'microsoft-azure-marketplace.title': 42 }, plans: [{ planId: 'a', colour: 'red' }] },
+    }),
+  );
   const bad = await cli(['offer', 'put', 'cli-bad', path.join(tmp, 'bad.json')]);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toMatch(/^error InvalidOfferDocument: definition\.offer\.microsoft-azure-marketplace\.title: /);
   expect(bad.stderr).toContain('  - definition.plans[0].colour: unknown field');
   fs.writeFileSync(path.join(tmp, 'broken.json'), '{"definition": ');
-  expect((await cli(['offer', 'put', 'cli-bad', path.join(tmp, 'broken.json')])).stderr).toMatch(/^error: .*broken\.json is not valid JSON/);
+  expect((await cli(['offer', 'put', 'cli-bad', path.join(tmp, 'broken.json')])).stderr).toMatch(
+    /^error: .*broken\.json is not valid JSON/,
+  );
 
   const list = await cli(['offer', 'list']);
   expect(list.code).toBe(0);
@@ -225,7 +271,11 @@ test('offer put / get / list: creating, the ETag guard, field errors', async () 
 });
 
 test('an offer that is not ready: publish prints one warning per field and exits 1', async () => {
-  const offer = sampleOffer({ offerId: 'cli-incomplete', osVhdUrl: sasUrl(stack.connectionString, 'cli-vhds', 'os.vhd'), leadConnectionString: stack.connectionString });
+  const offer = sampleOffer({
+    offerId: 'cli-incomplete',
+    osVhdUrl: sasUrl(stack.connectionString, 'cli-vhds', 'os.vhd'),
+    leadConnectionString: stack.connectionString,
+  });
   delete (offer.definition.offer as Record<string, unknown>)['microsoft-azure-marketplace.title'];
   (offer.definition.offer as Record<string, unknown>)['microsoft-azure-marketplace.summary'] = 'x'.repeat(150);
   fs.writeFileSync(path.join(tmp, 'incomplete.json'), JSON.stringify(offer));
@@ -239,7 +289,13 @@ test('an offer that is not ready: publish prints one warning per field and exits
 });
 
 test('publish --watch shows every step and stops at sign-off; golive --watch ends live; status prints the table', async () => {
-  const pub = await cli(['publish', 'cli-vm', '--emails', 'ops@contoso.example.com,lead@contoso.example.com', '--watch']);
+  const pub = await cli([
+    'publish',
+    'cli-vm',
+    '--emails',
+    'ops@contoso.example.com,lead@contoso.example.com',
+    '--watch',
+  ]);
   expect(pub.stderr).toBe('');
   expect(pub.code).toBe(0);
   const lines = pub.stdout.trimEnd().split('\n');
@@ -247,9 +303,13 @@ test('publish --watch shows every step and stops at sign-off; golive --watch end
   for (const name of STEP_NAMES) expect(pub.stdout).toMatch(new RegExp(`^ ?\\d\\. ${name}`, 'm'));
   expect(pub.stdout).toMatch(/^cli-vm version 1: waiting for sign-off$/m);
   expect(pub.stdout).toMatch(/^ 2\. Certification\s+\[#{20}\] 100%  complete/m);
-  expect(pub.stdout).toMatch(/^ 3\. Provisioning\s+\[#{20}\] 100%  complete\s+The image was replicated to 2 regions: eastus, westeurope\.$/m);
+  expect(pub.stdout).toMatch(
+    /^ 3\. Provisioning\s+\[#{20}\] 100%  complete\s+The image was replicated to 2 regions: eastus, westeurope\.$/m,
+  );
   expect(pub.stdout).toMatch(/^ 6\. Publisher signoff\s+\[\.{20}\]\s+0%  waiting for sign-off/m);
-  expect(lines[lines.length - 1]).toMatch(/^Waiting for your sign-off: check the preview at \S+contoso\.cli-vm\S*, then run "offers golive cli-vm" \(or "offers cancel cli-vm"\)\.$/);
+  expect(lines[lines.length - 1]).toMatch(
+    /^Waiting for your sign-off: check the preview at \S+contoso\.cli-vm\S*, then run "offers golive cli-vm" \(or "offers cancel cli-vm"\)\.$/,
+  );
 
   const again = await cli(['publish', 'cli-vm', '--emails', 'ops@contoso.example.com']);
   expect(again.code).toBe(1);
@@ -274,11 +334,16 @@ test('publish --watch shows every step and stops at sign-off; golive --watch end
   const production = await cli(['offer', 'get', 'cli-vm', '--slot', 'production']);
   expect(production.code).toBe(0);
   expect(JSON.parse(production.stdout)).toMatchObject({ id: 'cli-vm', slot: 'production', version: 1 });
-  expect(JSON.parse((await cli(['offer', 'get', 'cli-vm', '--version', '1'])).stdout)).toMatchObject({ id: 'cli-vm', version: 1 });
+  expect(JSON.parse((await cli(['offer', 'get', 'cli-vm', '--version', '1'])).stdout)).toMatchObject({
+    id: 'cli-vm',
+    version: 1,
+  });
 
   const cancel = await cli(['cancel', 'cli-vm']);
   expect(cancel.code).toBe(1);
-  expect(cancel.stderr).toBe('error CancelNotAllowed: The offer is already live; a live publish cannot be cancelled.\n');
+  expect(cancel.stderr).toBe(
+    'error CancelNotAllowed: The offer is already live; a live publish cannot be cancelled.\n',
+  );
   expect((await cli(['golive', 'cli-vm'])).stdout).toBe('Version 1 of cli-vm is already live.\n');
 });
 
@@ -287,7 +352,10 @@ test('upload-vhd killed midway resumes from its journal and sends less', async (
   // Dies like kill -9 once the filesystem's chunks and two more (the 3 MiB run at 10 GiB) are in the blob.
   const killed = await cli(['upload-vhd', vhd, sas], { OFFERS_CLI_TEST_ABORT_AFTER_CHUNKS: String(headChunks + 2) });
   expect(killed.code).toBe(137);
-  const journal = JSON.parse(fs.readFileSync(`${vhd}.upload.json`, 'utf8')) as { target: string; completedThrough: number };
+  const journal = JSON.parse(fs.readFileSync(`${vhd}.upload.json`, 'utf8')) as {
+    target: string;
+    completedThrough: number;
+  };
   expect(journal.target).toBe(sas.split('?')[0]);
   expect(journal.completedThrough).toBeGreaterThanOrEqual((10 * GiB + 6 * MiB) / (4 * MiB) - 1);
   expect(journal.completedThrough).toBeLessThan((20 * GiB) / (4 * MiB));
@@ -295,13 +363,17 @@ test('upload-vhd killed midway resumes from its journal and sends less', async (
   // A new SAS for the same blob still resumes: the journal keys on the blob, not the token.
   const resumed = await cli(['upload-vhd', vhd, await blobSas('resumed.vhd', 'rcw')]);
   expect(resumed.code).toBe(0);
-  expect(resumed.stderr).toMatch(/^Resuming an interrupted upload to \S+resumed\.vhd: 10\.\d GiB \(\d+ of 7681 chunks\) already done\.$/m);
+  expect(resumed.stderr).toMatch(
+    /^Resuming an interrupted upload to \S+resumed\.vhd: 10\.\d GiB \(\d+ of 7681 chunks\) already done\.$/m,
+  );
   expect(resumed.stdout).toMatch(/^Resumed and finished /);
   expect(sentBytes(resumed)).toBe(32 * 512 + 512);
   expect(sentBytes(resumed)).toBeLessThan(writtenBytes());
   expect(fs.existsSync(`${vhd}.upload.json`)).toBe(false);
 
   expect(await pageRanges('resumed.vhd')).toEqual(written);
-  expect((await readBlob('resumed.vhd', 10 * GiB + 3 * MiB, 3 * MiB)).equals(readFile(10 * GiB + 3 * MiB, 3 * MiB))).toBe(true);
+  expect(
+    (await readBlob('resumed.vhd', 10 * GiB + 3 * MiB, 3 * MiB)).equals(readFile(10 * GiB + 3 * MiB, 3 * MiB)),
+  ).toBe(true);
   expect((await readBlob('resumed.vhd', 20 * GiB, 64 * 512)).equals(readFile(20 * GiB, 64 * 512))).toBe(true);
 });

@@ -56,7 +56,13 @@ function rich(offerId: string): Doc {
     [`${M}wideLogo`]: images.url('/png/255x115.png'),
     [`${M}heroLogo`]: images.url('/png/815x290.png'),
     [`${M}screenshots`]: [images.url('/png/1280x720.png')],
-    [`${M}videos`]: [{ videoName: 'Contoso in 90 seconds', videoLink: 'https://www.youtube.com/watch?v=contoso', thumbnailLink: images.url('/png/1280x720.png') }],
+    [`${M}videos`]: [
+      {
+        videoName: 'Contoso in 90 seconds',
+        videoLink: 'https://www.youtube.com/watch?v=contoso',
+        thumbnailLink: images.url('/png/1280x720.png'),
+      },
+    ],
     [`${M}usefulLinks`]: [
       { linkTitle: 'Contoso docs', linkUrl: 'https://docs.contoso.example.com/' },
       { linkTitle: 'Contoso blog', linkUrl: 'https://blog.contoso.example.com/' },
@@ -68,7 +74,11 @@ function rich(offerId: string): Doc {
   delete doc.definition.offer[`${M}categories`]; // the later revision's categoryMap instead
   const visible = doc.definition.plans[0];
   Object.assign(visible, {
-    virtualMachinePricing: { isByol: false, freeTrialDurationInMonths: 3, coreMultiplier: { currency: 'USD', individually: perCoreSize } },
+    virtualMachinePricing: {
+      isByol: false,
+      freeTrialDurationInMonths: 3,
+      coreMultiplier: { currency: 'USD', individually: perCoreSize },
+    },
     [`${V}cloudAvailability`]: ['PublicAzure'],
   });
   doc.definition.plans.push({
@@ -87,7 +97,8 @@ async function put(p: Partner, offerId: string, doc: unknown): Promise<void> {
   expect({ status: res.status, body: res.status === 201 ? '' : await res.text() }).toEqual({ status: 201, body: '' });
 }
 
-const asPreview = (path: string) => stack.url(`${path}${path.includes('?') ? '&' : '?'}preview=true&subscriptionId=${AUDIENCE}`);
+const asPreview = (path: string) =>
+  stack.url(`${path}${path.includes('?') ? '&' : '?'}preview=true&subscriptionId=${AUDIENCE}`);
 const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
 
 describe('a rich offer from PUT to live', () => {
@@ -99,11 +110,14 @@ describe('a rich offer from PUT to live', () => {
     expect((await contoso.publish(offerId)).status).toBe(202);
     const status = await contoso.waitForStatus(offerId, ['waitingForPublisherReview', 'failed'], 60_000);
     expect(status.status).toBe('waitingForPublisherReview');
-    expect(status.steps[0].messages.map((m) => m.messageHtml)).toContain('6 images were copied into the marketplace\'s storage.');
+    expect(status.steps[0].messages.map((m) => m.messageHtml)).toContain(
+      "6 images were copied into the marketplace's storage.",
+    );
 
     const draft = (await (await contoso.call('GET', `/offers/${offerId}`)).json()) as Doc;
     const o = draft.definition.offer as Record<string, unknown>;
-    for (const key of ['smallLogo', 'mediumLogo', 'largeLogo', 'wideLogo', 'heroLogo']) expect(o[M + key]).toMatch(ours);
+    for (const key of ['smallLogo', 'mediumLogo', 'largeLogo', 'wideLogo', 'heroLogo'])
+      expect(o[M + key]).toMatch(ours);
     expect((o[`${M}screenshots`] as string[])[0]).toMatch(ours);
     expect((o[`${M}videos`] as { thumbnailLink: string }[])[0].thumbnailLink).toMatch(ours);
     // Served as stored: the bytes the partner's server gave.
@@ -114,7 +128,9 @@ describe('a rich offer from PUT to live', () => {
   });
 
   test('the preview listing shows pricing, the free trial, links and videos, and no hidden plan', async () => {
-    const listing = await getJson<Record<string, unknown> & { plans: { planId: string; pricing: Record<string, unknown> }[] }>(asPreview(`/api/marketplace/offers/contoso.${offerId}`));
+    const listing = await getJson<
+      Record<string, unknown> & { plans: { planId: string; pricing: Record<string, unknown> }[] }
+    >(asPreview(`/api/marketplace/offers/contoso.${offerId}`));
     expect(listing.plans.map((p) => p.planId)).toEqual(['standard']);
     expect(listing.plans[0].pricing).toMatchObject({ model: 'perCoreSize', freeTrialMonths: 3, currency: 'USD' });
     expect((listing.plans[0].pricing.coreSizePrices as unknown[]).length).toBe(CORE_SIZES.length);
@@ -122,7 +138,13 @@ describe('a rich offer from PUT to live', () => {
       { title: 'Contoso docs', url: 'https://docs.contoso.example.com/' },
       { title: 'Contoso blog', url: 'https://blog.contoso.example.com/' },
     ]);
-    expect(listing.videos).toEqual([{ name: 'Contoso in 90 seconds', url: 'https://www.youtube.com/watch?v=contoso', thumbnail: expect.stringMatching(ours) }]);
+    expect(listing.videos).toEqual([
+      {
+        name: 'Contoso in 90 seconds',
+        url: 'https://www.youtube.com/watch?v=contoso',
+        thumbnail: expect.stringMatching(ours),
+      },
+    ]);
     expect(listing.heroLogo).toMatch(ours);
     expect(listing.categories).toEqual(['compute', 'operating-systems']);
     expect(JSON.stringify(listing)).not.toContain(images.host); // never hot-links the partner's server
@@ -136,18 +158,24 @@ describe('a rich offer from PUT to live', () => {
     expect(page).toContain('<td>Shared core</td><td>USD 0.01</td>');
     expect(page).toContain('Contoso docs</a>');
     expect(page).toContain('Contoso in 90 seconds</a>');
-    expect(page).toMatch(/<img class="hero" src="https?:\/\/[^"]+\/api\/marketplace\/artifacts\/contoso\/rich-vm\/[0-9a-f]{64}\.png"/);
+    expect(page).toMatch(
+      /<img class="hero" src="https?:\/\/[^"]+\/api\/marketplace\/artifacts\/contoso\/rich-vm\/[0-9a-f]{64}\.png"/,
+    );
     expect(page).toContain('Support site</a>');
     expect(page).not.toContain('Zanzibar');
     expect(page).not.toContain(images.host);
 
-    const listing = await getJson<{ plans: { planId: string }[]; marketingUrl: string }>(stack.url(`/api/marketplace/offers/contoso.${offerId}`));
+    const listing = await getJson<{ plans: { planId: string }[]; marketingUrl: string }>(
+      stack.url(`/api/marketplace/offers/contoso.${offerId}`),
+    );
     expect(listing.plans.map((p) => p.planId)).toEqual(['standard']);
     const template = await fetch(stack.url(`/api/marketplace/offers/contoso.${offerId}/plans/secret/template`));
     expect(template.status).toBe(200);
     expect(((await template.json()) as { resources: unknown[] }).resources.length).toBeGreaterThan(0);
 
-    const hit = await getJson<{ items: { id: string; freeTrial: boolean }[] }>(stack.url('/api/marketplace/search?q=contoso'));
+    const hit = await getJson<{ items: { id: string; freeTrial: boolean }[] }>(
+      stack.url('/api/marketplace/search?q=contoso'),
+    );
     expect(hit.items.find((i) => i.id === `contoso.${offerId}`)).toMatchObject({ freeTrial: true });
     expect((await getJson<{ count: number }>(stack.url('/api/marketplace/search?q=zanzibar'))).count).toBe(0);
 
@@ -165,7 +193,9 @@ describe('a rich offer from PUT to live', () => {
     const taken = await fabrikam.publish('fabrikam-vm');
     expect(taken.status).toBe(422);
     const err = (await taken.json()) as { error: { details: { path: string; rule: string }[] } };
-    expect(err.error.details).toEqual([expect.objectContaining({ path: `definition.offer.${M}offerMarketingUrlIdentifier`, rule: 'unique' })]);
+    expect(err.error.details).toEqual([
+      expect.objectContaining({ path: `definition.offer.${M}offerMarketingUrlIdentifier`, rule: 'unique' }),
+    ]);
     expect((await fabrikam.call('GET', '/offers/fabrikam-vm/submissions')).status).toBe(200);
     expect(await (await fabrikam.call('GET', '/offers/fabrikam-vm/submissions')).json()).toEqual([]); // nothing started
 
@@ -204,7 +234,9 @@ describe('artifacts that are not what they must be', () => {
       ['wideLogo', /is 256×115 px; a wide logo must be 255×115 px/],
       ['heroLogo', /HTTP 302/],
     ] as const) {
-      expect(text).toMatch(new RegExp(`definition\\.offer\\.microsoft-azure-marketplace\\.${field}: [^\\n]*${why.source}`));
+      expect(text).toMatch(
+        new RegExp(`definition\\.offer\\.microsoft-azure-marketplace\\.${field}: [^\\n]*${why.source}`),
+      );
     }
     expect(text).toMatch(/definition\.offer\.microsoft-azure-marketplace\.screenshots\[0\]: [^\n]*HTTP 404/);
     // The draft keeps the partner's URLs: a failed ingestion half-applies nothing.
@@ -215,7 +247,12 @@ describe('artifacts that are not what they must be', () => {
 
   test('an upload of a file answers the service URL; a wrong size or type is a 400 naming the artifact', async () => {
     await put(contoso, 'upload-vm', base('upload-vm'));
-    const up = (kind: string, body: Buffer) => fetch(contoso.url(`/offers/upload-vm/artifacts?kind=${kind}`), { method: 'POST', headers: { authorization: 'Bearer contoso-key', 'content-type': 'image/png' }, body });
+    const up = (kind: string, body: Buffer) =>
+      fetch(contoso.url(`/offers/upload-vm/artifacts?kind=${kind}`), {
+        method: 'POST',
+        headers: { authorization: 'Bearer contoso-key', 'content-type': 'image/png' },
+        body,
+      });
     const ok = await up('heroLogo', png(815, 290));
     expect(ok.status).toBe(201);
     const { url } = (await ok.json()) as { url: string };
@@ -223,7 +260,9 @@ describe('artifacts that are not what they must be', () => {
     expect(Buffer.from(await (await fetch(url)).arrayBuffer()).equals(png(815, 290))).toBe(true);
     const wrong = await up('heroLogo', png(40, 40));
     expect(wrong.status).toBe(400);
-    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe('The hero logo is 40×40 px; a hero logo must be 815×290 px.');
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toBe(
+      'The hero logo is 40×40 px; a hero logo must be 815×290 px.',
+    );
     expect((await up('heroLogo', Buffer.from('GIF89a'))).status).toBe(400);
     expect((await up('bogus', png(40, 40))).status).toBe(400);
     expect((await fetch(stack.url('/api/marketplace/artifacts/contoso/upload-vm/..%2F..%2Fx.png'))).status).toBe(404);
@@ -237,8 +276,15 @@ describe('pricing and cloud availability at publish', () => {
     await put(contoso, 'price-vm', doc);
     const res = await contoso.publish('price-vm');
     expect(res.status).toBe(422);
-    const paths = ((await res.json()) as { error: { details: { path: string; rule: string }[] } }).error.details.map((d) => `${d.path}:${d.rule}`);
-    expect(paths).toEqual(expect.arrayContaining(['definition.plans[0].virtualMachinePricing.coreMultiplier:required', 'definition.plans[0].virtualMachinePricing.freeTrialDurationInMonths:range']));
+    const paths = ((await res.json()) as { error: { details: { path: string; rule: string }[] } }).error.details.map(
+      (d) => `${d.path}:${d.rule}`,
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'definition.plans[0].virtualMachinePricing.coreMultiplier:required',
+        'definition.plans[0].virtualMachinePricing.freeTrialDurationInMonths:range',
+      ]),
+    );
   });
 
   test('a plan not for Public Azure is refused; another cloud besides it is a notice at step 1', async () => {
@@ -257,6 +303,13 @@ describe('pricing and cloud availability at publish', () => {
       const st = await contoso.status('twoclouds-vm');
       return st.steps[0].status === 'complete' ? st : undefined;
     });
-    expect(s.steps[0].messages).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'warning', messageHtml: expect.stringContaining('"Fairfax" is not served by this service') })]));
+    expect(s.steps[0].messages).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'warning',
+          messageHtml: expect.stringContaining('"Fairfax" is not served by this service'),
+        }),
+      ]),
+    );
   });
 });

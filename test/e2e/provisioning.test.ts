@@ -70,20 +70,38 @@ async function regionCopies(offerId: string) {
   return Promise.all(
     REGIONS.map(async (r) => {
       const p = await region(r).getPageBlobClient(osBlobName(offerId)).getProperties();
-      return { region: r, etag: p.etag, complete: p.metadata?.complete, sha256: p.metadata?.sha256, size: p.contentLength };
+      return {
+        region: r,
+        etag: p.etag,
+        complete: p.metadata?.complete,
+        sha256: p.metadata?.sha256,
+        size: p.contentLength,
+      };
     }),
   );
 }
 
-const provisioningStep = async (offerId: string) => (await contoso.status(offerId)).steps.find((s) => s.id === 'displayprovision')!;
+const provisioningStep = async (offerId: string) =>
+  (await contoso.status(offerId)).steps.find((s) => s.id === 'displayprovision')!;
 
 test('a region whose storage refuses the copy twice is retried with backoff and then succeeds; every region gets a verified copy', async () => {
   const offerId = 'flaky-vm';
   const blocked = await blockRegion(offerId, 'westeurope');
-  expect((await contoso.putOffer(offerId, sampleOffer({ offerId, osVhdUrl: osVhd, leadConnectionString: stack.connectionString }))).status).toBe(201);
+  expect(
+    (
+      await contoso.putOffer(
+        offerId,
+        sampleOffer({ offerId, osVhdUrl: osVhd, leadConnectionString: stack.connectionString }),
+      )
+    ).status,
+  ).toBe(201);
   expect((await contoso.publish(offerId)).status).toBe(202);
 
-  await waitUntil(async () => ((await copyAttempts(offerId, 'westeurope')).failed.length >= 2 ? true : undefined), 30_000, 'two failed copies to westeurope');
+  await waitUntil(
+    async () => ((await copyAttempts(offerId, 'westeurope')).failed.length >= 2 ? true : undefined),
+    30_000,
+    'two failed copies to westeurope',
+  );
   await blocked.release();
   const s = await contoso.waitForStatus(offerId, ['waitingForPublisherReview', 'failed'], 60_000);
   expect(s.status).toBe('waitingForPublisherReview');
@@ -92,7 +110,8 @@ test('a region whose storage refuses the copy twice is retried with backoff and 
   expect(westeurope.failed).toHaveLength(2);
   expect(westeurope.failed[0]).toMatch(/Region westeurope: copying os\.vhd of plan standard 1\.0\.0 failed: .*lease/i);
   expect(westeurope.completed).toBe(1);
-  for (const r of REGIONS.filter((x) => x !== 'westeurope')) expect(await copyAttempts(offerId, r)).toEqual({ failed: [], completed: 1 });
+  for (const r of REGIONS.filter((x) => x !== 'westeurope'))
+    expect(await copyAttempts(offerId, r)).toEqual({ failed: [], completed: 1 });
 
   const step = await provisioningStep(offerId);
   expect(step.status).toBe('complete');
@@ -100,7 +119,12 @@ test('a region whose storage refuses the copy twice is retried with backoff and 
   const texts = step.messages.map((m) => m.messageHtml);
   expect(texts).toContain(`The image was replicated to 4 regions: ${REGIONS.join(', ')}.`);
   for (const r of REGIONS) expect(texts.some((t) => t.startsWith(`Replicated to ${r} (`))).toBe(true);
-  expect(texts.filter((t) => / of 4 regions\)\.$/.test(t)).map((t) => /\((\d) of 4/.exec(t)![1]).sort()).toEqual(['1', '2', '3', '4']);
+  expect(
+    texts
+      .filter((t) => / of 4 regions\)\.$/.test(t))
+      .map((t) => /\((\d) of 4/.exec(t)![1])
+      .sort(),
+  ).toEqual(['1', '2', '3', '4']);
 
   // Each copy is complete, the full size, and has the same content hash as every other.
   const copies = await regionCopies(offerId);
@@ -113,22 +137,35 @@ test('a region whose storage refuses the copy twice is retried with backoff and 
   const size = source.contentLength!;
   for (const r of REGIONS) {
     const copy = region(r).getPageBlobClient(osBlobName(offerId));
-    expect((await copy.downloadToBuffer(0, 20 * 1024 * 1024)).equals(await src.downloadToBuffer(0, 20 * 1024 * 1024))).toBe(true);
-    expect((await copy.downloadToBuffer(size - 512, 512)).equals(await src.downloadToBuffer(size - 512, 512))).toBe(true);
+    expect(
+      (await copy.downloadToBuffer(0, 20 * 1024 * 1024)).equals(await src.downloadToBuffer(0, 20 * 1024 * 1024)),
+    ).toBe(true);
+    expect((await copy.downloadToBuffer(size - 512, 512)).equals(await src.downloadToBuffer(size - 512, 512))).toBe(
+      true,
+    );
   }
 });
 
 test('a region that never accepts the copy fails Provisioning with an error naming it, after the retries', async () => {
   const offerId = 'blocked-vm';
   await blockRegion(offerId, 'southeastasia');
-  expect((await contoso.putOffer(offerId, sampleOffer({ offerId, osVhdUrl: osVhd, leadConnectionString: stack.connectionString }))).status).toBe(201);
+  expect(
+    (
+      await contoso.putOffer(
+        offerId,
+        sampleOffer({ offerId, osVhdUrl: osVhd, leadConnectionString: stack.connectionString }),
+      )
+    ).status,
+  ).toBe(201);
   expect((await contoso.publish(offerId)).status).toBe(202);
   const s = await contoso.waitForStatus(offerId, ['waitingForPublisherReview', 'failed'], 60_000);
   expect(s.status).toBe('failed');
   const step = s.steps.find((x) => x.id === 'displayprovision')!;
   expect(step.status).toBe('rejected');
   const errors = step.messages.filter((m) => m.level === 'error').map((m) => m.messageHtml);
-  expect(errors.join('\n')).toMatch(/Region southeastasia could not be provisioned after retries: Region southeastasia: copying os\.vhd/);
+  expect(errors.join('\n')).toMatch(
+    /Region southeastasia could not be provisioned after retries: Region southeastasia: copying os\.vhd/,
+  );
   expect(errors.join('\n')).not.toMatch(/eastus|westeurope|australiaeast/);
   expect((await copyAttempts(offerId, 'southeastasia')).failed).toHaveLength(5);
   // Nothing after Provisioning ran.
@@ -140,25 +177,40 @@ test('kill -9 in the middle of a copy: after the restart the copy is finished, a
   // westeurope is held back until the other regions are done, so the crash finds them verified
   // and westeurope copying (its source is read through the slow proxy).
   const blocked = await blockRegion(offerId, 'westeurope');
-  const doc = sampleOffer({ offerId, osVhdUrl: slow.rewrite(osVhd), dataDiskUrls: [slow.rewrite(dataVhd)], leadConnectionString: stack.connectionString });
+  const doc = sampleOffer({
+    offerId,
+    osVhdUrl: slow.rewrite(osVhd),
+    dataDiskUrls: [slow.rewrite(dataVhd)],
+    leadConnectionString: stack.connectionString,
+  });
   expect((await contoso.putOffer(offerId, doc)).status).toBe(201);
   expect((await contoso.publish(offerId)).status).toBe(202);
 
   const others = REGIONS.filter((r) => r !== 'westeurope');
-  await waitUntil(async () => {
-    const step = await provisioningStep(offerId);
-    return others.every((r) => step.messages.some((m) => m.messageHtml.startsWith(`Replicated to ${r} (`))) ? true : undefined;
-  }, 60_000, 'the other regions replicated');
+  await waitUntil(
+    async () => {
+      const step = await provisioningStep(offerId);
+      return others.every((r) => step.messages.some((m) => m.messageHtml.startsWith(`Replicated to ${r} (`)))
+        ? true
+        : undefined;
+    },
+    60_000,
+    'the other regions replicated',
+  );
   const before = (await regionCopies(offerId)).filter((c) => c.region !== 'westeurope');
   for (const c of before) expect(c.complete).toBe('true');
 
   await blocked.release();
   const target = region('westeurope').getPageBlobClient(osBlobName(offerId));
   // Mid-copy: the target exists again at full size and is not yet marked complete.
-  await waitUntil(async () => {
-    const p = await target.getProperties().catch(() => undefined);
-    return p && p.contentLength !== 512 && p.metadata?.complete === 'false' ? true : undefined;
-  }, 30_000, 'the westeurope copy under way');
+  await waitUntil(
+    async () => {
+      const p = await target.getProperties().catch(() => undefined);
+      return p && p.contentLength !== 512 && p.metadata?.complete === 'false' ? true : undefined;
+    },
+    30_000,
+    'the westeurope copy under way',
+  );
   await stack.host.kill();
   expect((await target.getProperties()).metadata?.complete).toBe('false');
 
@@ -178,5 +230,7 @@ test('kill -9 in the middle of a copy: after the restart the copy is finished, a
     expect(p.metadata?.complete).toBe('true');
   }
   for (const r of others) expect((await copyAttempts(offerId, r)).completed).toBe(1);
-  expect((await provisioningStep(offerId)).messages.map((m) => m.messageHtml)).toContain(`The image was replicated to 4 regions: ${REGIONS.join(', ')}.`);
+  expect((await provisioningStep(offerId)).messages.map((m) => m.messageHtml)).toContain(
+    `The image was replicated to 4 regions: ${REGIONS.join(', ')}.`,
+  );
 });

@@ -14,7 +14,12 @@ let contoso: Partner;
 let vhd: string;
 
 beforeAll(async () => {
-  stack = await startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key,fabrikam:fabrikam-key', PUBLISH_RETRY_FIRST_MS: '100', PROVISION_REGIONS: 'eastus', DEVHOST_BLOB_POLL_MS: '200' });
+  stack = await startStack('.', {
+    DEV_PUBLISHERS: 'contoso:contoso-key,fabrikam:fabrikam-key',
+    PUBLISH_RETRY_FIRST_MS: '100',
+    PROVISION_REGIONS: 'eastus',
+    DEVHOST_BLOB_POLL_MS: '200',
+  });
   contoso = new Partner(stack, 'contoso', 'contoso-key');
   vhd = await uploadVhd(stack.connectionString, 'vhds', 'events.vhd');
 });
@@ -22,18 +27,23 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const container = () => BlobServiceClient.fromConnectionString(stack.connectionString).getContainerClient('offer-submissions');
+const container = () =>
+  BlobServiceClient.fromConnectionString(stack.connectionString).getContainerClient('offer-submissions');
 
 async function drop(path: string, body: unknown, key: string): Promise<void> {
   await container().createIfNotExists();
   const text = JSON.stringify(body);
-  await container().getBlockBlobClient(path).upload(text, Buffer.byteLength(text), { metadata: { publisherkey: key } });
+  await container()
+    .getBlockBlobClient(path)
+    .upload(text, Buffer.byteLength(text), { metadata: { publisherkey: key } });
 }
 
 async function result(path: string): Promise<Record<string, unknown>> {
   return waitUntil(async () => {
     const b = container().getBlockBlobClient(path);
-    return (await b.exists()) ? (JSON.parse((await b.downloadToBuffer()).toString()) as Record<string, unknown>) : undefined;
+    return (await b.exists())
+      ? (JSON.parse((await b.downloadToBuffer()).toString()) as Record<string, unknown>)
+      : undefined;
   });
 }
 
@@ -47,7 +57,9 @@ async function send(cmd: unknown): Promise<void> {
 }
 
 async function outcome(partition: string, id: string): Promise<Record<string, unknown>> {
-  const t = TableClient.fromConnectionString(stack.connectionString, 'CommandOutcomes', { allowInsecureConnection: true });
+  const t = TableClient.fromConnectionString(stack.connectionString, 'CommandOutcomes', {
+    allowInsecureConnection: true,
+  });
   return waitUntil(async () => {
     try {
       return await t.getEntity<Record<string, unknown>>(partition, id);
@@ -59,9 +71,17 @@ async function outcome(partition: string, id: string): Promise<Record<string, un
 
 test('a dropped offer blob creates the draft and publishes it, once — also after a restart', async () => {
   const doc = sampleOffer({ offerId: 'dropped-vm', osVhdUrl: vhd, leadConnectionString: stack.connectionString });
-  await drop('contoso/dropped-vm.json', { offer: doc, publish: { metadata: { 'notification-emails': 'ops@contoso.example.com' } } }, 'contoso-key');
+  await drop(
+    'contoso/dropped-vm.json',
+    { offer: doc, publish: { metadata: { 'notification-emails': 'ops@contoso.example.com' } } },
+    'contoso-key',
+  );
   const r = await result('contoso/dropped-vm.result.json');
-  expect(r).toMatchObject({ outcome: 'applied', offer: { version: 1 }, publish: { status: 202, publishingVersion: 1 } });
+  expect(r).toMatchObject({
+    outcome: 'applied',
+    offer: { version: 1 },
+    publish: { status: 202, publishingVersion: 1 },
+  });
   await contoso.waitForStatus('dropped-vm', ['waitingForPublisherReview']);
   const mail = await waitUntil(async () => (await contoso.outbox()).find((m) => m.kind === 'submission-outcome'));
   expect(mail.subject).toBe('Offer submission contoso/dropped-vm.json: applied');
@@ -86,7 +106,11 @@ test("a blob under another publisher's path is refused and nothing is applied", 
 });
 
 test('an invalid offer blob is reported with the field, not applied', async () => {
-  await drop('contoso/typo-vm.json', { definition: { offer: { 'microsoft-azure-marketplace.title': 7 }, plans: [] } }, 'contoso-key');
+  await drop(
+    'contoso/typo-vm.json',
+    { definition: { offer: { 'microsoft-azure-marketplace.title': 7 }, plans: [] } },
+    'contoso-key',
+  );
   const r = await result('contoso/typo-vm.result.json');
   expect(r).toMatchObject({ outcome: 'failed', error: { code: 'InvalidOfferDocument' } });
   expect(String((r.error as { message: string }).message)).toContain('microsoft-azure-marketplace.title');
@@ -95,29 +119,55 @@ test('an invalid offer blob is reported with the field, not applied', async () =
 test('queue commands: applied, refused for a forged key, and a poison command recorded with its reason', async () => {
   const doc = sampleOffer({ offerId: 'queued-vm', osVhdUrl: vhd, leadConnectionString: stack.connectionString });
   expect((await contoso.putOffer('queued-vm', doc)).status).toBe(201);
-  await send({ requestId: 'req-1', command: 'publish', publisherId: 'contoso', offerId: 'queued-vm', key: 'contoso-key', notificationEmails: 'ops@contoso.example.com' });
+  await send({
+    requestId: 'req-1',
+    command: 'publish',
+    publisherId: 'contoso',
+    offerId: 'queued-vm',
+    key: 'contoso-key',
+    notificationEmails: 'ops@contoso.example.com',
+  });
   expect(await outcome('contoso', 'req-1')).toMatchObject({ Outcome: 'applied', PublishingVersion: 1 });
   await contoso.waitForStatus('queued-vm', ['waitingForPublisherReview']);
 
-  await send({ requestId: 'req-2', command: 'golive', publisherId: 'contoso', offerId: 'queued-vm', key: 'fabrikam-key' });
+  await send({
+    requestId: 'req-2',
+    command: 'golive',
+    publisherId: 'contoso',
+    offerId: 'queued-vm',
+    key: 'fabrikam-key',
+  });
   expect(await outcome('contoso', 'req-2')).toMatchObject({ Outcome: 'rejected' });
   expect((await contoso.status('queued-vm')).status).toBe('waitingForPublisherReview');
 
-  await send({ requestId: 'req-3', command: 'golive', publisherId: 'contoso', offerId: 'queued-vm', key: 'contoso-key' });
+  await send({
+    requestId: 'req-3',
+    command: 'golive',
+    publisherId: 'contoso',
+    offerId: 'queued-vm',
+    key: 'contoso-key',
+  });
   expect(await outcome('contoso', 'req-3')).toMatchObject({ Outcome: 'applied' });
   await contoso.waitForStatus('queued-vm', ['succeeded']);
 
   await send({ command: 'explode', publisherId: 'contoso' });
   const poison = new QueueClient(stack.connectionString, 'publish-commands-poison');
-  const peeked = await waitUntil(async () => {
-    if (!(await poison.exists())) return undefined;
-    const p = await poison.peekMessages({ numberOfMessages: 5 });
-    return p.peekedMessageItems.length ? p.peekedMessageItems : undefined;
-  }, 30_000, 'the poison queue');
+  const peeked = await waitUntil(
+    async () => {
+      if (!(await poison.exists())) return undefined;
+      const p = await poison.peekMessages({ numberOfMessages: 5 });
+      return p.peekedMessageItems.length ? p.peekedMessageItems : undefined;
+    },
+    30_000,
+    'the poison queue',
+  );
   expect(Buffer.from(peeked[0].messageText, 'base64').toString()).toContain('explode');
-  const t = TableClient.fromConnectionString(stack.connectionString, 'CommandOutcomes', { allowInsecureConnection: true });
+  const t = TableClient.fromConnectionString(stack.connectionString, 'CommandOutcomes', {
+    allowInsecureConnection: true,
+  });
   const invalid: Record<string, unknown>[] = [];
-  for await (const e of t.listEntities({ queryOptions: { filter: odata`PartitionKey eq '_invalid'` } })) invalid.push(e);
+  for await (const e of t.listEntities({ queryOptions: { filter: odata`PartitionKey eq '_invalid'` } }))
+    invalid.push(e);
   expect(invalid).toHaveLength(1);
   expect(invalid[0]).toMatchObject({ Outcome: 'poisoned', DequeueCount: 5 });
   expect(String(invalid[0].Reason)).toContain('command');
@@ -132,7 +182,11 @@ async function blobCreated(path: string): Promise<number> {
     dataVersion: '',
     data: { api: 'PutBlob', url: `http://127.0.0.1/devstoreaccount1/vhds/${path}`, blobType: 'PageBlob' },
   };
-  const res = await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=vhdPreflight'), { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]) });
+  const res = await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=vhdPreflight'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+    body: JSON.stringify([event]),
+  });
   return res.status;
 }
 
@@ -144,19 +198,31 @@ test('a VHD landing in vhds/ is certified on its Event Grid event, with the repo
   const validate = await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=vhdPreflight'), {
     method: 'POST',
     headers: { 'aeg-event-type': 'SubscriptionValidation' },
-    body: JSON.stringify([{ id: 'v', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'abc-123' } }]),
+    body: JSON.stringify([
+      { id: 'v', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'abc-123' } },
+    ]),
   });
   expect(await validate.json()).toEqual({ validationResponse: 'abc-123' });
   expect(await blobCreated('contoso/landed.vhd')).toBe(200);
-  const report = JSON.parse((await vhds.getBlobClient('contoso/landed.vhd.certification.json').downloadToBuffer()).toString()) as { outcome: string; verdict: string; disks: { stats: { bytes: number } }[] };
+  const report = JSON.parse(
+    (await vhds.getBlobClient('contoso/landed.vhd.certification.json').downloadToBuffer()).toString(),
+  ) as { outcome: string; verdict: string; disks: { stats: { bytes: number } }[] };
   expect(report).toMatchObject({ outcome: 'certified', verdict: 'pass' });
   expect(report.disks[0].stats.bytes).toBeLessThan(8 * 1024 * 1024);
-  expect((await vhds.getBlobClient('contoso/landed.vhd.certification.html').downloadToBuffer()).toString()).toContain('vhd.cookie');
+  expect((await vhds.getBlobClient('contoso/landed.vhd.certification.html').downloadToBuffer()).toString()).toContain(
+    'vhd.cookie',
+  );
 
   await uploadVhd(stack.connectionString, 'vhds', 'contoso/forged.vhd');
   await vhds.getBlobClient('contoso/forged.vhd').setMetadata({ publisherkey: 'fabrikam-key' });
   expect(await blobCreated('contoso/forged.vhd')).toBe(200);
-  const refused = JSON.parse((await vhds.getBlobClient('contoso/forged.vhd.certification.json').downloadToBuffer()).toString()) as { outcome: string };
+  const refused = JSON.parse(
+    (await vhds.getBlobClient('contoso/forged.vhd.certification.json').downloadToBuffer()).toString(),
+  ) as { outcome: string };
   expect(refused.outcome).toBe('rejected');
-  expect(await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=nope'), { method: 'POST', body: '[]' }).then((r) => r.status)).toBe(404);
+  expect(
+    await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=nope'), { method: 'POST', body: '[]' }).then(
+      (r) => r.status,
+    ),
+  ).toBe(404);
 });

@@ -57,7 +57,10 @@ test('a publish survives a storage fault in each of its activities, and the host
   // outbound module fail the certification attempt, which is retried.
   const faults = {
     recordStep: tables.fail({ match: /^PUT \/devstoreaccount1\/PublishStatus\(/, times: 4 }),
-    validatePrerequisites: tables.fail({ match: /^GET \/devstoreaccount1\/OfferVersions\(PartitionKey='contoso',RowKey='fault-vm\|000001'\)/, times: 4 }),
+    validatePrerequisites: tables.fail({
+      match: /^GET \/devstoreaccount1\/OfferVersions\(PartitionKey='contoso',RowKey='fault-vm\|000001'\)/,
+      times: 4,
+    }),
     ingestArtifacts: blob.fail({ match: /^PUT \/devstoreaccount1\/marketplace-artifacts\//, times: 1 }),
     certifyImage: blob.fail({ match: /^GET \/devstoreaccount1\/vhds\/faults-30g\.vhd/, times: 2 }),
     copyImageToRegion: blob.fail({ match: /^PUT \/devstoreaccount1\/region-eastus\//, times: 1 }),
@@ -68,19 +71,28 @@ test('a publish survives a storage fault in each of its activities, and the host
 
   expect((await contoso.publish('fault-vm')).status).toBe(202);
   const s = await contoso.waitForStatus('fault-vm', ['waitingForPublisherReview', 'failed'], 200_000);
-  expect({ status: s.status, steps: s.steps.map((x) => `${x.id}:${x.status}`) }).toMatchObject({ status: 'waitingForPublisherReview' });
-  for (const [activity, f] of Object.entries(faults)) expect({ activity, delivered: f.delivered() > 0 }).toEqual({ activity, delivered: true });
+  expect({ status: s.status, steps: s.steps.map((x) => `${x.id}:${x.status}`) }).toMatchObject({
+    status: 'waitingForPublisherReview',
+  });
+  for (const [activity, f] of Object.entries(faults))
+    expect({ activity, delivered: f.delivered() > 0 }).toEqual({ activity, delivered: true });
 
   // The faults that outlasted the SDK's retries failed their activity's task, which ran again.
-  const history = await engineStatus({ url: (p: string) => `${host.origin}${p}` } as unknown as Stack, 'publish:contoso:fault-vm:v1', '?showHistory=true');
+  const history = await engineStatus(
+    { url: (p: string) => `${host.origin}${p}` } as unknown as Stack,
+    'publish:contoso:fault-vm:v1',
+    '?showHistory=true',
+  );
   // (The management API's history names an activity event's function as FunctionName.)
   const events = history!.historyEvents ?? [];
-  const named = (type: string) => new Set(events.filter((e) => e.EventType === type).map((e) => String(e.FunctionName)));
+  const named = (type: string) =>
+    new Set(events.filter((e) => e.EventType === type).map((e) => String(e.FunctionName)));
   const failed = named('TaskFailed');
   const completed = named('TaskCompleted');
   expect([...failed]).toEqual(expect.arrayContaining(['recordStep', 'sendPublishEmail']));
   expect(failed.size).toBeGreaterThanOrEqual(4);
-  for (const name of failed) expect({ name, completedLater: completed.has(name) }).toEqual({ name, completedLater: true });
+  for (const name of failed)
+    expect({ name, completedLater: completed.has(name) }).toEqual({ name, completedLater: true });
   expect(host.child!.exitCode).toBeNull();
   expect((await fetch(`${host.origin}/api/health`)).status).toBe(200);
 });

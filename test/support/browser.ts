@@ -46,7 +46,10 @@ function isExecutable(file: string): boolean {
   }
 }
 
-export async function resolveChromium(env: NodeJS.ProcessEnv = process.env, systemPaths = SYSTEM_CHROMIUMS): Promise<ResolvedChromium> {
+export async function resolveChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  systemPaths = SYSTEM_CHROMIUMS,
+): Promise<ResolvedChromium> {
   if (env.CHROME_PATH) {
     if (!isExecutable(env.CHROME_PATH)) throw new Error(`CHROME_PATH=${env.CHROME_PATH} is not an executable file.`);
     return { executablePath: env.CHROME_PATH, source: 'CHROME_PATH', args: [] };
@@ -102,8 +105,15 @@ export interface PageProblems {
   errors: string[];
 }
 
-export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
+export async function openPage(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
   const page = await context.newPage();
   const problems: PageProblems = { errors: [] };
   page.on('pageerror', (e) => problems.errors.push(`pageerror: ${e.message}`));

@@ -31,7 +31,12 @@ export async function status(stack: Stack, id: string, query = ''): Promise<Stat
   return (await res.json()) as Status;
 }
 
-export async function waitForStatus(stack: Stack, id: string, statuses: string[] = ['Completed', 'Failed', 'Terminated'], timeoutMs = 20_000): Promise<Status> {
+export async function waitForStatus(
+  stack: Stack,
+  id: string,
+  statuses: string[] = ['Completed', 'Failed', 'Terminated'],
+  timeoutMs = 20_000,
+): Promise<Status> {
   return waitUntil(
     async () => {
       const s = await status(stack, id, '?showHistory=true&showHistoryOutput=true');
@@ -43,11 +48,18 @@ export async function waitForStatus(stack: Stack, id: string, statuses: string[]
 }
 
 export async function raise(stack: Stack, id: string, event: string, data: unknown): Promise<number> {
-  const res = await fetch(stack.url(`${MGMT}/instances/${id}/raiseEvent/${event}`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) });
+  const res = await fetch(stack.url(`${MGMT}/instances/${id}/raiseEvent/${event}`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(data),
+  });
   return res.status;
 }
 
 export async function advanceClock(stack: Stack, ms: number): Promise<string> {
-  const res = await fetch(stack.url('/admin/devhost/clock'), { method: 'POST', body: JSON.stringify({ advanceMs: ms }) });
+  const res = await fetch(stack.url('/admin/devhost/clock'), {
+    method: 'POST',
+    body: JSON.stringify({ advanceMs: ms }),
+  });
   return ((await res.json()) as { now: string }).now;
 }

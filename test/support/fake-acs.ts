@@ -68,24 +68,30 @@ export async function startFakeAcs(opts: { accessKey?: string; runningPolls?: nu
 
       const url = new URL(req.url ?? '/', 'http://fake');
       if (!authorized(req, body, accessKey)) return error(401, 'Denied', 'Denied by the resource provider.');
-      if (!url.searchParams.get('api-version')) return error(400, 'MissingApiVersionParameter', 'The api-version query parameter is required.');
+      if (!url.searchParams.get('api-version'))
+        return error(400, 'MissingApiVersionParameter', 'The api-version query parameter is required.');
 
       if (req.method === 'POST' && url.pathname === '/emails:send') {
         const message = parseMessage(body);
         if (typeof message === 'string') return error(400, 'BadRequest', message);
-        if (operationId !== undefined && !UUID.test(operationId)) return error(400, 'BadRequest', 'Operation-Id must be a GUID.');
+        if (operationId !== undefined && !UUID.test(operationId))
+          return error(400, 'BadRequest', 'Operation-Id must be a GUID.');
         const id = operationId ?? randomUUID();
-        const location = { 'operation-location': `${fake.endpoint}/emails/operations/${id}?api-version=${url.searchParams.get('api-version')}` };
+        const location = {
+          'operation-location': `${fake.endpoint}/emails/operations/${id}?api-version=${url.searchParams.get('api-version')}`,
+        };
         const known = operations.get(id);
         // A repeated Operation-Id is the same operation: answered again, never delivered twice. One that
         // Failed is run afresh (a retry after a failure must be able to succeed).
         if (known && known.outcome !== 'Failed') return reply(202, { id, status: 'Running' }, location);
         const failure = failures.shift();
-        if (failure === 'send-5xx') return error(500, 'InternalServerError', 'The fake ACS was told to fail this send.');
+        if (failure === 'send-5xx')
+          return error(500, 'InternalServerError', 'The fake ACS was told to fail this send.');
         const op: Operation = { id, polls: 0, outcome: failure === 'operation-failed' ? 'Failed' : 'Succeeded' };
         operations.set(id, op);
         if (op.outcome === 'Succeeded') fake.delivered.push({ operationId: id, ...message });
-        if (failure === 'lost-response') return error(503, 'ServiceUnavailable', 'The fake ACS accepted the mail but lost the response.');
+        if (failure === 'lost-response')
+          return error(503, 'ServiceUnavailable', 'The fake ACS accepted the mail but lost the response.');
         return reply(202, { id, status: 'Running' }, location);
       }
 
@@ -94,7 +100,12 @@ export async function startFakeAcs(opts: { accessKey?: string; runningPolls?: nu
         const op = operations.get(decodeURIComponent(m[1]));
         if (!op) return error(404, 'NotFound', 'No such operation.');
         if (++op.polls <= fake.runningPolls) return reply(200, { id: op.id, status: 'Running' });
-        return reply(200, op.outcome === 'Failed' ? { id: op.id, status: 'Failed', error: FAILED_ERROR } : { id: op.id, status: 'Succeeded' });
+        return reply(
+          200,
+          op.outcome === 'Failed'
+            ? { id: op.id, status: 'Failed', error: FAILED_ERROR }
+            : { id: op.id, status: 'Succeeded' },
+        );
       }
       return error(404, 'NotFound', `No route for ${req.method} ${url.pathname}`);
     });
@@ -132,7 +143,9 @@ function authorized(req: http.IncomingMessage, body: Buffer, accessKey: string):
   const date = header(req, 'x-ms-date');
   const host = header(req, 'host');
   const contentHash = header(req, 'x-ms-content-sha256');
-  const auth = /^HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=(.+)$/.exec(header(req, 'authorization') ?? '');
+  const auth = /^HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=(.+)$/.exec(
+    header(req, 'authorization') ?? '',
+  );
   if (!date || !host || !contentHash || !auth) return false;
   if (!(Math.abs(Date.parse(date) - Date.now()) <= CLOCK_SKEW_MS)) return false;
   if (contentHash !== createHash('sha256').update(body).digest('base64')) return false;
@@ -153,7 +166,8 @@ function parseMessage(body: Buffer): Omit<DeliveredEmail, 'operationId'> | strin
   const isAddress = (a: unknown) => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a);
   if (!isAddress(m?.senderAddress)) return 'senderAddress must be an e-mail address.';
   if (typeof m.content?.subject !== 'string' || !m.content.subject) return 'content.subject is required.';
-  if (typeof m.content.plainText !== 'string' && typeof m.content.html !== 'string') return 'content.plainText or content.html is required.';
+  if (typeof m.content.plainText !== 'string' && typeof m.content.html !== 'string')
+    return 'content.plainText or content.html is required.';
   const list = (name: 'to' | 'cc' | 'bcc'): string[] | undefined => {
     const v = m.recipients?.[name] ?? (name === 'to' ? undefined : []);
     return Array.isArray(v) && v.every((r) => isAddress(r?.address)) ? v.map((r) => r.address as string) : undefined;
@@ -161,7 +175,15 @@ function parseMessage(body: Buffer): Omit<DeliveredEmail, 'operationId'> | strin
   const [to, cc, bcc] = [list('to'), list('cc'), list('bcc')];
   if (!to || !cc || !bcc) return 'recipients.to[].address (and any cc/bcc) must be e-mail addresses.';
   if (to.length + cc.length + bcc.length === 0) return 'At least one recipient is required.';
-  return { senderAddress: m.senderAddress, subject: m.content.subject, plainText: m.content.plainText, html: m.content.html, to, cc, bcc };
+  return {
+    senderAddress: m.senderAddress,
+    subject: m.content.subject,
+    plainText: m.content.plainText,
+    html: m.content.html,
+    to,
+    cc,
+    bcc,
+  };
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

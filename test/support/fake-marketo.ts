@@ -35,7 +35,9 @@ export interface IdentityRequest {
 }
 
 /** For `times` Submit Form requests (default: until `behave()`): a Marketo error code (HTTP 200) or an HTTP status. */
-export type MarketoFault = ({ code: string; message: string } | { httpStatus: number; body?: string }) & { times?: number };
+export type MarketoFault = ({ code: string; message: string } | { httpStatus: number; body?: string }) & {
+  times?: number;
+};
 
 export interface FakeMarketo {
   origin: string;
@@ -68,7 +70,11 @@ function marketoError(res: http.ServerResponse, code: string, message: string): 
 }
 
 function skipped(res: http.ServerResponse, code: string, message: string): void {
-  json(res, 200, { requestId: requestId(), success: true, result: [{ status: 'skipped', reasons: [{ code, message }] }] });
+  json(res, 200, {
+    requestId: requestId(),
+    success: true,
+    result: [{ status: 'skipped', reasons: [{ code, message }] }],
+  });
 }
 
 export async function startFakeMarketo(): Promise<FakeMarketo> {
@@ -82,17 +88,27 @@ export async function startFakeMarketo(): Promise<FakeMarketo> {
   let nextId = 318_000;
   let fault: MarketoFault | undefined;
 
-  async function identity(req: http.IncomingMessage, res: http.ServerResponse, account: FakeMarketoAccount): Promise<void> {
+  async function identity(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    account: FakeMarketoAccount,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const params = Object.fromEntries(url.searchParams);
-    if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+    if (
+      req.method === 'POST' &&
+      String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    ) {
       Object.assign(params, Object.fromEntries(new URLSearchParams(await readBody(req))));
     }
     const record: IdentityRequest = { munchkinId: account.munchkinId, method: req.method ?? '', params, status: 200 };
     identityRequests.push(record);
     if (params.grant_type !== 'client_credentials') {
       record.status = 400;
-      return json(res, 400, { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${params.grant_type ?? ''}` });
+      return json(res, 400, {
+        error: 'unsupported_grant_type',
+        error_description: `Unsupported grant type: ${params.grant_type ?? ''}`,
+      });
     }
     if (params.client_id !== account.clientId || params.client_secret !== account.clientSecret) {
       record.status = 401;
@@ -102,15 +118,29 @@ export async function startFakeMarketo(): Promise<FakeMarketo> {
     const now = Date.now();
     for (const [token, t] of tokens) {
       if (t.munchkinId === account.munchkinId && t.clientId === account.clientId && t.expires > now) {
-        return json(res, 200, { access_token: token, token_type: 'bearer', expires_in: Math.floor((t.expires - now) / 1000), scope: `api@${account.munchkinId.toLowerCase()}.example.com` });
+        return json(res, 200, {
+          access_token: token,
+          token_type: 'bearer',
+          expires_in: Math.floor((t.expires - now) / 1000),
+          scope: `api@${account.munchkinId.toLowerCase()}.example.com`,
+        });
       }
     }
     const token = `${randomUUID()}:ab`;
     tokens.set(token, { munchkinId: account.munchkinId, clientId: account.clientId, expires: now + lifetime * 1000 });
-    json(res, 200, { access_token: token, token_type: 'bearer', expires_in: lifetime, scope: `api@${account.munchkinId.toLowerCase()}.example.com` });
+    json(res, 200, {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: lifetime,
+      scope: `api@${account.munchkinId.toLowerCase()}.example.com`,
+    });
   }
 
-  async function submitForm(req: http.IncomingMessage, res: http.ServerResponse, account: FakeMarketoAccount): Promise<void> {
+  async function submitForm(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    account: FakeMarketoAccount,
+  ): Promise<void> {
     submitAttempts++;
     const body = await readBody(req);
     if (req.method !== 'POST') return marketoError(res, '605', 'HTTP Method not supported');
@@ -121,10 +151,14 @@ export async function startFakeMarketo(): Promise<FakeMarketo> {
     if (fault) {
       const f = fault;
       if (f.times !== undefined && --f.times <= 0) fault = undefined;
-      if ('httpStatus' in f) return void res.writeHead(f.httpStatus, { 'content-type': 'text/html' }).end(f.body ?? '<html><body><h1>Service Unavailable</h1></body></html>');
+      if ('httpStatus' in f)
+        return void res
+          .writeHead(f.httpStatus, { 'content-type': 'text/html' })
+          .end(f.body ?? '<html><body><h1>Service Unavailable</h1></body></html>');
       return marketoError(res, f.code, f.message);
     }
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return marketoError(res, '612', 'Invalid Content Type');
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return marketoError(res, '612', 'Invalid Content Type');
     let request: { formId?: unknown; input?: unknown };
     try {
       request = JSON.parse(body) as typeof request;
@@ -135,18 +169,29 @@ export async function startFakeMarketo(): Promise<FakeMarketo> {
     const formFields = account.forms[request.formId];
     if (!formFields) return marketoError(res, '610', 'Requested resource not found');
     const input = Array.isArray(request.input) ? (request.input as { leadFormFields?: Record<string, unknown> }[]) : [];
-    if (input.length !== 1 || !input[0]?.leadFormFields || typeof input[0].leadFormFields !== 'object') return skipped(res, '1003', 'Invalid data');
+    if (input.length !== 1 || !input[0]?.leadFormFields || typeof input[0].leadFormFields !== 'object')
+      return skipped(res, '1003', 'Invalid data');
     const fields = input[0].leadFormFields;
-    for (const name of Object.keys(fields)) if (!formFields.includes(name)) return skipped(res, '1006', `Field '${name}' not found`);
-    if (typeof fields.email !== 'string' || fields.email === '') return skipped(res, '1002', "Missing value for the required parameter 'email'");
-    if (!/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(fields.email)) return skipped(res, '1001', `Invalid value '${fields.email}'. Required of type 'email'`);
+    for (const name of Object.keys(fields))
+      if (!formFields.includes(name)) return skipped(res, '1006', `Field '${name}' not found`);
+    if (typeof fields.email !== 'string' || fields.email === '')
+      return skipped(res, '1002', "Missing value for the required parameter 'email'");
+    if (!/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(fields.email))
+      return skipped(res, '1001', `Invalid value '${fields.email}'. Required of type 'email'`);
     // Submit Form upserts on email.
     const key = `${account.munchkinId}/${fields.email.toLowerCase()}`;
     const existing = people.get(key);
     const id = existing ?? nextId++;
     people.set(key, id);
     const status = existing === undefined ? 'created' : 'updated';
-    submissions.push({ munchkinId: account.munchkinId, formId: request.formId, fields: fields as Record<string, string>, headers: req.headers, id, status });
+    submissions.push({
+      munchkinId: account.munchkinId,
+      formId: request.formId,
+      fields: fields as Record<string, string>,
+      headers: req.headers,
+      id,
+      status,
+    });
     json(res, 200, { requestId: requestId(), result: [{ id, status }], success: true });
   }
 
@@ -155,7 +200,10 @@ export async function startFakeMarketo(): Promise<FakeMarketo> {
     const m = /^\/([^/]+)(\/.*)$/.exec(p);
     const account = m ? accounts.get(decodeURIComponent(m[1]).toUpperCase()) : undefined;
     let run: Promise<void>;
-    if (!m || !account) run = Promise.resolve(void res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>'));
+    if (!m || !account)
+      run = Promise.resolve(
+        void res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>'),
+      );
     else if (m[2] === '/identity/oauth/token') run = identity(req, res, account);
     else if (m[2] === '/rest/v1/leads/submitForm.json') run = submitForm(req, res, account);
     else run = Promise.resolve(marketoError(res, '610', 'Requested resource not found'));

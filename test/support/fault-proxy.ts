@@ -29,13 +29,24 @@ export async function startFaultProxy(targetEndpoint: string): Promise<FaultProx
       rule.left--;
       rule.delivered++;
       req.resume();
-      res.writeHead(rule.status ?? 500, { 'content-type': 'application/json', 'x-ms-error-code': 'InternalError' }).end('{"odata.error":{"code":"InternalError","message":{"lang":"en-US","value":"injected fault"}}}');
+      res
+        .writeHead(rule.status ?? 500, { 'content-type': 'application/json', 'x-ms-error-code': 'InternalError' })
+        .end('{"odata.error":{"code":"InternalError","message":{"lang":"en-US","value":"injected fault"}}}');
       return;
     }
-    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502);
       res.end();

@@ -13,7 +13,8 @@ export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
 /** A file's content, a symlink, an empty directory, or content with a mode. */
-export type TreeNode = string | Buffer | { symlink: string } | { dir: true } | { content: string | Buffer; mode: number };
+export type TreeNode =
+  string | Buffer | { symlink: string } | { dir: true } | { content: string | Buffer; mode: number };
 export type Tree = Record<string, TreeNode>;
 
 export interface PartitionSpec {
@@ -80,16 +81,25 @@ export function elfHeader(elfClass: 1 | 2 = 2, machine = 62): Buffer {
 /** What a compliant Azure Linux image contains, as far as certification looks. */
 export function compliantTree(): Tree {
   return {
-    'usr/lib/os-release': 'NAME="Ubuntu"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME="Ubuntu 22.04.4 LTS"\nVERSION_ID="22.04"\n',
+    'usr/lib/os-release':
+      'NAME="Ubuntu"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME="Ubuntu 22.04.4 LTS"\nVERSION_ID="22.04"\n',
     'etc/os-release': { symlink: '../usr/lib/os-release' },
-    'etc/waagent.conf': '# Azure Linux Agent configuration\nProvisioning.Agent=auto\nProvisioning.DeleteRootPassword=y\nResourceDisk.Format=y\nResourceDisk.Filesystem=ext4\nResourceDisk.EnableSwap=y\nResourceDisk.SwapSizeMB=2048\n',
+    'etc/waagent.conf':
+      '# Azure Linux Agent configuration\nProvisioning.Agent=auto\nProvisioning.DeleteRootPassword=y\nResourceDisk.Format=y\nResourceDisk.Filesystem=ext4\nResourceDisk.EnableSwap=y\nResourceDisk.SwapSizeMB=2048\n',
     'usr/sbin/waagent': '#!/usr/bin/python3\nimport azurelinuxagent.agent as agent\nagent.main()\n',
-    'usr/lib/python3/dist-packages/azurelinuxagent/common/version.py': "AGENT_NAME = 'WALinuxAgent'\nAGENT_VERSION = '2.9.1.1'\n",
-    'etc/ssh/sshd_config': 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nClientAliveInterval 180\n',
+    'usr/lib/python3/dist-packages/azurelinuxagent/common/version.py':
+      "AGENT_NAME = 'WALinuxAgent'\nAGENT_VERSION = '2.9.1.1'\n",
+    'etc/ssh/sshd_config':
+      'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nClientAliveInterval 180\n',
     'etc/ssh/sshd_config.d/50-cloudimg.conf': 'PasswordAuthentication no\n',
-    'etc/default/grub': 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=0\nGRUB_CMDLINE_LINUX_DEFAULT=""\nGRUB_CMDLINE_LINUX="console=tty1 console=ttyS0,115200n8 earlyprintk=ttyS0 rootdelay=300"\n',
-    'boot/grub/grub.cfg': "menuentry 'Ubuntu' {\n\tlinux\t/boot/vmlinuz-5.15.0-1057-azure root=UUID=0b6b0b4e ro console=tty1 console=ttyS0,115200n8 earlyprintk=ttyS0 rootdelay=300\n\tinitrd\t/boot/initrd.img-5.15.0-1057-azure\n}\n",
-    'etc/shadow': { content: 'root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nalice:!:19000:0:99999:7:::\n', mode: 0o640 },
+    'etc/default/grub':
+      'GRUB_DEFAULT=0\nGRUB_TIMEOUT=0\nGRUB_CMDLINE_LINUX_DEFAULT=""\nGRUB_CMDLINE_LINUX="console=tty1 console=ttyS0,115200n8 earlyprintk=ttyS0 rootdelay=300"\n',
+    'boot/grub/grub.cfg':
+      "menuentry 'Ubuntu' {\n\tlinux\t/boot/vmlinuz-5.15.0-1057-azure root=UUID=0b6b0b4e ro console=tty1 console=ttyS0,115200n8 earlyprintk=ttyS0 rootdelay=300\n\tinitrd\t/boot/initrd.img-5.15.0-1057-azure\n}\n",
+    'etc/shadow': {
+      content: 'root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nalice:!:19000:0:99999:7:::\n',
+      mode: 0o640,
+    },
     'etc/fstab': 'UUID=0b6b0b4e / ext4 defaults,discard 0 1\n',
     'root/.bashrc': '# ~/.bashrc\n',
     'home/alice/.bash_history': 'ls\nexit\n',
@@ -118,25 +128,48 @@ export function writeTree(root: string, tree: Tree): void {
   }
 }
 
-const PACKAGES: Record<string, string> = { sfdisk: 'fdisk', 'mkfs.ext4': 'e2fsprogs', debugfs: 'e2fsprogs', dumpe2fs: 'e2fsprogs' };
+const PACKAGES: Record<string, string> = {
+  sfdisk: 'fdisk',
+  'mkfs.ext4': 'e2fsprogs',
+  debugfs: 'e2fsprogs',
+  dumpe2fs: 'e2fsprogs',
+};
 
 function run(cmd: string, args: string[], input?: string): string {
   try {
     return execFileSync(cmd, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${cmd} is not installed: apt-get install -y ${PACKAGES[cmd] ?? cmd}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${cmd} is not installed: apt-get install -y ${PACKAGES[cmd] ?? cmd}`);
     throw e;
   }
 }
 
 /** An ext4 filesystem image file built from a tree (no mount, no root needed). */
-export function buildFs(dir: string, name: string, spec: Pick<ImageSpec, 'tree' | 'fsMiB' | 'mkfs' | 'debugfs' | 'patchFs'>): string {
+export function buildFs(
+  dir: string,
+  name: string,
+  spec: Pick<ImageSpec, 'tree' | 'fsMiB' | 'mkfs' | 'debugfs' | 'patchFs'>,
+): string {
   const treeDir = path.join(dir, `${name}.tree`);
   writeTree(treeDir, spec.tree ?? compliantTree());
   const fsPath = path.join(dir, `${name}.ext4`);
   const mkfs = spec.mkfs ?? [];
   const blockSize = mkfs.includes('-b') ? [] : ['-b', '4096'];
-  run('mkfs.ext4', ['-F', '-q', ...blockSize, '-L', 'rootfs', '-E', 'root_owner=0:0', ...mkfs, '-d', treeDir, fsPath, `${spec.fsMiB ?? 16}M`]);
+  run('mkfs.ext4', [
+    '-F',
+    '-q',
+    ...blockSize,
+    '-L',
+    'rootfs',
+    '-E',
+    'root_owner=0:0',
+    ...mkfs,
+    '-d',
+    treeDir,
+    fsPath,
+    `${spec.fsMiB ?? 16}M`,
+  ]);
   for (const cmd of spec.debugfs ?? []) run('debugfs', ['-w', '-R', cmd, fsPath]);
   if (spec.patchFs) {
     const img = fs.readFileSync(fsPath);
@@ -171,7 +204,8 @@ export function buildImage(dir: string, name: string, spec: ImageSpec = {}): Bui
   if (partitions.length) {
     if (hasSfdisk()) {
       const lines = [`label: ${spec.label ?? 'dos'}`, ...(spec.label === 'gpt' ? [] : ['label-id: 0x4f474c31'])];
-      for (const p of partitions) lines.push(`start=${p.start}, size=${p.sectors}, type=${p.type}${p.bootable ? ', bootable' : ''}`);
+      for (const p of partitions)
+        lines.push(`start=${p.start}, size=${p.sectors}, type=${p.type}${p.bootable ? ', bootable' : ''}`);
       run('sfdisk', ['-q', '--no-reread', '--no-tell-kernel', file], lines.join('\n') + '\n');
     } else {
       // Without sfdisk (package fdisk), write the same table by hand so `npm test` needs nothing extra.
@@ -306,7 +340,9 @@ function writePartitionTable(file: string, label: 'dos' | 'gpt', partitions: Par
       const typeOf = (p: PartitionSpec) => parseInt(p.type, 16);
       const extIndex = partitions.findIndex((p) => [0x05, 0x0f, 0x85].includes(typeOf(p)));
       const primaries = extIndex < 0 ? partitions : partitions.slice(0, extIndex + 1);
-      const sector = mbr(primaries.map((p) => ({ type: typeOf(p), start: p.start, sectors: p.sectors, bootable: p.bootable })));
+      const sector = mbr(
+        primaries.map((p) => ({ type: typeOf(p), start: p.start, sectors: p.sectors, bootable: p.bootable })),
+      );
       sector.writeUInt32LE(0x4f474c31, 440);
       fs.writeSync(fd, sector, 0, 512, 0);
       if (extIndex >= 0) {
@@ -314,10 +350,17 @@ function writePartitionTable(file: string, label: 'dos' | 'gpt', partitions: Par
         // and a link to the next EBR (relative to the extended partition's start).
         const ext = partitions[extIndex];
         const logical = partitions.slice(extIndex + 1);
-        const ebrs = logical.map((l, i) => (i === 0 ? ext.start : Math.max(logical[i - 1].start + logical[i - 1].sectors, l.start - 2048)));
+        const ebrs = logical.map((l, i) =>
+          i === 0 ? ext.start : Math.max(logical[i - 1].start + logical[i - 1].sectors, l.start - 2048),
+        );
         logical.forEach((l, i) => {
           const entries = [{ type: typeOf(l), start: l.start - ebrs[i], sectors: l.sectors }];
-          if (i + 1 < logical.length) entries.push({ type: 0x05, start: ebrs[i + 1] - ext.start, sectors: logical[i + 1].start + logical[i + 1].sectors - ebrs[i + 1] });
+          if (i + 1 < logical.length)
+            entries.push({
+              type: 0x05,
+              start: ebrs[i + 1] - ext.start,
+              sectors: logical[i + 1].start + logical[i + 1].sectors - ebrs[i + 1],
+            });
           fs.writeSync(fd, mbr(entries), 0, 512, ebrs[i] * 512);
         });
       }

@@ -45,7 +45,29 @@ function selfSignedCert(): { key: string; cert: string; caFile: string } | undef
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8'), caFile: cert };
   } catch {
     return undefined; // no openssl: plain HTTP
@@ -77,7 +99,8 @@ export async function startLeadReceiver(): Promise<LeadReceiver> {
       const contentType = String(req.headers['content-type'] ?? '');
       const post: ReceivedPost = { path: p, contentType, headers: req.headers, body };
       if (contentType.startsWith('application/json')) post.json = JSON.parse(body);
-      if (contentType.startsWith('application/x-www-form-urlencoded')) post.form = Object.fromEntries(new URLSearchParams(body));
+      if (contentType.startsWith('application/x-www-form-urlencoded'))
+        post.form = Object.fromEntries(new URLSearchParams(body));
       posts.push(post);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     });

@@ -18,7 +18,10 @@ export interface PortalSession {
 }
 
 export async function startPortalSession(env: NodeJS.ProcessEnv = {}): Promise<PortalSession> {
-  const [stack, browser] = await Promise.all([startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key', ...env }), launchChromium()]);
+  const [stack, browser] = await Promise.all([
+    startStack('.', { DEV_PUBLISHERS: 'contoso:contoso-key', ...env }),
+    launchChromium(),
+  ]);
   const open: { close(): Promise<void> }[] = [];
   return {
     stack,

@@ -4,7 +4,10 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { buildFixedVhdFooter, FOOTER_SIZE } from '../../domain/image/vhd-footer';
 
-export async function startSlowImageServer(delayMs: number, size = 30 * 1024 ** 3): Promise<{ url: string; host: string; close(): Promise<void> }> {
+export async function startSlowImageServer(
+  delayMs: number,
+  size = 30 * 1024 ** 3,
+): Promise<{ url: string; host: string; close(): Promise<void> }> {
   const footer = buildFixedVhdFooter(BigInt(size));
   const total = size + FOOTER_SIZE;
   const server = http.createServer((req, res) => {
@@ -28,9 +31,10 @@ export async function startSlowImageServer(delayMs: number, size = 30 * 1024 ** 
   return {
     url: `http://127.0.0.1:${port}/vhds/slow.vhd?sv=2022-11-02&sp=rl&sig=x`,
     host: `127.0.0.1:${port}`,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -19,10 +19,19 @@ export async function startSlowProxy(target: () => string, delayMs: number): Pro
     count++;
     setTimeout(() => {
       const to = new URL(target());
-      const upstream = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const upstream = http.request(
+        {
+          host: to.hostname,
+          port: to.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: to.host },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       upstream.on('error', () => {
         res.writeHead(502);
         res.end();

@@ -25,10 +25,14 @@ export class DevhostProcess {
 
   async start(port = 0): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/devhost/cli.js'), '--app', this.appDir, '--port', String(port), '--test-clock'], {
-      env: { ...process.env, DEVHOST_LOG_LEVEL: 'warning', DEVHOST_LEASE_SECONDS: '2', NO_COLOR: '1', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'dist/devhost/cli.js'), '--app', this.appDir, '--port', String(port), '--test-clock'],
+      {
+        env: { ...process.env, DEVHOST_LOG_LEVEL: 'warning', DEVHOST_LEASE_SECONDS: '2', NO_COLOR: '1', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`devhost did not start:\n${this.output}`)), 30_000);
@@ -83,7 +87,10 @@ export interface Stack {
 
 export async function startStack(appDir: string, env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const azurite = await startAzurite();
-  const host = new DevhostProcess(path.resolve(ROOT, appDir), { AzureWebJobsStorage: azurite.connectionString, ...env });
+  const host = new DevhostProcess(path.resolve(ROOT, appDir), {
+    AzureWebJobsStorage: azurite.connectionString,
+    ...env,
+  });
   try {
     await host.start();
   } catch (e) {
@@ -102,7 +109,11 @@ export async function startStack(appDir: string, env: NodeJS.ProcessEnv = {}): P
   };
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -2,7 +2,12 @@
 // compliant Linux disk (MBR + ext4 built from a folder tree + fixed-VHD footer) by default, uploaded
 // sparsely — only its written pages — so a 30 GiB disk stores a few MiB.
 import fs from 'node:fs';
-import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential, BlobServiceClient } from '@azure/storage-blob';
+import {
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+  BlobServiceClient,
+} from '@azure/storage-blob';
 import { FOOTER_SIZE } from '../../domain/image/vhd-footer';
 import { buildImage, ImageSpec, tempDir } from './image-fixtures';
 
@@ -30,7 +35,12 @@ function imageFile(opts: VhdOptions): string {
 }
 
 /** Uploads the disk's non-zero 512-byte pages to a page blob and returns a container SAS URL (sp=rl). */
-export async function uploadVhd(connectionString: string, container: string, name: string, opts: VhdOptions = {}): Promise<string> {
+export async function uploadVhd(
+  connectionString: string,
+  container: string,
+  name: string,
+  opts: VhdOptions = {},
+): Promise<string> {
   const file = imageFile(opts);
   const size = fs.statSync(file).size;
   const c = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
@@ -40,7 +50,10 @@ export async function uploadVhd(connectionString: string, container: string, nam
   const fd = fs.openSync(file, 'r');
   try {
     // The first 64 MiB hold the partition table and the filesystem; the footer sits at the end.
-    for (const [start, length] of [[0, Math.min(64 * 1024 * 1024, size - FOOTER_SIZE)], [size - FOOTER_SIZE, FOOTER_SIZE]]) {
+    for (const [start, length] of [
+      [0, Math.min(64 * 1024 * 1024, size - FOOTER_SIZE)],
+      [size - FOOTER_SIZE, FOOTER_SIZE],
+    ]) {
       const buf = Buffer.alloc(length);
       fs.readSync(fd, buf, 0, length, start);
       if (opts.head && start === 0) opts.head.copy(buf);
@@ -52,7 +65,11 @@ export async function uploadVhd(connectionString: string, container: string, nam
   return sasUrl(connectionString, container, name);
 }
 
-async function uploadNonZero(blob: ReturnType<import('@azure/storage-blob').ContainerClient['getPageBlobClient']>, buf: Buffer, base: number): Promise<void> {
+async function uploadNonZero(
+  blob: ReturnType<import('@azure/storage-blob').ContainerClient['getPageBlobClient']>,
+  buf: Buffer,
+  base: number,
+): Promise<void> {
   const page = 512;
   let runStart = -1;
   const flush = async (end: number) => {
@@ -71,10 +88,17 @@ async function uploadNonZero(blob: ReturnType<import('@azure/storage-blob').Cont
 export function sasUrl(connectionString: string, container: string, name: string, perms = 'rl'): string {
   const account = /AccountName=([^;]+)/.exec(connectionString)![1];
   const key = /AccountKey=([^;]+)/.exec(connectionString)![1];
-  const blob = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container).getBlobClient(name);
+  const blob = BlobServiceClient.fromConnectionString(connectionString)
+    .getContainerClient(container)
+    .getBlobClient(name);
   const day = 24 * 3600 * 1000;
   const sas = generateBlobSASQueryParameters(
-    { containerName: container, permissions: ContainerSASPermissions.parse(perms), startsOn: new Date(Date.now() - 2 * day), expiresOn: new Date(Date.now() + 30 * day) },
+    {
+      containerName: container,
+      permissions: ContainerSASPermissions.parse(perms),
+      startsOn: new Date(Date.now() - 2 * day),
+      expiresOn: new Date(Date.now() + 30 * day),
+    },
     new StorageSharedKeyCredential(account, key),
   ).toString();
   return `${blob.url}?${sas}`;

@@ -76,12 +76,22 @@ export class PartnerApi {
     return `${this.conn.url}/api/publishers/${encodeURIComponent(this.conn.publisher)}/offers${path}`;
   }
 
-  async request<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  async request<T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     let res: Response;
     try {
       res = await this.fetchImpl(url, {
         method,
-        headers: { Authorization: `Bearer ${this.conn.key}`, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        headers: {
+          Authorization: `Bearer ${this.conn.key}`,
+          Accept: 'application/json',
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
@@ -103,9 +113,18 @@ export class PartnerApi {
     if (!res.ok) {
       const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
       if (err && typeof err.message === 'string') {
-        throw new ApiFailure(res.status, err.code ?? `HTTP${res.status}`, err.message, Array.isArray(err.details) ? err.details : err.details !== undefined ? [err.details] : []);
+        throw new ApiFailure(
+          res.status,
+          err.code ?? `HTTP${res.status}`,
+          err.message,
+          Array.isArray(err.details) ? err.details : err.details !== undefined ? [err.details] : [],
+        );
       }
-      throw new ApiFailure(res.status, `HTTP${res.status}`, text.trim().slice(0, 300) || res.statusText || 'request failed');
+      throw new ApiFailure(
+        res.status,
+        `HTTP${res.status}`,
+        text.trim().slice(0, 300) || res.statusText || 'request failed',
+      );
     }
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
@@ -128,7 +147,10 @@ export class PartnerApi {
     return all;
   }
 
-  async getOffer(offerId: string, opts: { slot?: string; version?: number } = {}): Promise<{ etag: string | null; body: Record<string, unknown> }> {
+  async getOffer(
+    offerId: string,
+    opts: { slot?: string; version?: number } = {},
+  ): Promise<{ etag: string | null; body: Record<string, unknown> }> {
     const id = encodeURIComponent(offerId);
     const suffix = opts.version !== undefined ? `/versions/${opts.version}` : opts.slot ? `/slot/${opts.slot}` : '';
     const a = await this.request<Record<string, unknown>>('GET', this.offersUrl(`/${id}${suffix}`));
@@ -136,12 +158,21 @@ export class PartnerApi {
   }
 
   async putOffer(offerId: string, doc: unknown, ifMatch?: string): Promise<{ created: boolean; etag: string | null }> {
-    const a = await this.request<unknown>('PUT', this.offersUrl(`/${encodeURIComponent(offerId)}`), doc, ifMatch ? { 'If-Match': ifMatch } : {});
+    const a = await this.request<unknown>(
+      'PUT',
+      this.offersUrl(`/${encodeURIComponent(offerId)}`),
+      doc,
+      ifMatch ? { 'If-Match': ifMatch } : {},
+    );
     return { created: a.status === 201, etag: a.headers.get('etag') };
   }
 
   async publish(offerId: string, emails: string): Promise<Accepted> {
-    return (await this.request<Accepted>('POST', this.offersUrl(`/${encodeURIComponent(offerId)}/publish`), { metadata: { 'notification-emails': emails } })).body;
+    return (
+      await this.request<Accepted>('POST', this.offersUrl(`/${encodeURIComponent(offerId)}/publish`), {
+        metadata: { 'notification-emails': emails },
+      })
+    ).body;
   }
 
   /** Go Live or Cancel; `repeat` is true when the service answered 200 (already done). */

@@ -33,7 +33,11 @@ export class UsageError extends Error {
   }
 }
 
-export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], positionals: readonly PositionalSpec[] = []): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  flags: readonly FlagSpec[],
+  positionals: readonly PositionalSpec[] = [],
+): ParsedArgs {
   const byName = new Map(flags.map((f) => [f.name, f]));
   const out: ParsedArgs = { positionals: [], flags: {}, help: false };
   let onlyPositionals = false;
@@ -66,12 +70,14 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], p
     else {
       // A following flag is not a value: `--key --force` is a forgotten key, not the key "--force".
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${name} needs a value${spec.value ? ` ${spec.value}` : ''}`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2))
+        throw new UsageError(`--${name} needs a value${spec.value ? ` ${spec.value}` : ''}`);
       value = next;
       i++;
     }
     if (value === '') throw new UsageError(`--${name} needs a non-empty value`);
-    if (spec.choices && !spec.choices.includes(value)) throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got "${value}")`);
+    if (spec.choices && !spec.choices.includes(value))
+      throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got "${value}")`);
     out.flags[name] = value;
   }
   if (out.help) return out;
@@ -89,7 +95,8 @@ export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[], p
 export function positiveInt(flag: string, value: string | boolean | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${flag} must be a whole number of at least 1 (got "${String(value)}")`);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${flag} must be a whole number of at least 1 (got "${String(value)}")`);
   return n;
 }
 

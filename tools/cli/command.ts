@@ -17,7 +17,12 @@ export interface Command {
 }
 
 export const CONNECTION_FLAGS: FlagSpec[] = [
-  { name: 'url', kind: 'string', value: '<origin>', help: 'service origin, e.g. https://offers.example.com (env OFFERS_URL)' },
+  {
+    name: 'url',
+    kind: 'string',
+    value: '<origin>',
+    help: 'service origin, e.g. https://offers.example.com (env OFFERS_URL)',
+  },
   { name: 'publisher', kind: 'string', value: '<id>', help: 'publisher id (env OFFERS_PUBLISHER)' },
   { name: 'key', kind: 'string', value: '<key>', help: 'publisher API key (env OFFERS_KEY)' },
 ];

@@ -17,7 +17,18 @@ import { uploadVhdCommand } from './commands/upload-vhd';
 import { CliError, Io, processStream } from './context';
 import { formatApiFailure } from './format';
 
-export const COMMANDS: readonly Command[] = [login, offerList, offerGet, offerPut, publish, status, golive, cancel, certify, uploadVhdCommand];
+export const COMMANDS: readonly Command[] = [
+  login,
+  offerList,
+  offerGet,
+  offerPut,
+  publish,
+  status,
+  golive,
+  cancel,
+  certify,
+  uploadVhdCommand,
+];
 
 export function overview(): string {
   return [
@@ -49,7 +60,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
-    const what = argv[0] === 'offer' ? (argv[1] ? `unknown command "offer ${argv[1]}"` : 'missing subcommand: offer list | get | put') : `unknown command "${argv[0]}"`;
+    const what =
+      argv[0] === 'offer'
+        ? argv[1]
+          ? `unknown command "offer ${argv[1]}"`
+          : 'missing subcommand: offer list | get | put'
+        : `unknown command "${argv[0]}"`;
     io.err.write(`${what}\n\n${overview()}`);
     return 2;
   }

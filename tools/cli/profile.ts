@@ -60,12 +60,16 @@ export function normalizeUrl(raw: string): string {
   } catch {
     throw new UsageError(`--url must be a URL such as https://offers.example.com (got "${raw}")`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--url must be http or https (got "${raw}")`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new UsageError(`--url must be http or https (got "${raw}")`);
   return `${u.origin}${u.pathname.replace(/\/+$/, '').replace(/\/api$/, '')}`;
 }
 
 /** Flags win over the environment, which wins over the saved profile. */
-export function resolveConnection(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): Connection {
+export function resolveConnection(
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): Connection {
   const saved = readProfile(env);
   const pick = (flag: string, envName: string, fromProfile: string | undefined) => {
     const f = flags[flag];
@@ -76,7 +80,9 @@ export function resolveConnection(flags: Record<string, string | boolean | undef
   const key = pick('key', 'OFFERS_KEY', saved.key);
   const missing = [!url && '--url', !publisher && '--publisher', !key && '--key'].filter(Boolean);
   if (missing.length) {
-    throw new UsageError(`not logged in: run "offers login --url <origin> --publisher <id> --key <key>" or pass ${missing.join(', ')} (or OFFERS_URL, OFFERS_PUBLISHER, OFFERS_KEY)`);
+    throw new UsageError(
+      `not logged in: run "offers login --url <origin> --publisher <id> --key <key>" or pass ${missing.join(', ')} (or OFFERS_URL, OFFERS_PUBLISHER, OFFERS_KEY)`,
+    );
   }
   return { url: normalizeUrl(url!), publisher: publisher!, key: key! };
 }

@@ -18,7 +18,10 @@ export interface WatchOptions {
 const MAX_POLL_FAILURES = 5;
 
 export function statusLines(offerId: string, s: StatusBody): LiveLine[] {
-  return [{ key: 'header', text: renderStatusHeader(offerId, s) }, ...s.steps.map((st, i) => ({ key: st.id, text: renderStepLine(st, i) }))];
+  return [
+    { key: 'header', text: renderStatusHeader(offerId, s) },
+    ...s.steps.map((st, i) => ({ key: st.id, text: renderStepLine(st, i) })),
+  ];
 }
 
 export function pollInterval(env: NodeJS.ProcessEnv): number {
@@ -54,7 +57,10 @@ export function outcome(offerId: string, s: StatusBody): { text: string; exitCod
   switch (s.status) {
     case 'waitingForPublisherReview': {
       const link = s.previewLinks[0]?.uri;
-      return { text: `Waiting for your sign-off${link ? `: check the preview at ${link}` : ''}, then run "offers golive ${offerId}" (or "offers cancel ${offerId}").`, exitCode: 0 };
+      return {
+        text: `Waiting for your sign-off${link ? `: check the preview at ${link}` : ''}, then run "offers golive ${offerId}" (or "offers cancel ${offerId}").`,
+        exitCode: 0,
+      };
     }
     case 'succeeded': {
       const link = s.liveLinks[0]?.uri;
@@ -63,9 +69,14 @@ export function outcome(offerId: string, s: StatusBody): { text: string; exitCod
     case 'canceled':
       return { text: `Publishing was cancelled. Run "offers publish ${offerId}" to start again.`, exitCode: 1 };
     case 'failed': {
-      const step = s.steps.find((x) => x.status === 'rejected') ?? s.steps.find((x) => x.messages.some((m) => m.level === 'error'));
+      const step =
+        s.steps.find((x) => x.status === 'rejected') ??
+        s.steps.find((x) => x.messages.some((m) => m.level === 'error'));
       const errors = step?.messages.filter((m) => m.level === 'error').map((m) => stripHtml(m.messageHtml)) ?? [];
-      return { text: `Publishing failed${step ? ` at "${step.stepName}"` : ''}.${errors.length ? `\n  ${errors.join('\n  ')}` : ''}`, exitCode: 1 };
+      return {
+        text: `Publishing failed${step ? ` at "${step.stepName}"` : ''}.${errors.length ? `\n  ${errors.join('\n  ')}` : ''}`,
+        exitCode: 1,
+      };
     }
     default:
       return { text: `Status: ${s.status}.`, exitCode: 1 };

@@ -32,7 +32,17 @@ export async function api(path, options = {}) {
       credentials: 'omit',
     });
   } catch {
-    return { status: 0, ok: false, headers: new Headers(), data: { error: { code: 'NetworkError', message: 'The service could not be reached. Check your connection and try again.' } } };
+    return {
+      status: 0,
+      ok: false,
+      headers: new Headers(),
+      data: {
+        error: {
+          code: 'NetworkError',
+          message: 'The service could not be reached. Check your connection and try again.',
+        },
+      },
+    };
   }
   const text = await res.text();
   let data = null;

@@ -67,11 +67,14 @@ export function importAudience(text) {
   parseCsv(text).forEach((cells, i) => {
     const line = i + 1;
     let [id, description] = cells;
-    if (/^subscription\s*id$/i.test(cells[0] ?? '') && cells.length >= 2 && GUID.test(cells[1])) [, id, description] = cells;
+    if (/^subscription\s*id$/i.test(cells[0] ?? '') && cells.length >= 2 && GUID.test(cells[1]))
+      [, id, description] = cells;
     if (!GUID.test(id ?? '')) {
       // A header row ("Subscription id,Description") is expected, not a problem.
       if (line === 1 && /subscription|identifier|^id$/i.test(id ?? '')) return;
-      problems.push(`Line ${line}: "${(id ?? '').slice(0, 60)}" is not a subscription id (a GUID like 6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90); skipped.`);
+      problems.push(
+        `Line ${line}: "${(id ?? '').slice(0, 60)}" is not a subscription id (a GUID like 6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90); skipped.`,
+      );
       return;
     }
     const key = id.toLowerCase();

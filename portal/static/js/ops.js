@@ -20,7 +20,13 @@ let current = null;
 /** @returns {View} */
 function signIn() {
   const heading = h('h1', {}, 'Ops console sign-in');
-  const key = h('input', { id: 'ops-key', type: 'password', required: true, autocomplete: 'current-password', 'aria-describedby': 'ops-key-hint ops-signin-error' });
+  const key = h('input', {
+    id: 'ops-key',
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+    'aria-describedby': 'ops-key-hint ops-signin-error',
+  });
   const error = h('p', { id: 'ops-signin-error', class: 'form-error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const el = h(
@@ -45,12 +51,23 @@ function signIn() {
             show();
             return;
           }
-          if (r.status === 401) return fail('That is not the ops admin key. Publisher API keys cannot open the ops console.');
+          if (r.status === 401)
+            return fail('That is not the ops admin key. Publisher API keys cannot open the ops console.');
           if (r.status === 403) return fail(errorMessage(r));
           fail(errorMessage(r));
         },
       },
-      h('div', { class: 'field' }, h('label', { for: 'ops-key' }, 'Ops admin key'), h('p', { class: 'hint', id: 'ops-key-hint' }, 'The OPS_ADMIN_KEY of this deployment. Kept in this browser tab only.'), key),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'ops-key' }, 'Ops admin key'),
+        h(
+          'p',
+          { class: 'hint', id: 'ops-key-hint' },
+          'The OPS_ADMIN_KEY of this deployment. Kept in this browser tab only.',
+        ),
+        key,
+      ),
       error,
       h('div', { class: 'actions' }, submit),
     ),
@@ -75,7 +92,10 @@ function route() {
   const session = opsSession();
   if (!session) return signIn();
   const [path] = location.hash.replace(/^#/, '').split('?');
-  const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   if (parts.length === 0 || (parts[0] === 'instances' && parts.length === 1)) return instancesView({ session });
   if (parts[0] === 'instances' && parts.length === 2) return instanceView({ session, instanceId: parts[1] });
   if (parts[0] === 'support' && parts.length === 1) return supportView({ session });
@@ -92,7 +112,7 @@ function show() {
   who.textContent = session ? `Ops${session.readOnly ? ' (read-only)' : ''}` : '';
   current = route();
   replace(main, current.el);
-  const section = `#/${(location.hash.replace(/^#\//, '').split(/[/?]/)[0] || 'instances')}`;
+  const section = `#/${location.hash.replace(/^#\//, '').split(/[/?]/)[0] || 'instances'}`;
   for (const a of nav.querySelectorAll('a')) {
     if (a.getAttribute('href') === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');

@@ -24,17 +24,32 @@ function route() {
   const session = currentSession();
   const path = location.hash.replace(/^#/, '') || '/offers';
   // After signing in, the page asked for (a bookmarked status page, say) opens.
-  if (!session) return signInView({ onSignedIn: () => (!location.hash || location.hash === '#/signin' ? (location.hash = '#/offers') : show()) });
-  const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  if (!session)
+    return signInView({
+      onSignedIn: () => (!location.hash || location.hash === '#/signin' ? (location.hash = '#/offers') : show()),
+    });
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   if (parts[0] === 'signin' || (parts[0] === 'offers' && parts.length === 1)) return offersView({ session });
   if (parts[0] === 'new' && parts.length === 1) return editorView({ session });
   if (parts[0] === 'offers' && parts.length === 2) return editorView({ session, offerId: parts[1] });
-  if (parts[0] === 'offers' && parts.length === 3 && parts[2] === 'status') return statusView({ session, offerId: parts[1] });
+  if (parts[0] === 'offers' && parts.length === 3 && parts[2] === 'status')
+    return statusView({ session, offerId: parts[1] });
   if (parts[0] === 'outbox' && parts.length === 1) return outboxView({ session });
   if (parts[0] === 'leads' && parts.length === 1) return leadsView({ session });
   const heading = h('h1', {}, 'Page not found');
   queueMicrotask(() => focusView(heading));
-  return { el: h('section', {}, heading, h('p', {}, 'There is no such page in the portal. '), h('p', {}, h('a', { href: '#/offers' }, 'Go to all offers'))) };
+  return {
+    el: h(
+      'section',
+      {},
+      heading,
+      h('p', {}, 'There is no such page in the portal. '),
+      h('p', {}, h('a', { href: '#/offers' }, 'Go to all offers')),
+    ),
+  };
 }
 
 function show() {

@@ -11,10 +11,25 @@ import { FakeMarketo, startFakeMarketo } from '../../support/fake-marketo';
 
 const TENANT = '7d1c3a52-2b9e-4f1a-9c61-0a8e4b5d6f70';
 const APP = { tenant: TENANT, clientId: '23456052-aaaa-bbbb-8662-1234df56788f', secret: 'Dyn~Secret/Key+0123456789=' };
-const ROLELESS = { tenant: TENANT, clientId: '0f0f0f0f-1111-4222-8333-444455556666', secret: 'roleless-secret-value', canCreateLeads: false };
-const STRANGER = { tenant: TENANT, clientId: 'a1a1a1a1-2222-4333-8444-555566667777', secret: 'stranger-secret-value', knownToInstance: false };
+const ROLELESS = {
+  tenant: TENANT,
+  clientId: '0f0f0f0f-1111-4222-8333-444455556666',
+  secret: 'roleless-secret-value',
+  canCreateLeads: false,
+};
+const STRANGER = {
+  tenant: TENANT,
+  clientId: 'a1a1a1a1-2222-4333-8444-555566667777',
+  secret: 'stranger-secret-value',
+  knownToInstance: false,
+};
 const USER = { tenant: TENANT, username: 'leads@contoso.onmicrosoft.com', password: 'P@ssw0rd-Office365!' };
-const MKTO = { munchkinId: '123-PQR-789', clientId: '5f2b6c1e-8d3a-4e7f-9b0c-1a2b3c4d5e6f', clientSecret: 'mkto&Secret=VerySecret+/', forms: {} as Record<number, string[]> };
+const MKTO = {
+  munchkinId: '123-PQR-789',
+  clientId: '5f2b6c1e-8d3a-4e7f-9b0c-1a2b3c4d5e6f',
+  clientSecret: 'mkto&Secret=VerySecret+/',
+  forms: {} as Record<number, string[]>,
+};
 const ALL_FIELDS = ['email', 'firstName', 'lastName', 'company', 'phone', 'title', 'country', 'leadSource'];
 
 let dyn: FakeDynamics;
@@ -47,15 +62,28 @@ beforeEach(() => {
 
 const lead = () => testLead('contoso', 'crm-vm', 'Contoso VM', Date.UTC(2024, 0, 2));
 const dynamics = (over: Partial<Extract<LeadDestination, { kind: 'Dynamics' }>> = {}): LeadDestination => ({
-  kind: 'Dynamics', instanceUrl: dyn.origin, applicationId: APP.clientId, directoryId: TENANT, applicationKey: APP.secret, ...over,
+  kind: 'Dynamics',
+  instanceUrl: dyn.origin,
+  applicationId: APP.clientId,
+  directoryId: TENANT,
+  applicationKey: APP.secret,
+  ...over,
 });
 const marketo = (over: Partial<Extract<LeadDestination, { kind: 'Marketo' }>> = {}): LeadDestination => ({
-  kind: 'Marketo', munchkinId: MKTO.munchkinId, formId: '1179', clientId: MKTO.clientId, clientSecret: MKTO.clientSecret, ...over,
+  kind: 'Marketo',
+  munchkinId: MKTO.munchkinId,
+  formId: '1179',
+  clientId: MKTO.clientId,
+  clientSecret: MKTO.clientSecret,
+  ...over,
 });
 
 /** The error deliverLead threw (it must throw). */
 async function failure(destination: LeadDestination, l = lead()): Promise<Error> {
-  const e = await deliverLead(destination, l, 'test-v1').then(() => undefined, (err: Error) => err);
+  const e = await deliverLead(destination, l, 'test-v1').then(
+    () => undefined,
+    (err: Error) => err,
+  );
   if (!e) throw new Error('deliverLead was expected to fail');
   return e;
 }
@@ -74,13 +102,27 @@ describe('Dynamics 365', () => {
     const where = await deliverLead(dynamics(), lead(), 'test-v1');
 
     const [tokenRequest] = dyn.tokenRequests.slice(tokensBefore);
-    expect(tokenRequest).toMatchObject({ tenant: TENANT, status: 200, contentType: 'application/x-www-form-urlencoded' });
-    expect(tokenRequest.form).toEqual({ client_id: APP.clientId, client_secret: APP.secret, grant_type: 'client_credentials', scope: `${dyn.origin}/.default` });
+    expect(tokenRequest).toMatchObject({
+      tenant: TENANT,
+      status: 200,
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(tokenRequest.form).toEqual({
+      client_id: APP.clientId,
+      client_secret: APP.secret,
+      grant_type: 'client_credentials',
+      scope: `${dyn.origin}/.default`,
+    });
 
     const [got] = dyn.leads.slice(leadsBefore);
     expect(where).toBe(`Dynamics 365 (lead ${got.leadId})`);
     expect(got.principal).toBe(`app:${APP.clientId}`);
-    expect(got.headers).toMatchObject({ 'odata-version': '4.0', 'odata-maxversion': '4.0', accept: 'application/json', 'content-type': 'application/json; charset=utf-8' });
+    expect(got.headers).toMatchObject({
+      'odata-version': '4.0',
+      'odata-maxversion': '4.0',
+      accept: 'application/json',
+      'content-type': 'application/json; charset=utf-8',
+    });
     expect(got.headers.authorization).toMatch(/^Bearer eyJ/);
     const t = /^MSFT_TEST_\d+$/;
     expect(got.row).toEqual({
@@ -102,11 +144,24 @@ describe('Dynamics 365', () => {
   test('a customer lead: empty values left out, long ones shortened to the column, an over-long e-mail kept whole in the notes', async () => {
     const before = dyn.leads.length;
     const long = `${'x'.repeat(95)}@fabrikam.example.com`;
-    const l = customerLead('contoso', 'crm-vm', 'Contoso VM', { action: 'contact-me', firstName: 'Ada', lastName: 'Lovelace', email: long, company: 'C'.repeat(150) });
+    const l = customerLead('contoso', 'crm-vm', 'Contoso VM', {
+      action: 'contact-me',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: long,
+      company: 'C'.repeat(150),
+    });
     await deliverLead(dynamics(), l, 'lead-1');
     const { row } = dyn.leads[before];
-    expect(row).toMatchObject({ subject: 'AzureMarketplace-PLT|contoso.crm-vm', firstname: 'Ada', lastname: 'Lovelace', companyname: 'C'.repeat(100), leadsourcecode: 8 });
-    for (const absent of ['telephone1', 'jobtitle', 'address1_country', 'emailaddress1']) expect(row).not.toHaveProperty(absent);
+    expect(row).toMatchObject({
+      subject: 'AzureMarketplace-PLT|contoso.crm-vm',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      companyname: 'C'.repeat(100),
+      leadsourcecode: 8,
+    });
+    for (const absent of ['telephone1', 'jobtitle', 'address1_country', 'emailaddress1'])
+      expect(row).not.toHaveProperty(absent);
     expect(row.description).toContain(`Email: ${long}`);
   });
 
@@ -142,15 +197,27 @@ describe('Dynamics 365', () => {
     expect(dyn.leads.length - leads).toBe(1);
   });
 
-  test('Office 365: the password grant with the service\'s public client, for the user\'s tenant', async () => {
+  test("Office 365: the password grant with the service's public client, for the user's tenant", async () => {
     process.env.DYNAMICS_PUBLIC_CLIENT_ID = dyn.publicClientId;
     try {
       const before = dyn.tokenRequests.length;
       const leads = dyn.leads.length;
-      const o365 = { kind: 'Dynamics', instanceUrl: `${dyn.origin}/`, authentication: 'Office 365', username: USER.username, password: USER.password } as const;
+      const o365 = {
+        kind: 'Dynamics',
+        instanceUrl: `${dyn.origin}/`,
+        authentication: 'Office 365',
+        username: USER.username,
+        password: USER.password,
+      } as const;
       await deliverLead(o365, lead(), 'test-v1');
       expect(dyn.tokenRequests[before]).toMatchObject({ tenant: 'organizations', status: 200 });
-      expect(dyn.tokenRequests[before].form).toEqual({ client_id: dyn.publicClientId, grant_type: 'password', username: USER.username, password: USER.password, scope: `${dyn.origin}/.default` });
+      expect(dyn.tokenRequests[before].form).toEqual({
+        client_id: dyn.publicClientId,
+        grant_type: 'password',
+        username: USER.username,
+        password: USER.password,
+        scope: `${dyn.origin}/.default`,
+      });
       expect(dyn.leads[leads].principal).toBe(`user:${USER.username}`);
 
       const wrong = await failure({ ...o365, password: 'not-the-password' });
@@ -161,15 +228,23 @@ describe('Dynamics 365', () => {
     } finally {
       delete process.env.DYNAMICS_PUBLIC_CLIENT_ID;
     }
-    const unavailable = await failure({ kind: 'Dynamics', instanceUrl: dyn.origin, authentication: 'Office 365', username: USER.username, password: USER.password });
+    const unavailable = await failure({
+      kind: 'Dynamics',
+      instanceUrl: dyn.origin,
+      authentication: 'Office 365',
+      username: USER.username,
+      password: USER.password,
+    });
     expect(unavailable).toBeInstanceOf(LeadRejected);
     expect(unavailable.message).toContain('use Azure Active Directory');
   });
 
-  test('Entra ID refusals are the partner\'s to fix: wrong secret, unknown application, unknown tenant — quoted, never with the secret', async () => {
+  test("Entra ID refusals are the partner's to fix: wrong secret, unknown application, unknown tenant — quoted, never with the secret", async () => {
     const badSecret = await failure(dynamics({ applicationKey: 'wrong~secret~value' }));
     expect(badSecret).toBeInstanceOf(LeadRejected);
-    expect(badSecret.message).toMatch(/^Microsoft Entra ID \(sign-in to Dynamics 365\) answered HTTP 401: invalid_client: AADSTS7000215: Invalid client secret provided/);
+    expect(badSecret.message).toMatch(
+      /^Microsoft Entra ID \(sign-in to Dynamics 365\) answered HTTP 401: invalid_client: AADSTS7000215: Invalid client secret provided/,
+    );
     expect(badSecret.message).toContain('check the application id, directory id and application key');
     expect(badSecret.message).not.toContain('wrong~secret~value');
 
@@ -184,11 +259,19 @@ describe('Dynamics 365', () => {
   });
 
   test('Dataverse refusals: 400 with its error, 403 without the role, 401 for an application the instance does not know', async () => {
-    dyn.misbehave({ kind: 'refuse', status: 400, code: '0x80040265', message: 'Leads from the marketplace are closed this quarter.', times: 1 });
+    dyn.misbehave({
+      kind: 'refuse',
+      status: 400,
+      code: '0x80040265',
+      message: 'Leads from the marketplace are closed this quarter.',
+      times: 1,
+    });
     const attempts = dyn.leadAttempts();
     const refused = await failure(dynamics());
     expect(refused).toBeInstanceOf(LeadRejected);
-    expect(refused.message).toBe('Dynamics 365 answered HTTP 400: Leads from the marketplace are closed this quarter. (0x80040265)');
+    expect(refused.message).toBe(
+      'Dynamics 365 answered HTTP 400: Leads from the marketplace are closed this quarter. (0x80040265)',
+    );
     expect(dyn.leadAttempts() - attempts).toBe(1); // a 4xx is not retried
 
     const noRole = await failure(dynamics({ applicationId: ROLELESS.clientId, applicationKey: ROLELESS.secret }));
@@ -207,7 +290,12 @@ describe('Dynamics 365', () => {
   });
 
   test('an answer echoing the secret is quoted without it', async () => {
-    dyn.misbehave({ kind: 'refuse', status: 400, message: `Bad request body: client_secret=${encodeURIComponent(APP.secret)} key ${APP.secret}`, times: 1 });
+    dyn.misbehave({
+      kind: 'refuse',
+      status: 400,
+      message: `Bad request body: client_secret=${encodeURIComponent(APP.secret)} key ${APP.secret}`,
+      times: 1,
+    });
     const e = await failure(dynamics());
     expect(e).toBeInstanceOf(LeadRejected);
     expect(e.message).toContain('client_secret=*** key ***');
@@ -218,7 +306,9 @@ describe('Dynamics 365', () => {
     dyn.misbehave({ kind: 'throttle', retryAfterSeconds: 7, times: 1 });
     const throttled = await failure(dynamics());
     expect(throttled).toBeInstanceOf(LeadDeliveryUnavailable);
-    expect(throttled.message).toContain('HTTP 429: Number of requests exceeded the limit of 6000 over time window of 300 seconds. (0x80072322)');
+    expect(throttled.message).toContain(
+      'HTTP 429: Number of requests exceeded the limit of 6000 over time window of 300 seconds. (0x80072322)',
+    );
     expect(throttled.message).toContain('asked to retry after 7 s');
 
     dyn.misbehave({ kind: 'fail', times: 1 });
@@ -277,13 +367,17 @@ describe('Dynamics 365', () => {
 });
 
 describe('Marketo', () => {
-  test('the test lead: an Identity token (client credentials), then Submit Form to the partner\'s form', async () => {
+  test("the test lead: an Identity token (client credentials), then Submit Form to the partner's form", async () => {
     const ids = mkto.identityRequests.length;
     const before = mkto.submissions.length;
     expect(await deliverLead(marketo(), lead(), 'test-v1')).toBe('Marketo (form submission)');
     const [identity] = mkto.identityRequests.slice(ids);
     expect(identity).toMatchObject({ munchkinId: '123-PQR-789', method: 'GET', status: 200 });
-    expect(identity.params).toEqual({ grant_type: 'client_credentials', client_id: MKTO.clientId, client_secret: MKTO.clientSecret });
+    expect(identity.params).toEqual({
+      grant_type: 'client_credentials',
+      client_id: MKTO.clientId,
+      client_secret: MKTO.clientSecret,
+    });
 
     const [got] = mkto.submissions.slice(before);
     expect(got.headers.authorization).toMatch(/^Bearer [0-9a-f-]{36}:ab$/);
@@ -292,7 +386,11 @@ describe('Marketo', () => {
     const t = expect.stringMatching(/^MSFT_TEST_\d+$/);
     expect(got.fields).toEqual({
       email: expect.stringMatching(/^MSFT_TEST_\d+@test\.com$/),
-      firstName: t, lastName: t, company: t, title: t, country: t,
+      firstName: t,
+      lastName: t,
+      company: t,
+      title: t,
+      country: t,
       phone: '1234567890',
       leadSource: 'AzureMarketplace-INS|contoso.crm-vm',
     });
@@ -301,11 +399,21 @@ describe('Marketo', () => {
 
   test('a customer lead is upserted on e-mail; empty fields are left out', async () => {
     const before = mkto.submissions.length;
-    const l = customerLead('contoso', 'crm-vm', 'Contoso VM', { action: 'deploy', firstName: 'Grace', lastName: 'Hopper', email: 'grace@fabrikam.example.com' });
+    const l = customerLead('contoso', 'crm-vm', 'Contoso VM', {
+      action: 'deploy',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      email: 'grace@fabrikam.example.com',
+    });
     await deliverLead(marketo(), l, 'lead-1');
     await deliverLead(marketo(), l, 'lead-1');
     const [first, second] = mkto.submissions.slice(before);
-    expect(first.fields).toEqual({ email: 'grace@fabrikam.example.com', firstName: 'Grace', lastName: 'Hopper', leadSource: 'AzurePortal-Create|contoso.crm-vm' });
+    expect(first.fields).toEqual({
+      email: 'grace@fabrikam.example.com',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      leadSource: 'AzurePortal-Create|contoso.crm-vm',
+    });
     expect([first.status, second.status]).toEqual(['created', 'updated']);
     expect(second.id).toBe(first.id);
   });
@@ -325,7 +433,7 @@ describe('Marketo', () => {
     expect(mkto.submissions.length - before).toBe(1);
   });
 
-  test('a token invalid even when fresh (601 twice) is the partner\'s to fix', async () => {
+  test("a token invalid even when fresh (601 twice) is the partner's to fix", async () => {
     mkto.misbehave({ code: '601', message: 'Access token invalid', times: 2 });
     const e = await failure(marketo());
     expect(e).toBeInstanceOf(LeadRejected);
@@ -337,7 +445,9 @@ describe('Marketo', () => {
     const ids = mkto.identityRequests.length;
     const bad = await failure(marketo({ clientSecret: 'wrong-marketo-secret' }));
     expect(bad).toBeInstanceOf(LeadRejected);
-    expect(bad.message).toBe('The Marketo Identity service answered HTTP 401: invalid_client: Bad client credentials — check the client id and client secret of the LaunchPoint service (marketoLeadConfiguration.clientId, .clientSecret).');
+    expect(bad.message).toBe(
+      'The Marketo Identity service answered HTTP 401: invalid_client: Bad client credentials — check the client id and client secret of the LaunchPoint service (marketoLeadConfiguration.clientId, .clientSecret).',
+    );
     expect(mkto.identityRequests[ids].status).toBe(401);
 
     mkto.misbehave({ code: '603', message: 'Access denied', times: 1 });
@@ -348,7 +458,9 @@ describe('Marketo', () => {
     const missingField = await failure(marketo({ formId: '1180' }));
     expect(missingField).toBeInstanceOf(LeadRejected);
     expect(missingField.message).toContain("the lead was skipped: 1006 Field 'leadSource' not found");
-    expect(missingField.message).toContain('it needs the fields email, firstName, lastName, company, phone, title, country, leadSource');
+    expect(missingField.message).toContain(
+      'it needs the fields email, firstName, lastName, company, phone, title, country, leadSource',
+    );
 
     const unknownForm = await failure(marketo({ formId: '4242' }));
     expect(unknownForm.message).toContain('610 Requested resource not found');
@@ -356,7 +468,11 @@ describe('Marketo', () => {
   });
 
   test('rate limit (606), daily quota (607), concurrency (615) and an HTTP 503 are transient', async () => {
-    for (const [code, message] of [['606', "Max rate limit '100' exceeded with in '20' secs"], ['607', 'Daily quota reached'], ['615', 'Concurrent access limit reached']]) {
+    for (const [code, message] of [
+      ['606', "Max rate limit '100' exceeded with in '20' secs"],
+      ['607', 'Daily quota reached'],
+      ['615', 'Concurrent access limit reached'],
+    ]) {
       mkto.misbehave({ code, message, times: 1 });
       const e = await failure(marketo());
       expect(e).toBeInstanceOf(LeadDeliveryUnavailable);

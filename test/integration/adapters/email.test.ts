@@ -27,7 +27,10 @@ beforeEach(() => {
 });
 
 // Fast polls, and an SDK retry policy of two quick retries (the default waits seconds between them).
-const FAST: AcsEmailSenderOptions = { pollIntervalMs: 10, clientOptions: { retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 } } };
+const FAST: AcsEmailSenderOptions = {
+  pollIntervalMs: 10,
+  clientOptions: { retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 } },
+};
 const FROM = 'DoNotReply@offers.example.net';
 
 function acsSender(connectionString = acs.connectionString): AcsEmailSender {
@@ -48,7 +51,9 @@ function mail(over: Partial<EmailMessage> = {}): EmailMessage {
 
 /** A fresh table per test, so tests do not see each other's rows. */
 async function freshTable(prefix: string): Promise<TableClient> {
-  const t = TableClient.fromConnectionString(azurite.connectionString, `${prefix}${++tableSeq}`, { allowInsecureConnection: true });
+  const t = TableClient.fromConnectionString(azurite.connectionString, `${prefix}${++tableSeq}`, {
+    allowInsecureConnection: true,
+  });
   await t.createTable();
   return t;
 }
@@ -78,7 +83,9 @@ describe('AcsEmailSender (real EmailClient, fake ACS)', () => {
 
   test('a bad access key is refused with a clear error and nothing is delivered', async () => {
     const wrongKey = `endpoint=${acs.endpoint}/;accesskey=${Buffer.from('not the key').toString('base64')}`;
-    await expect(acsSender(wrongKey).send(mail(), 'k')).rejects.toThrow(/failed HTTP 401 Denied: Denied by the resource provider/);
+    await expect(acsSender(wrongKey).send(mail(), 'k')).rejects.toThrow(
+      /failed HTTP 401 Denied: Denied by the resource provider/,
+    );
     expect(acs.delivered).toEqual([]);
   });
 
@@ -133,15 +140,28 @@ describe('AcsEmailSender (real EmailClient, fake ACS)', () => {
   });
 
   test('the fake signs like ACS: a tampered body, a stale date or a missing signature is refused', async () => {
-    const body = JSON.stringify({ senderAddress: FROM, content: { subject: 's', plainText: 't' }, recipients: { to: [{ address: 'a@b.example' }] } });
+    const body = JSON.stringify({
+      senderAddress: FROM,
+      content: { subject: 's', plainText: 't' },
+      recipients: { to: [{ address: 'a@b.example' }] },
+    });
     const signed = (date = new Date(), hashOf = body) => {
       const hash = createHash('sha256').update(hashOf).digest('base64');
       const host = new URL(acs.endpoint).host;
       const path = '/emails:send?api-version=2025-09-01';
-      const sig = createHmac('sha256', Buffer.from(acs.accessKey, 'base64')).update(`POST\n${path}\n${date.toUTCString()};${host};${hash}`).digest('base64');
-      return { 'x-ms-date': date.toUTCString(), 'x-ms-content-sha256': hash, authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${sig}` };
+      const sig = createHmac('sha256', Buffer.from(acs.accessKey, 'base64'))
+        .update(`POST\n${path}\n${date.toUTCString()};${host};${hash}`)
+        .digest('base64');
+      return {
+        'x-ms-date': date.toUTCString(),
+        'x-ms-content-sha256': hash,
+        authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${sig}`,
+      };
     };
-    const post = (headers: Record<string, string>, b = body) => fetch(`${acs.endpoint}/emails:send?api-version=2025-09-01`, { method: 'POST', headers, body: b }).then((r) => r.status);
+    const post = (headers: Record<string, string>, b = body) =>
+      fetch(`${acs.endpoint}/emails:send?api-version=2025-09-01`, { method: 'POST', headers, body: b }).then(
+        (r) => r.status,
+      );
     expect(await post(signed())).toBe(202);
     expect(await post(signed(), body.replace('"s"', '"x"'))).toBe(401);
     expect(await post(signed(new Date(Date.now() - 3600_000)))).toBe(401);
@@ -150,8 +170,12 @@ describe('AcsEmailSender (real EmailClient, fake ACS)', () => {
   });
 
   test('plain http is allowed to loopback only', () => {
-    expect(() => new AcsEmailSender(FROM, { connectionString: 'endpoint=http://acs.example.net/;accesskey=a2V5' })).toThrow(/only loopback/);
-    expect(() => new AcsEmailSender(FROM, { connectionString: 'accesskey=a2V5' })).toThrow(/Invalid ACS connection string/);
+    expect(
+      () => new AcsEmailSender(FROM, { connectionString: 'endpoint=http://acs.example.net/;accesskey=a2V5' }),
+    ).toThrow(/only loopback/);
+    expect(() => new AcsEmailSender(FROM, { connectionString: 'accesskey=a2V5' })).toThrow(
+      /Invalid ACS connection string/,
+    );
   });
 });
 
@@ -171,7 +195,9 @@ describe('sendOnce', () => {
   });
 
   test('concurrent calls with the same key deliver once', async () => {
-    const results = await Promise.all(Array.from({ length: 5 }, () => sendOnce(acsSender(), log, mail(), 'publish-8:live', { pollMs: 20 })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => sendOnce(acsSender(), log, mail(), 'publish-8:live', { pollMs: 20 })),
+    );
     expect(results.filter((r) => r.status === 'Succeeded')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'AlreadySent')).toHaveLength(4);
     expect(posts()).toHaveLength(1);
@@ -181,29 +207,46 @@ describe('sendOnce', () => {
   test('after a crash between sending and sent, the re-run sends again with the same key and ACS de-duplicates', async () => {
     // The crashed run: it claimed the key, the mail reached ACS, then the process died.
     await acsSender().send(mail(), 'publish-9:live');
-    await log.createEntity({ partitionKey: 'contoso', rowKey: rowKeyOfIdempotencyKey('publish-9:live'), state: 'sending', kind: 'live', leaseUntil: Date.now() + 300, attempts: 1 });
+    await log.createEntity({
+      partitionKey: 'contoso',
+      rowKey: rowKeyOfIdempotencyKey('publish-9:live'),
+      state: 'sending',
+      kind: 'live',
+      leaseUntil: Date.now() + 300,
+      attempts: 1,
+    });
 
     const result = await sendOnce(acsSender(), log, mail(), 'publish-9:live', { pollMs: 20 });
     expect(result.status).toBe('Succeeded');
     expect(posts()).toHaveLength(2); // waited out the dead run's lease, then sent again…
     expect(new Set(posts().map((p) => p.operationId)).size).toBe(1); // …with the same operation id
     expect(acs.delivered).toHaveLength(1);
-    const row = await log.getEntity<{ state: string; attempts: number }>('contoso', rowKeyOfIdempotencyKey('publish-9:live'));
+    const row = await log.getEntity<{ state: string; attempts: number }>(
+      'contoso',
+      rowKeyOfIdempotencyKey('publish-9:live'),
+    );
     expect(row).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
   test('a failed send releases the key at once, so the activity retry sends', async () => {
     acs.failNext(1, 'operation-failed');
     await expect(sendOnce(acsSender(), log, mail(), 'publish-10:step-failed')).rejects.toThrow(/FakeInjectedFailure/);
-    const failed = await log.getEntity<{ state: string; lastError: string }>('contoso', rowKeyOfIdempotencyKey('publish-10:step-failed'));
+    const failed = await log.getEntity<{ state: string; lastError: string }>(
+      'contoso',
+      rowKeyOfIdempotencyKey('publish-10:step-failed'),
+    );
     expect(failed.state).toBe('failed');
     expect(failed.lastError).toMatch(/FakeInjectedFailure/);
-    await expect(sendOnce(acsSender(), log, mail(), 'publish-10:step-failed')).resolves.toMatchObject({ status: 'Succeeded' });
+    await expect(sendOnce(acsSender(), log, mail(), 'publish-10:step-failed')).resolves.toMatchObject({
+      status: 'Succeeded',
+    });
     expect(acs.delivered).toHaveLength(1);
   });
 
   test('creates the EmailLog table on first use, and works over the outbox sender too', async () => {
-    const missing = TableClient.fromConnectionString(azurite.connectionString, `EmailLogNew${++tableSeq}`, { allowInsecureConnection: true });
+    const missing = TableClient.fromConnectionString(azurite.connectionString, `EmailLogNew${++tableSeq}`, {
+      allowInsecureConnection: true,
+    });
     const outbox = new OutboxEmailSender(await freshTable('Outbox'));
     const results = await Promise.all([1, 2].map(() => sendOnce(outbox, missing, mail(), 'k', { pollMs: 20 })));
     expect(results.map((r) => r.status).sort()).toEqual(['AlreadySent', 'Succeeded']);
@@ -237,7 +280,9 @@ describe('OutboxEmailSender (Azurite)', () => {
       createdTime: '2026-01-01T00:00:03.000Z',
       idempotencyKey: 'c3',
     });
-    expect((await outbox.listOutbox("o'brien")).items.map((m) => [m.publisherId, m.subject])).toEqual([["o'brien", 'other']]);
+    expect((await outbox.listOutbox("o'brien")).items.map((m) => [m.publisherId, m.subject])).toEqual([
+      ["o'brien", 'other'],
+    ]);
     expect((await outbox.listOutbox('nobody')).items).toEqual([]);
   });
 
@@ -259,23 +304,45 @@ describe('OutboxEmailSender (Azurite)', () => {
 
 describe('chooseEmailSender', () => {
   test('reads exactly the documented settings', () => {
-    expect([...EMAIL_SETTINGS]).toEqual(expect.arrayContaining(['COMMUNICATION_SERVICES_CONNECTION_STRING', 'COMMUNICATION_SERVICES_ENDPOINT', 'EMAIL_SENDER', 'AzureWebJobsStorage']));
+    expect([...EMAIL_SETTINGS]).toEqual(
+      expect.arrayContaining([
+        'COMMUNICATION_SERVICES_CONNECTION_STRING',
+        'COMMUNICATION_SERVICES_ENDPOINT',
+        'EMAIL_SENDER',
+        'AzureWebJobsStorage',
+      ]),
+    );
   });
 
   test('an ACS connection string and EMAIL_SENDER choose ACS', async () => {
-    const sender = chooseEmailSender({ COMMUNICATION_SERVICES_CONNECTION_STRING: acs.connectionString, EMAIL_SENDER: FROM, AzureWebJobsStorage: azurite.connectionString }, FAST);
+    const sender = chooseEmailSender(
+      {
+        COMMUNICATION_SERVICES_CONNECTION_STRING: acs.connectionString,
+        EMAIL_SENDER: FROM,
+        AzureWebJobsStorage: azurite.connectionString,
+      },
+      FAST,
+    );
     expect(sender).toBeInstanceOf(AcsEmailSender);
     await sender.send(mail(), 'choose-acs');
     expect(acs.delivered).toHaveLength(1);
   });
 
   test('an ACS endpoint (managed identity) and EMAIL_SENDER choose ACS', () => {
-    const sender = chooseEmailSender({ COMMUNICATION_SERVICES_ENDPOINT: 'https://acs.example.communication.azure.com', EMAIL_SENDER: FROM });
+    const sender = chooseEmailSender({
+      COMMUNICATION_SERVICES_ENDPOINT: 'https://acs.example.communication.azure.com',
+      EMAIL_SENDER: FROM,
+    });
     expect(sender).toBeInstanceOf(AcsEmailSender);
   });
 
   test('ACS without EMAIL_SENDER is a configuration error, not a silent fallback', () => {
-    expect(() => chooseEmailSender({ COMMUNICATION_SERVICES_CONNECTION_STRING: acs.connectionString, AzureWebJobsStorage: azurite.connectionString })).toThrow(/EMAIL_SENDER/);
+    expect(() =>
+      chooseEmailSender({
+        COMMUNICATION_SERVICES_CONNECTION_STRING: acs.connectionString,
+        AzureWebJobsStorage: azurite.connectionString,
+      }),
+    ).toThrow(/EMAIL_SENDER/);
   });
 
   test('without ACS settings the outbox on AzureWebJobsStorage is used', async () => {

@@ -24,7 +24,7 @@ function get(agent: http.Agent, port: number): Promise<import('node:net').Socket
   });
 }
 
-test('idle blob, queue and table connections stay open past Azurite\'s default keep-alive and are reused', async () => {
+test("idle blob, queue and table connections stay open past Azurite's default keep-alive and are reused", async () => {
   await Promise.all(
     (['blob', 'queue', 'table'] as const).map(async (service) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

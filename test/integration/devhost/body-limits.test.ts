@@ -14,7 +14,10 @@ const run = promisify(execFile);
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/http-app', { DEVHOST_MAX_REQUEST_BYTES: String(LIMIT), DEVHOST_MASTER_KEY: 'mkey' });
+  stack = await startStack('test/fixtures/http-app', {
+    DEVHOST_MAX_REQUEST_BYTES: String(LIMIT),
+    DEVHOST_MASTER_KEY: 'mkey',
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -70,7 +73,10 @@ async function statusAndDrain(res: Response): Promise<number> {
 
 beforeAll(async () => {
   // Warm up: the first requests load code and grow the heap once; that is not what is measured.
-  for (let i = 0; i < 3; i++) await statusAndDrain(await post('/v1/mirror', Buffer.alloc(MiB), { headers: { 'content-type': 'application/octet-stream' } }));
+  for (let i = 0; i < 3; i++)
+    await statusAndDrain(
+      await post('/v1/mirror', Buffer.alloc(MiB), { headers: { 'content-type': 'application/octet-stream' } }),
+    );
 });
 
 test('50 MiB POSTs to a path nothing serves get 404 without their bodies being held', async () => {
@@ -89,7 +95,9 @@ test('50 MiB POSTs to a path nothing serves get 404 without their bodies being h
 test('bodies within the limit sent to a path nothing serves are not read either', async () => {
   // Each one alone is allowed; read and buffered, four at once would cost several times the limit.
   const body = Buffer.alloc(LIMIT - MiB, 0x63);
-  const { result, growth } = await peakGrowth(() => Promise.all([1, 2, 3, 4].map(() => post('/v1/nothing-here', body).then(statusAndDrain))));
+  const { result, growth } = await peakGrowth(() =>
+    Promise.all([1, 2, 3, 4].map(() => post('/v1/nothing-here', body).then(statusAndDrain))),
+  );
   expect(result).toEqual([404, 404, 404, 404]);
   expect(growth).toBeLessThan(LIMIT);
 });
@@ -98,8 +106,12 @@ test('a method the route does not allow is 405, and a management call without it
   const big = Buffer.alloc(50 * MiB, 0x64);
   const { result, growth } = await peakGrowth(async () => [
     await post('/v1/mirror', big, { method: 'PATCH' }).then(statusAndDrain),
-    await post('/runtime/webhooks/durabletask/orchestrators/anything', big, { headers: { 'content-type': 'application/json' } }).then(statusAndDrain),
-    await post('/durabletask/orchestrators/anything', chunkedBody(50 * MiB), { headers: { 'content-type': 'application/json' } }).then(statusAndDrain),
+    await post('/runtime/webhooks/durabletask/orchestrators/anything', big, {
+      headers: { 'content-type': 'application/json' },
+    }).then(statusAndDrain),
+    await post('/durabletask/orchestrators/anything', chunkedBody(50 * MiB), {
+      headers: { 'content-type': 'application/json' },
+    }).then(statusAndDrain),
   ]);
   expect(result).toEqual([405, 401, 401]);
   expect(growth).toBeLessThan(2 * LIMIT);
@@ -108,10 +120,16 @@ test('a method the route does not allow is 405, and a management call without it
 test('an over-limit body is 413 once it has been sent, and the host holds no more than the limit for it', async () => {
   const { result, growth } = await peakGrowth(async () => [
     // Without a Content-Length the limit is found while reading, and reading stops there.
-    await post('/v1/mirror', chunkedBody(50 * MiB), { headers: { 'content-type': 'application/octet-stream' } }).then(statusAndDrain),
-    await post('/v1/mirror', chunkedBody(LIMIT + 1), { headers: { 'content-type': 'application/octet-stream' } }).then(statusAndDrain),
+    await post('/v1/mirror', chunkedBody(50 * MiB), { headers: { 'content-type': 'application/octet-stream' } }).then(
+      statusAndDrain,
+    ),
+    await post('/v1/mirror', chunkedBody(LIMIT + 1), { headers: { 'content-type': 'application/octet-stream' } }).then(
+      statusAndDrain,
+    ),
     // With one, it is refused before anything is read.
-    await post('/v1/mirror', Buffer.alloc(50 * MiB, 0x65), { headers: { 'content-type': 'application/octet-stream' } }).then(statusAndDrain),
+    await post('/v1/mirror', Buffer.alloc(50 * MiB, 0x65), {
+      headers: { 'content-type': 'application/octet-stream' },
+    }).then(statusAndDrain),
   ]);
   expect(result).toEqual([413, 413, 413]);
   expect(growth).toBeLessThan(2 * LIMIT);

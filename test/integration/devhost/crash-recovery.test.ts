@@ -16,7 +16,9 @@ test('orchestrations in flight survive kill -9 and complete after a restart', as
   // Let them get some way in: each has recorded at least two results.
   await waitUntil(async () => {
     const all = await Promise.all(ids.map((id) => status(stack, id, '?showHistory=true')));
-    return all.every((s) => (s?.historyEvents ?? []).filter((e) => e.EventType === 'TaskCompleted').length >= 2) ? true : undefined;
+    return all.every((s) => (s?.historyEvents ?? []).filter((e) => e.EventType === 'TaskCompleted').length >= 2)
+      ? true
+      : undefined;
   });
   const before = await Promise.all(ids.map((id) => status(stack, id, '?showHistory=true&showHistoryOutput=true')));
   await stack.host.kill();
@@ -38,7 +40,11 @@ test('orchestrations in flight survive kill -9 and complete after a restart', as
 
 test('a durable timer created before the crash still fires after the restart', async () => {
   const id = await start(stack, 'approval', { days: 0.00002 }); // about 1.7 s
-  await waitUntil(async () => ((await status(stack, id, '?showHistory=true'))?.historyEvents?.some((e) => e.EventType === 'TimerCreated') ? true : undefined));
+  await waitUntil(async () =>
+    (await status(stack, id, '?showHistory=true'))?.historyEvents?.some((e) => e.EventType === 'TimerCreated')
+      ? true
+      : undefined,
+  );
   await stack.host.kill();
   await stack.host.start();
   const s = await waitForStatus(stack, id, ['Completed'], 20_000);

@@ -13,7 +13,9 @@ afterAll(async () => {
 });
 
 async function historyRows(id: string) {
-  const t = TableClient.fromConnectionString(stack.connectionString, 'SamplesHubHistory', { allowInsecureConnection: true });
+  const t = TableClient.fromConnectionString(stack.connectionString, 'SamplesHubHistory', {
+    allowInsecureConnection: true,
+  });
   const rows: Record<string, unknown>[] = [];
   for await (const r of t.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${id}` } })) rows.push(r);
   return rows.filter((r) => r.rowKey !== 'sentinel').sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
@@ -36,10 +38,22 @@ test('hello sequence: started by an HTTP starter, output and history as recorded
   // The raw rows follow the Azure Storage provider's History table layout.
   const rows = await historyRows(payload.id);
   expect(rows.map((r) => r.EventType)).toEqual([
-    'OrchestratorStarted', 'ExecutionStarted', 'TaskScheduled', 'OrchestratorCompleted',
-    'OrchestratorStarted', 'TaskCompleted', 'TaskScheduled', 'OrchestratorCompleted',
-    'OrchestratorStarted', 'TaskCompleted', 'TaskScheduled', 'OrchestratorCompleted',
-    'OrchestratorStarted', 'TaskCompleted', 'ExecutionCompleted', 'OrchestratorCompleted',
+    'OrchestratorStarted',
+    'ExecutionStarted',
+    'TaskScheduled',
+    'OrchestratorCompleted',
+    'OrchestratorStarted',
+    'TaskCompleted',
+    'TaskScheduled',
+    'OrchestratorCompleted',
+    'OrchestratorStarted',
+    'TaskCompleted',
+    'TaskScheduled',
+    'OrchestratorCompleted',
+    'OrchestratorStarted',
+    'TaskCompleted',
+    'ExecutionCompleted',
+    'OrchestratorCompleted',
   ]);
   const scheduled = rows.filter((r) => r.EventType === 'TaskScheduled');
   expect(scheduled.map((r) => [r.EventId, r.Name, r.Input])).toEqual([
@@ -59,7 +73,9 @@ test('hello sequence: started by an HTTP starter, output and history as recorded
   expect(done.OrchestrationStatus).toBe('Completed');
   expect(JSON.parse(String(done.Result))).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello Cairo!']);
 
-  const instances = TableClient.fromConnectionString(stack.connectionString, 'SamplesHubInstances', { allowInsecureConnection: true });
+  const instances = TableClient.fromConnectionString(stack.connectionString, 'SamplesHubInstances', {
+    allowInsecureConnection: true,
+  });
   const inst = await instances.getEntity<Record<string, unknown>>(payload.id, '');
   expect(inst).toMatchObject({ Name: 'helloSequence', RuntimeStatus: 'Completed' });
 });
@@ -80,20 +96,31 @@ test('human interaction: the approval event wins and the timer is cancelled', as
   expect(await raise(stack, id, 'Approval', { approver: 'ops@contoso.com' })).toBe(202);
   const s = await waitForStatus(stack, id);
   expect(s.output).toEqual({ outcome: 'approved', by: { approver: 'ops@contoso.com' } });
-  expect(s.historyEvents!.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TimerCreated', 'EventRaised', 'ExecutionCompleted']);
+  expect(s.historyEvents!.map((e) => e.EventType)).toEqual([
+    'ExecutionStarted',
+    'TimerCreated',
+    'EventRaised',
+    'ExecutionCompleted',
+  ]);
 });
 
 test('human interaction: advancing the clock fires a 7-day timeout in milliseconds', async () => {
   const id = await start(stack, 'approval', { days: 7 });
   const running = await waitForStatus(stack, id, ['Running']);
-  await waitUntil(async () => ((await status(stack, id, '?showHistory=true'))?.historyEvents?.some((e) => e.EventType === 'TimerCreated') ? true : undefined));
+  await waitUntil(async () =>
+    (await status(stack, id, '?showHistory=true'))?.historyEvents?.some((e) => e.EventType === 'TimerCreated')
+      ? true
+      : undefined,
+  );
   const before = Date.now();
   await advanceClock(stack, 7 * 24 * 3600 * 1000 + 1000);
   const s = await waitForStatus(stack, id);
   expect(Date.now() - before).toBeLessThan(10_000);
   expect(s.output).toEqual({ outcome: 'timed out' });
   const fired = s.historyEvents!.find((e) => e.EventType === 'TimerFired')!;
-  expect(Date.parse(String(fired.FireAt)) - Date.parse(running.createdTime)).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000 - 1000);
+  expect(Date.parse(String(fired.FireAt)) - Date.parse(running.createdTime)).toBeGreaterThanOrEqual(
+    7 * 24 * 3600 * 1000 - 1000,
+  );
 });
 
 test('an event raised before the orchestrator waits for it is delivered', async () => {
@@ -110,14 +137,25 @@ test('retry that succeeds after two failures records the hidden backoff timers',
   const s = await waitForStatus(stack, id);
   expect(s.output).toEqual({ ok: true, result: 'succeeded on attempt 3' });
   expect(s.historyEvents!.map((e) => e.EventType)).toEqual([
-    'ExecutionStarted', 'TaskFailed', 'TimerCreated', 'TimerFired', 'TaskFailed', 'TimerCreated', 'TimerFired', 'TaskCompleted', 'ExecutionCompleted',
+    'ExecutionStarted',
+    'TaskFailed',
+    'TimerCreated',
+    'TimerFired',
+    'TaskFailed',
+    'TimerCreated',
+    'TimerFired',
+    'TaskCompleted',
+    'ExecutionCompleted',
   ]);
   const rows = await historyRows(id);
-  const ids = rows.filter((r) => ['TaskScheduled', 'TimerCreated'].includes(String(r.EventType))).map((r) => `${String(r.EventType)}:${String(r.EventId)}`);
+  const ids = rows
+    .filter((r) => ['TaskScheduled', 'TimerCreated'].includes(String(r.EventType)))
+    .map((r) => `${String(r.EventType)}:${String(r.EventId)}`);
   expect(ids).toEqual(['TaskScheduled:0', 'TimerCreated:1', 'TaskScheduled:2', 'TimerCreated:3', 'TaskScheduled:4']);
   // Backoff doubles: the second timer waits twice as long as the first.
   const timers = rows.filter((r) => r.EventType === 'TimerCreated');
-  const delay = (r: Record<string, unknown>) => new Date(r.FireAt as string).getTime() - new Date(r._Timestamp as string).getTime();
+  const delay = (r: Record<string, unknown>) =>
+    new Date(r.FireAt as string).getTime() - new Date(r._Timestamp as string).getTime();
   expect(delay(timers[0])).toBe(50);
   expect(delay(timers[1])).toBe(100);
 });
@@ -135,9 +173,9 @@ test('sub-orchestrations, sequential and in parallel, with a chosen instance id'
   const id = await start(stack, 'parentOrchestrator');
   const s = await waitForStatus(stack, id);
   expect(s.output).toEqual(['HELLO OSLO!', 'HELLO LIMA!', 'HELLO PUNE!']);
-  expect(s.historyEvents!.filter((e) => e.EventType === 'SubOrchestrationInstanceCompleted').map((e) => e.FunctionName)).toEqual([
-    'childOrchestrator', 'childOrchestrator', 'childOrchestrator',
-  ]);
+  expect(
+    s.historyEvents!.filter((e) => e.EventType === 'SubOrchestrationInstanceCompleted').map((e) => e.FunctionName),
+  ).toEqual(['childOrchestrator', 'childOrchestrator', 'childOrchestrator']);
   const child = await status(stack, `${id}-pune`);
   expect(child).toMatchObject({ name: 'childOrchestrator', runtimeStatus: 'Completed', output: 'HELLO PUNE!' });
 });
@@ -162,13 +200,18 @@ test('custom status reports progress while running and at the end', async () => 
 test('terminate ends a waiting instance; the output is the reason', async () => {
   const id = await start(stack, 'waitForever');
   await waitForStatus(stack, id, ['Running']);
-  const res = await fetch(stack.url(`/runtime/webhooks/durabletask/instances/${id}/terminate?reason=no%20longer%20needed`), { method: 'POST' });
+  const res = await fetch(
+    stack.url(`/runtime/webhooks/durabletask/instances/${id}/terminate?reason=no%20longer%20needed`),
+    { method: 'POST' },
+  );
   expect(res.status).toBe(202);
   const s = await waitForStatus(stack, id, ['Terminated']);
   expect(s.output).toBe('no longer needed');
   expect(s.historyEvents!.at(-1)).toMatchObject({ EventType: 'ExecutionTerminated' });
   // Terminal now: a second terminate and an event are refused with 410.
-  expect((await fetch(stack.url(`/runtime/webhooks/durabletask/instances/${id}/terminate`), { method: 'POST' })).status).toBe(410);
+  expect(
+    (await fetch(stack.url(`/runtime/webhooks/durabletask/instances/${id}/terminate`), { method: 'POST' })).status,
+  ).toBe(410);
   expect(await raise(stack, id, 'Go', 1)).toBe(410);
 });
 
@@ -201,26 +244,41 @@ test('the durable client inside a function: waitForCompletion, getStatus with hi
 
   const id = await start(stack, 'waitForever');
   await waitForStatus(stack, id, ['Running']);
-  const st = (await (await fetch(stack.url(`/api/client/status/${id}`))).json()) as { runtimeStatus: string; name: string };
+  const st = (await (await fetch(stack.url(`/api/client/status/${id}`))).json()) as {
+    runtimeStatus: string;
+    name: string;
+  };
   expect(st).toMatchObject({ runtimeStatus: 'Running', name: 'waitForever' });
-  const running = (await (await fetch(stack.url('/api/client/by?runtimeStatus=Running'))).json()) as { instanceId: string }[];
+  const running = (await (await fetch(stack.url('/api/client/by?runtimeStatus=Running'))).json()) as {
+    instanceId: string;
+  }[];
   expect(running.map((r) => r.instanceId)).toContain(id);
-  for (const v of ['x', 'y']) expect((await fetch(stack.url(`/api/client/raise/${id}?event=Go`), { method: 'POST', body: JSON.stringify(v) })).status).toBe(202);
+  for (const v of ['x', 'y'])
+    expect(
+      (await fetch(stack.url(`/api/client/raise/${id}?event=Go`), { method: 'POST', body: JSON.stringify(v) })).status,
+    ).toBe(202);
   await waitForStatus(stack, id);
-  const purged = (await (await fetch(stack.url(`/api/client/purge/${id}`), { method: 'DELETE' })).json()) as { instancesDeleted: number };
+  const purged = (await (await fetch(stack.url(`/api/client/purge/${id}`), { method: 'DELETE' })).json()) as {
+    instancesDeleted: number;
+  };
   expect(purged.instancesDeleted).toBe(1);
   expect(await status(stack, id)).toBeUndefined();
   expect(await historyRows(id)).toEqual([]);
 });
 
 test('listing pages through instances with a continuation token; getStatusAll follows it', async () => {
-  const ids = await Promise.all(Array.from({ length: 5 }, (_, i) => start(stack, 'helloSequence', undefined, `page-${i}`)));
+  const ids = await Promise.all(
+    Array.from({ length: 5 }, (_, i) => start(stack, 'helloSequence', undefined, `page-${i}`)),
+  );
   await Promise.all(ids.map((id) => waitForStatus(stack, id)));
   const seen: string[] = [];
   let token: string | null = null;
   let pages = 0;
   do {
-    const res: Response = await fetch(stack.url('/runtime/webhooks/durabletask/instances?top=2&runtimeStatus=Completed'), { headers: token ? { 'x-ms-continuation-token': token } : {} });
+    const res: Response = await fetch(
+      stack.url('/runtime/webhooks/durabletask/instances?top=2&runtimeStatus=Completed'),
+      { headers: token ? { 'x-ms-continuation-token': token } : {} },
+    );
     expect(res.status).toBe(200);
     seen.push(...((await res.json()) as { instanceId: string }[]).map((r) => r.instanceId));
     token = res.headers.get('x-ms-continuation-token');

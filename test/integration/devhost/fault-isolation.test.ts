@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 async function start(name: string, input: unknown): Promise<string> {
-  const res = await fetch(stack.url(`${WEBHOOK}/orchestrators/${name}`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const res = await fetch(stack.url(`${WEBHOOK}/orchestrators/${name}`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
 }
@@ -58,7 +62,10 @@ test('a retried activity with a 200 KB input completes (its input is stored as a
   expect(s.runtimeStatus).toBe('Completed');
   expect(s.output).toBe(text.length);
   // The first attempt failed on purpose, so the second one got its input from the retry.
-  expect(s.historyEvents!.filter((e) => e.FunctionName === 'measureOnSecondTry').map((e) => e.EventType)).toEqual(['TaskFailed', 'TaskCompleted']);
+  expect(s.historyEvents!.filter((e) => e.FunctionName === 'measureOnSecondTry').map((e) => e.EventType)).toEqual([
+    'TaskFailed',
+    'TaskCompleted',
+  ]);
   expect(stack.host.output).not.toMatch(/step failed/);
   await stillServing();
 }, 120_000);
@@ -80,7 +87,11 @@ describe.each([
     for (const f of failures) expect(f.Reason).toContain("Activity function 'faultyActivity' failed");
     expect(events.some((e) => e.EventType === 'TaskCompleted')).toBe(false);
     // The error is logged with the function it came from and its stack.
-    expect(stack.host.output).toMatch(new RegExp(`faultyActivity \\([0-9a-f-]+\\): (uncaught exception|unhandled promise rejection) in this invocation; failing it: [^\\n]*${logged}[\\s\\S]*?\\n\\s+at `));
+    expect(stack.host.output).toMatch(
+      new RegExp(
+        `faultyActivity \\([0-9a-f-]+\\): (uncaught exception|unhandled promise rejection) in this invocation; failing it: [^\\n]*${logged}[\\s\\S]*?\\n\\s+at `,
+      ),
+    );
     await stillServing();
   });
 });
@@ -101,6 +112,14 @@ test('a fault after the function has answered is logged with its function, and n
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('answered');
   }
-  await waitUntil(async () => ((stack.host.output.match(/faultAfterReturn \([0-9a-f-]+\): [^\n]*after this invocation had finished/g) ?? []).length >= 2 ? true : undefined), 5000, 'both late faults to be logged');
+  await waitUntil(
+    async () =>
+      (stack.host.output.match(/faultAfterReturn \([0-9a-f-]+\): [^\n]*after this invocation had finished/g) ?? [])
+        .length >= 2
+        ? true
+        : undefined,
+    5000,
+    'both late faults to be logged',
+  );
   await stillServing();
 });

@@ -14,7 +14,10 @@ let stack: Stack;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'functions-4.3-app-'));
   fs.writeFileSync(path.join(dir, 'host.json'), JSON.stringify({ version: '2.0' }));
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'pinned-4-3', private: true, main: 'index.js' }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'pinned-4-3', private: true, main: 'index.js' }),
+  );
   fs.writeFileSync(
     path.join(dir, 'index.js'),
     `const { app } = require('@azure/functions');
@@ -24,7 +27,11 @@ app.http('hello', { route: 'hello/{name?}', methods: ['GET', 'HEAD', 'POST', 'DE
   );
   // The app's own dependency: @azure/functions 4.3.0 (installed under an alias by the project).
   fs.mkdirSync(path.join(dir, 'node_modules', '@azure'), { recursive: true });
-  fs.symlinkSync(path.join(ROOT, 'node_modules', 'azure-functions-4.3'), path.join(dir, 'node_modules', '@azure', 'functions'), 'dir');
+  fs.symlinkSync(
+    path.join(ROOT, 'node_modules', 'azure-functions-4.3'),
+    path.join(dir, 'node_modules', '@azure', 'functions'),
+    'dir',
+  );
   stack = await startStack(dir);
 });
 afterAll(async () => {
@@ -39,6 +46,10 @@ test('GET, HEAD and a bodiless DELETE reach a 4.3 app; a POST body still arrives
   expect((await fetch(stack.url('/api/hello'), { method: 'HEAD' })).status).toBe(200);
   const del = await fetch(stack.url('/api/hello/x'), { method: 'DELETE' });
   expect(del.status).toBe(200);
-  const post = await fetch(stack.url('/api/hello'), { method: 'POST', body: 'payload ✓', headers: { 'content-type': 'text/plain' } });
+  const post = await fetch(stack.url('/api/hello'), {
+    method: 'POST',
+    body: 'payload ✓',
+    headers: { 'content-type': 'text/plain' },
+  });
   expect(await post.json()).toMatchObject({ method: 'POST', body: 'payload ✓' });
 });

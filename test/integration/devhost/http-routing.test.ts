@@ -9,7 +9,11 @@ const MAX_BODY = 1024 * 1024;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/http-app', { DEVHOST_FUNCTION_KEYS: 'fkey1', DEVHOST_MASTER_KEY: 'mkey', DEVHOST_MAX_REQUEST_BYTES: String(MAX_BODY) });
+  stack = await startStack('test/fixtures/http-app', {
+    DEVHOST_FUNCTION_KEYS: 'fkey1',
+    DEVHOST_MASTER_KEY: 'mkey',
+    DEVHOST_MAX_REQUEST_BYTES: String(MAX_BODY),
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -95,7 +99,11 @@ describe('route templates', () => {
   test('parameters are percent-decoded', async () => {
     const res = await get('/v1/users/caf%C3%A9/posts/a%20b%2Bc%E2%9C%93');
     expect(res.status).toBe(200);
-    expect(await json<Described>(res)).toEqual({ fn: 'users', method: 'GET', params: { userId: 'café', postId: 'a b+c✓' } });
+    expect(await json<Described>(res)).toEqual({
+      fn: 'users',
+      method: 'GET',
+      params: { userId: 'café', postId: 'a b+c✓' },
+    });
   });
 
   test('an int constraint accepts 32-bit integers and rejects everything else with 404', async () => {
@@ -125,14 +133,24 @@ describe('route templates', () => {
   test('a catch-all parameter takes the rest of the path, including slashes, or nothing', async () => {
     expect(await json<Described>(await get('/v1/files'))).toEqual({ fn: 'files', method: 'GET', params: {} });
     expect((await json<Described>(await get('/v1/files/a/b/c.txt'))).params).toEqual({ rest: 'a/b/c.txt' });
-    expect((await json<Described>(await get('/v1/files/my%20dir/r%C3%A9sum%C3%A9.pdf'))).params).toEqual({ rest: 'my dir/résumé.pdf' });
+    expect((await json<Described>(await get('/v1/files/my%20dir/r%C3%A9sum%C3%A9.pdf'))).params).toEqual({
+      rest: 'my dir/résumé.pdf',
+    });
   });
 
   test('a literal route wins over a parameter route registered before it', async () => {
-    expect(await json<Described>(await get('/v1/items/special'))).toEqual({ fn: 'itemSpecial', method: 'GET', params: {} });
+    expect(await json<Described>(await get('/v1/items/special'))).toEqual({
+      fn: 'itemSpecial',
+      method: 'GET',
+      params: {},
+    });
     // Literal segments match case-insensitively, as in ASP.NET routing.
     expect((await json<Described>(await get('/v1/items/SPECIAL'))).fn).toBe('itemSpecial');
-    expect(await json<Described>(await get('/v1/items/specials'))).toEqual({ fn: 'itemById', method: 'GET', params: { id: 'specials' } });
+    expect(await json<Described>(await get('/v1/items/specials'))).toEqual({
+      fn: 'itemById',
+      method: 'GET',
+      params: { id: 'specials' },
+    });
     expect((await json<Described>(await get('/v1/items/42'))).params).toEqual({ id: '42' });
   });
 
@@ -177,8 +195,13 @@ describe('auth levels and keys', () => {
     expect((await get('/v1/auth/function?code=fkey')).status).toBe(401);
     expect((await get('/v1/auth/function?code=fkey11')).status).toBe(401);
 
-    for (const init of [{ q: '?code=fkey1' }, { q: '?code=mkey' }, { h: 'fkey1' }, { h: 'mkey' }] as { q?: string; h?: string }[]) {
-      const res = await get(`/v1/auth/function${init.q ?? ''}`, { headers: init.h ? { 'x-functions-key': init.h } : {} });
+    for (const init of [{ q: '?code=fkey1' }, { q: '?code=mkey' }, { h: 'fkey1' }, { h: 'mkey' }] as {
+      q?: string;
+      h?: string;
+    }[]) {
+      const res = await get(`/v1/auth/function${init.q ?? ''}`, {
+        headers: init.h ? { 'x-functions-key': init.h } : {},
+      });
       expect([init, res.status]).toEqual([init, 200]);
       expect((await res.json()) as Described).toMatchObject({ fn: 'functionLevel' });
     }
@@ -201,7 +224,9 @@ describe('auth levels and keys', () => {
     expect((await get('/admin/host/status?code=fkey1')).status).toBe(401);
     const ok = await get('/admin/host/status?code=mkey');
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { functions: string[] }).functions).toEqual(expect.arrayContaining(['echo', 'functionLevel', 'throws']));
+    expect(((await ok.json()) as { functions: string[] }).functions).toEqual(
+      expect.arrayContaining(['echo', 'functionLevel', 'throws']),
+    );
   });
 });
 
@@ -220,7 +245,11 @@ describe('request and response bodies', () => {
   test('the function sees method, url, params, query, headers and the raw text body', async () => {
     const res = await get('/v1/echo/abc%20d?x=1&y=two%20words&multi=a&multi=b&empty=', {
       method: 'PUT',
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-custom': 'Value With Spaces', 'x-functions-key': 'ignored-for-anonymous' },
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'x-custom': 'Value With Spaces',
+        'x-functions-key': 'ignored-for-anonymous',
+      },
       body: 'héllo\nworld',
     });
     expect(res.status).toBe(200);
@@ -245,23 +274,37 @@ describe('request and response bodies', () => {
   });
 
   test('a JSON body is parsed by the function and a JSON response comes back', async () => {
-    const res = await get('/v1/json/sum', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ label: 'totål', numbers: [1, 2, 3.5, -1] }) });
+    const res = await get('/v1/json/sum', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'totål', numbers: [1, 2, 3.5, -1] }),
+    });
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ label: 'totål', sum: 5.5 });
     // Malformed JSON makes request.json() throw inside the function: a bare 500.
-    const bad = await get('/v1/json/sum', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [1,' });
+    const bad = await get('/v1/json/sum', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"numbers": [1,',
+    });
     expect(bad.status).toBe(500);
     expect(await bad.text()).toBe('');
   });
 
   test('binary bodies round-trip byte for byte, including bytes that are not UTF-8', async () => {
     const small = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x0a, 0x0d, 0xc3, 0x28]);
-    const echoed = await json<Echo>(await get('/v1/echo', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: small }));
+    const echoed = await json<Echo>(
+      await get('/v1/echo', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: small }),
+    );
     expect(echoed.bodyBase64).toBe(small.toString('base64'));
     expect(echoed.bodyLength).toBe(small.length);
 
     const big = randomBytes(300 * 1024);
-    const res = await get('/v1/mirror', { method: 'POST', headers: { 'content-type': 'application/x-test-bytes' }, body: big });
+    const res = await get('/v1/mirror', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-test-bytes' },
+      body: big,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-test-bytes');
     expect(Number(res.headers.get('content-length'))).toBe(big.length);
@@ -332,7 +375,9 @@ describe('failures and limits', () => {
     expect(await sync.text()).toBe('');
 
     // Many failures in parallel do not wear the host down.
-    const statuses = await Promise.all(Array.from({ length: 20 }, () => get('/v1/respond/throws').then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => get('/v1/respond/throws').then((r) => r.status)),
+    );
     expect(statuses).toEqual(Array(20).fill(500));
     await stillServing();
     expect(stack.host.child!.exitCode).toBeNull();
@@ -340,11 +385,19 @@ describe('failures and limits', () => {
 
   test('a body over DEVHOST_MAX_REQUEST_BYTES gets 413; one at the limit is accepted', async () => {
     const atLimit = randomBytes(MAX_BODY);
-    const ok = await get('/v1/mirror', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: atLimit });
+    const ok = await get('/v1/mirror', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: atLimit,
+    });
     expect(ok.status).toBe(200);
     expect(Buffer.from(await ok.arrayBuffer()).equals(atLimit)).toBe(true);
 
-    const tooBig = await get('/v1/mirror', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(2 * MAX_BODY) });
+    const tooBig = await get('/v1/mirror', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: randomBytes(2 * MAX_BODY),
+    });
     expect(tooBig.status).toBe(413);
     const body = await json<{ error: { code: string } }>(tooBig);
     expect(body.error.code).toBe('RequestTooLarge');
@@ -363,7 +416,9 @@ describe('failures and limits', () => {
     await chunked.arrayBuffer();
 
     // Refused before the body is sent when the client asks first (Expect: 100-continue).
-    const raw = await rawRequest(`POST /v1/mirror HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${2 * MAX_BODY}\r\nExpect: 100-continue\r\n\r\n`);
+    const raw = await rawRequest(
+      `POST /v1/mirror HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${2 * MAX_BODY}\r\nExpect: 100-continue\r\n\r\n`,
+    );
     expect(statusOf(raw)).toBe(413);
 
     await stillServing();
@@ -388,7 +443,9 @@ describe('failures and limits', () => {
     expect(statusOf(await rawRequest('GET /v1/auth/open HTTP/1.1\r\nHost: a/b\r\n\r\n'))).toBe(400);
     expect(statusOf(await rawRequest('GET /v1/auth/open HTTP/1.1\r\nHost: user@evil\r\n\r\n'))).toBe(400);
     // A target that is neither a path nor an absolute URL.
-    expect(statusOf(await rawRequest('GET v1/auth/open HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'))).toBeGreaterThanOrEqual(400);
+    expect(statusOf(await rawRequest('GET v1/auth/open HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'))).toBeGreaterThanOrEqual(
+      400,
+    );
 
     await stillServing();
     expect(stack.host.child!.exitCode).toBeNull();

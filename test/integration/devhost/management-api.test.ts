@@ -34,7 +34,8 @@ describe('without host keys', () => {
   });
 
   const call = (base: string, p: string, init: RequestInit = {}) => fetch(stack.url(`${base}${p}`), init);
-  const post = (base: string, p: string, body?: string) => call(base, p, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (base: string, p: string, body?: string) =>
+    call(base, p, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   async function runningWaitForever(id?: string): Promise<string> {
     const instanceId = await start(stack, 'waitForever', undefined, id);
@@ -117,9 +118,16 @@ describe('without host keys', () => {
         await expectError(await call(base, `/instances?${q}`), 400, 'BadRequest');
       }
       await expectError(await call(base, '/instances?runtimeStatus=Bogus', { method: 'DELETE' }), 400, 'BadRequest');
-      await expectError(await call(base, '/instances?createdTimeFrom=yesterday', { method: 'DELETE' }), 400, 'BadRequest');
+      await expectError(
+        await call(base, '/instances?createdTimeFrom=yesterday', { method: 'DELETE' }),
+        400,
+        'BadRequest',
+      );
       // The valid forms of the same parameters are accepted.
-      const ok = await call(base, '/instances?runtimeStatus=running,Completed&top=5&createdTimeFrom=2000-01-01T00:00:00Z');
+      const ok = await call(
+        base,
+        '/instances?runtimeStatus=running,Completed&top=5&createdTimeFrom=2000-01-01T00:00:00Z',
+      );
       expect(ok.status).toBe(200);
       expect(Array.isArray(await ok.json())).toBe(true);
     }
@@ -138,7 +146,11 @@ describe('without host keys', () => {
     ];
     for (const base of BASES) {
       for (const token of tokens) {
-        await expectError(await call(base, '/instances?top=1', { headers: { 'x-ms-continuation-token': token } }), 400, 'BadRequest');
+        await expectError(
+          await call(base, '/instances?top=1', { headers: { 'x-ms-continuation-token': token } }),
+          400,
+          'BadRequest',
+        );
       }
     }
     // A token the host did issue still pages.
@@ -262,14 +274,22 @@ describe('without host keys', () => {
       expect(res.headers.get('location')).toBe(payload.statusQueryGetUri);
       expect(payload.statusQueryGetUri).toContain(`/instances/${payload.id}`);
       const s = await waitForStatus(stack, payload.id);
-      expect(s).toMatchObject({ name: 'helloSequence', runtimeStatus: 'Completed', output: ['Hello Tokyo!', 'Hello Seattle!', 'Hello Cairo!'] });
+      expect(s).toMatchObject({
+        name: 'helloSequence',
+        runtimeStatus: 'Completed',
+        output: ['Hello Tokyo!', 'Hello Seattle!', 'Hello Cairo!'],
+      });
     }
     // The source instance is untouched.
     expect((await status(stack, id))!.createdTime).toBe(done.createdTime);
 
     // Restarting in place needs the instance to be finished.
     const running = await runningWaitForever('restart-running');
-    await expectError(await post(WEBHOOK, `/instances/${running}/restart?restartWithNewInstanceId=false`), 409, 'Conflict');
+    await expectError(
+      await post(WEBHOOK, `/instances/${running}/restart?restartWithNewInstanceId=false`),
+      409,
+      'Conflict',
+    );
     // createdTime has whole seconds: let one pass so the restarted execution is told apart.
     await new Promise((r) => setTimeout(r, 1100));
     const inPlace = await post(WEBHOOK, `/instances/${id}/restart?restartWithNewInstanceId=false`);
@@ -326,7 +346,9 @@ describe('with a master key', () => {
     const withCode = await fetch(stack.url(`${WEBHOOK}/instances?code=mkey`));
     expect(withCode.status).toBe(200);
     expect(Array.isArray(await withCode.json())).toBe(true);
-    expect((await fetch(stack.url(`${WEBHOOK}/instances`), { headers: { 'x-functions-key': 'mkey' } })).status).toBe(200);
+    expect((await fetch(stack.url(`${WEBHOOK}/instances`), { headers: { 'x-functions-key': 'mkey' } })).status).toBe(
+      200,
+    );
     // Past the key check, errors are the API's own.
     await expectError(await fetch(stack.url(`${WEBHOOK}/instances/nope?code=mkey`)), 404, 'InstanceNotFound');
   });
@@ -335,13 +357,25 @@ describe('with a master key', () => {
     const res = await fetch(stack.url('/api/orchestrators/waitForever'), { method: 'POST' });
     expect(res.status).toBe(202);
     const p = (await res.json()) as Payload;
-    for (const uri of [p.statusQueryGetUri, p.sendEventPostUri, p.terminatePostUri, p.purgeHistoryDeleteUri, p.restartPostUri, p.suspendPostUri, p.resumePostUri]) {
+    for (const uri of [
+      p.statusQueryGetUri,
+      p.sendEventPostUri,
+      p.terminatePostUri,
+      p.purgeHistoryDeleteUri,
+      p.restartPostUri,
+      p.suspendPostUri,
+      p.resumePostUri,
+    ]) {
       expect(new URL(uri).searchParams.get('code')).toBeTruthy();
       expect(uri.startsWith(stack.host.origin)).toBe(true);
     }
     const code = new URL(p.statusQueryGetUri).searchParams.get('code')!;
     // The same system key is on every URL, and it is not a key that opens functions.
-    expect(new Set([p.sendEventPostUri, p.terminatePostUri, p.restartPostUri].map((u) => new URL(u).searchParams.get('code')))).toEqual(new Set([code]));
+    expect(
+      new Set(
+        [p.sendEventPostUri, p.terminatePostUri, p.restartPostUri].map((u) => new URL(u).searchParams.get('code')),
+      ),
+    ).toEqual(new Set([code]));
     expect(code).not.toBe('mkey');
 
     await waitUntil(async () => {
@@ -355,10 +389,18 @@ describe('with a master key', () => {
     expect((await fetch(bare)).status).toBe(401);
 
     expect((await fetch(p.suspendPostUri.replace('{text}', 'pause'), { method: 'POST' })).status).toBe(202);
-    await waitUntil(async () => (((await (await fetch(p.statusQueryGetUri)).json()) as { runtimeStatus: string }).runtimeStatus === 'Suspended' ? true : undefined));
+    await waitUntil(async () =>
+      ((await (await fetch(p.statusQueryGetUri)).json()) as { runtimeStatus: string }).runtimeStatus === 'Suspended'
+        ? true
+        : undefined,
+    );
     expect((await fetch(p.resumePostUri.replace('{text}', 'go'), { method: 'POST' })).status).toBe(202);
     for (const v of ['a', 'b']) {
-      const r = await fetch(p.sendEventPostUri.replace('{eventName}', 'Go'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+      const r = await fetch(p.sendEventPostUri.replace('{eventName}', 'Go'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(v),
+      });
       expect(r.status).toBe(202);
     }
     const done = await waitUntil(async () => {

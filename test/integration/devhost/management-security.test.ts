@@ -88,10 +88,14 @@ describe('without host keys', () => {
   });
 
   const status = async (id: string): Promise<Status> =>
-    (await (await fetch(stack.url(`${WEBHOOK}/instances/${encodeURIComponent(id)}?showHistory=true`))).json()) as Status;
+    (await (
+      await fetch(stack.url(`${WEBHOOK}/instances/${encodeURIComponent(id)}?showHistory=true`))
+    ).json()) as Status;
 
   async function waitingInstance(id: string): Promise<string> {
-    const res = await fetch(stack.url(`${WEBHOOK}/orchestrators/waitForGoLive/${encodeURIComponent(id)}`), { method: 'POST' });
+    const res = await fetch(stack.url(`${WEBHOOK}/orchestrators/waitForGoLive/${encodeURIComponent(id)}`), {
+      method: 'POST',
+    });
     expect(res.status).toBe(202);
     await waitUntil(async () => ((await status(id)).runtimeStatus === 'Running' ? true : undefined));
     return id;
@@ -103,14 +107,25 @@ describe('without host keys', () => {
     // The instance id is the guessable kind an attacker would try.
     const id = await waitingInstance('publish:contoso:vm:v1');
     for (const base of [WEBHOOK, RPC]) {
-      for (const contentType of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-        const res = await fetch(stack.url(`${base}/instances/${encodeURIComponent(id)}/raiseEvent/GoLive`), { method: 'POST', headers: { 'content-type': contentType }, body: '{"approved":true}' });
+      for (const contentType of [
+        'text/plain',
+        'text/plain;charset=UTF-8',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+      ]) {
+        const res = await fetch(stack.url(`${base}/instances/${encodeURIComponent(id)}/raiseEvent/GoLive`), {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body: '{"approved":true}',
+        });
         expect([base, contentType, res.status]).toEqual([base, contentType, 400]);
         expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/application\/json/);
       }
       // No content type at all (what a form without enctype or a beacon may send) is refused too, even with no body,
       // as the extension checks the media type before reading the event.
-      const bare = await fetch(stack.url(`${base}/instances/${encodeURIComponent(id)}/raiseEvent/GoLive`), { method: 'POST' });
+      const bare = await fetch(stack.url(`${base}/instances/${encodeURIComponent(id)}/raiseEvent/GoLive`), {
+        method: 'POST',
+      });
       expect(bare.status).toBe(400);
     }
     await new Promise((r) => setTimeout(r, 300));
@@ -119,7 +134,11 @@ describe('without host keys', () => {
     expect(s.historyEvents!.some((e) => e.EventType === 'EventRaised')).toBe(false);
 
     // The same event as JSON (a tool, the durable client) still goes through.
-    const ok = await fetch(stack.url(`${WEBHOOK}/instances/${encodeURIComponent(id)}/raiseEvent/GoLive`), { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"by":"ops"}' });
+    const ok = await fetch(stack.url(`${WEBHOOK}/instances/${encodeURIComponent(id)}/raiseEvent/GoLive`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"by":"ops"}',
+    });
     expect(ok.status).toBe(202);
     const done = await waitUntil(async () => {
       const st = await status(id);
@@ -130,54 +149,116 @@ describe('without host keys', () => {
 
   test('every management POST with a non-JSON body is 400 and changes nothing; body-less POSTs need no content type', async () => {
     for (const base of [WEBHOOK, RPC]) {
-      const start = await fetch(stack.url(`${base}/orchestrators/healthyOrchestration/text-start${base.length}`), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '"x"' });
+      const start = await fetch(stack.url(`${base}/orchestrators/healthyOrchestration/text-start${base.length}`), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '"x"',
+      });
       expect(start.status).toBe(400);
       expect((await fetch(stack.url(`${WEBHOOK}/instances/text-start${base.length}`))).status).toBe(404);
     }
     const id = await waitingInstance('terminate-me');
-    const textTerminate = await fetch(stack.url(`${WEBHOOK}/instances/${id}/terminate?reason=x`), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'please' });
+    const textTerminate = await fetch(stack.url(`${WEBHOOK}/instances/${id}/terminate?reason=x`), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'please',
+    });
     expect(textTerminate.status).toBe(400);
-    const put = await fetch(stack.url(`${WEBHOOK}/instances/${id}/suspend`), { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const put = await fetch(stack.url(`${WEBHOOK}/instances/${id}/suspend`), {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(put.status).toBe(405);
     expect((await status(id)).runtimeStatus).toBe('Running');
     // Without a body, terminate (as the durable client sends it) needs no content type.
-    expect((await fetch(stack.url(`${WEBHOOK}/instances/${id}/terminate?reason=done`), { method: 'POST' })).status).toBe(202);
+    expect(
+      (await fetch(stack.url(`${WEBHOOK}/instances/${id}/terminate?reason=done`), { method: 'POST' })).status,
+    ).toBe(202);
     await waitUntil(async () => ((await status(id)).runtimeStatus === 'Terminated' ? true : undefined));
     // Nor does a start without input.
     const started = await fetch(stack.url(`${WEBHOOK}/orchestrators/healthyOrchestration`), { method: 'POST' });
     expect(started.status).toBe(202);
   });
 
-  test('a request with a foreign Origin is 403 on every host endpoint, even as JSON; the host\'s own origins are accepted', async () => {
+  test("a request with a foreign Origin is 403 on every host endpoint, even as JSON; the host's own origins are accepted", async () => {
     const id = await waitingInstance('origin-check');
     const raise = (origin: string, base = WEBHOOK) =>
-      fetch(stack.url(`${base}/instances/${id}/raiseEvent/GoLive`), { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: '"from a page"' });
-    for (const origin of ['http://evil.example', 'https://attacker.test:8443', 'null', `http://127.0.0.1:${stack.host.port + 1}`]) {
+      fetch(stack.url(`${base}/instances/${id}/raiseEvent/GoLive`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: '"from a page"',
+      });
+    for (const origin of [
+      'http://evil.example',
+      'https://attacker.test:8443',
+      'null',
+      `http://127.0.0.1:${stack.host.port + 1}`,
+    ]) {
       for (const base of [WEBHOOK, RPC]) {
         const res = await raise(origin, base);
         expect([origin, base, res.status]).toEqual([origin, base, 403]);
       }
       expect((await fetch(stack.url(`${WEBHOOK}/instances/${id}`), { headers: { origin } })).status).toBe(403);
-      expect((await fetch(stack.url(`${WEBHOOK}/orchestrators/healthyOrchestration`), { method: 'POST', headers: { origin } })).status).toBe(403);
-      expect((await fetch(stack.url('/admin/devhost/clock'), { method: 'POST', headers: { origin }, body: '{"advanceMs":1}' })).status).toBe(403);
-      expect((await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=x'), { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '[]' })).status).toBe(403);
+      expect(
+        (
+          await fetch(stack.url(`${WEBHOOK}/orchestrators/healthyOrchestration`), {
+            method: 'POST',
+            headers: { origin },
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await fetch(stack.url('/admin/devhost/clock'), {
+            method: 'POST',
+            headers: { origin },
+            body: '{"advanceMs":1}',
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await fetch(stack.url('/runtime/webhooks/eventgrid?functionName=x'), {
+            method: 'POST',
+            headers: { origin, 'content-type': 'application/json' },
+            body: '[]',
+          })
+        ).status,
+      ).toBe(403);
     }
     expect((await status(id)).historyEvents!.some((e) => e.EventType === 'EventRaised')).toBe(false);
 
     // A page the host itself serves (under any of its loopback names) may call it.
-    expect((await fetch(stack.url(`${WEBHOOK}/instances/${id}`), { headers: { origin: `http://localhost:${stack.host.port}` } })).status).toBe(202);
+    expect(
+      (
+        await fetch(stack.url(`${WEBHOOK}/instances/${id}`), {
+          headers: { origin: `http://localhost:${stack.host.port}` },
+        })
+      ).status,
+    ).toBe(202);
     expect((await raise(stack.host.origin)).status).toBe(202);
     await waitUntil(async () => ((await status(id)).runtimeStatus === 'Completed' ? true : undefined));
   });
 
-  test('a forged Host header does not move the durable client: the binding and the start go to the host\'s own address', async () => {
+  test("a forged Host header does not move the durable client: the binding and the start go to the host's own address", async () => {
     const capture = await captureServer();
     try {
       const forged = `127.0.0.1:${capture.port}`;
       const binding = JSON.parse(
-        bodyOf(await rawRequest(stack.host.port, `GET /api/client-binding HTTP/1.1\r\nHost: ${forged}\r\nConnection: close\r\n\r\n`)),
+        bodyOf(
+          await rawRequest(
+            stack.host.port,
+            `GET /api/client-binding HTTP/1.1\r\nHost: ${forged}\r\nConnection: close\r\n\r\n`,
+          ),
+        ),
       ) as Binding;
-      for (const url of [binding.rpcBaseUrl, binding.baseUrl, ...Object.values(binding.creationUrls), ...Object.values(binding.managementUrls).filter((u) => u.startsWith('http'))]) {
+      for (const url of [
+        binding.rpcBaseUrl,
+        binding.baseUrl,
+        ...Object.values(binding.creationUrls),
+        ...Object.values(binding.managementUrls).filter((u) => u.startsWith('http')),
+      ]) {
         expect(url.startsWith(`${stack.host.origin}/`)).toBe(true);
       }
       // The start the function makes through its client reaches this host, not the forged one.
@@ -197,13 +278,21 @@ describe('without host keys', () => {
     const capture = await captureServer();
     try {
       const other = `http://127.0.0.1:${capture.port}/api/start-and-wait/healthyOrchestration`;
-      const refused = await rawRequest(stack.host.port, `POST ${other} HTTP/1.1\r\nHost: 127.0.0.1:${stack.host.port}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+      const refused = await rawRequest(
+        stack.host.port,
+        `POST ${other} HTTP/1.1\r\nHost: 127.0.0.1:${stack.host.port}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+      );
       expect(statusOf(refused)).toBe(400);
       expect(capture.hits).toEqual([]);
       // Without a Host header to compare with, an absolute-form target is refused too.
-      expect(statusOf(await rawRequest(stack.host.port, `GET http://evil.example:1/api/ping HTTP/1.0\r\n\r\n`))).toBe(400);
+      expect(statusOf(await rawRequest(stack.host.port, `GET http://evil.example:1/api/ping HTTP/1.0\r\n\r\n`))).toBe(
+        400,
+      );
 
-      const own = await rawRequest(stack.host.port, `GET ${stack.host.origin}/api/client-binding HTTP/1.1\r\nHost: 127.0.0.1:${stack.host.port}\r\nConnection: close\r\n\r\n`);
+      const own = await rawRequest(
+        stack.host.port,
+        `GET ${stack.host.origin}/api/client-binding HTTP/1.1\r\nHost: 127.0.0.1:${stack.host.port}\r\nConnection: close\r\n\r\n`,
+      );
       expect(statusOf(own)).toBe(200);
       expect((JSON.parse(bodyOf(own)) as Binding).rpcBaseUrl).toBe(`${stack.host.origin}/durabletask/`);
     } finally {
@@ -213,7 +302,10 @@ describe('without host keys', () => {
   });
 
   test('the management payload points at the host, not at the Host header the request carried', async () => {
-    const raw = await rawRequest(stack.host.port, `POST ${WEBHOOK}/orchestrators/healthyOrchestration HTTP/1.1\r\nHost: evil.example:1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const raw = await rawRequest(
+      stack.host.port,
+      `POST ${WEBHOOK}/orchestrators/healthyOrchestration HTTP/1.1\r\nHost: evil.example:1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
     expect(statusOf(raw)).toBe(202);
     const payload = JSON.parse(bodyOf(raw)) as Record<string, string>;
     expect(payload.statusQueryGetUri.startsWith(`${stack.host.origin}${WEBHOOK}/instances/`)).toBe(true);
@@ -231,7 +323,8 @@ describe('with a master key', () => {
     await stack?.stop();
   });
 
-  const binding = async (host: DevhostProcess = stack.host): Promise<Binding> => (await (await fetch(`${host.origin}/api/client-binding`)).json()) as Binding;
+  const binding = async (host: DevhostProcess = stack.host): Promise<Binding> =>
+    (await (await fetch(`${host.origin}/api/client-binding`)).json()) as Binding;
   const systemKeyOf = (b: Binding) => new URLSearchParams(b.requiredQueryStringParameters).get('code')!;
 
   test('the rpcBaseUrl routes (/durabletask/…) need a key like the webhook: none or a wrong one is 401', async () => {
@@ -239,7 +332,9 @@ describe('with a master key', () => {
     for (const base of [WEBHOOK, RPC]) {
       expect((await fetch(stack.url(`${base}/instances`))).status).toBe(401);
       expect((await fetch(stack.url(`${base}/instances?code=wrong`))).status).toBe(401);
-      expect((await fetch(stack.url(`${base}/orchestrators/healthyOrchestration`), { method: 'POST' })).status).toBe(401);
+      expect((await fetch(stack.url(`${base}/orchestrators/healthyOrchestration`), { method: 'POST' })).status).toBe(
+        401,
+      );
       expect((await fetch(stack.url(`${base}/instances?code=${encodeURIComponent(MASTER)}`))).status).toBe(200);
       expect((await fetch(stack.url(`${base}/instances`), { headers: { 'x-functions-key': key } })).status).toBe(200);
       expect((await fetch(stack.url(`${base}/instances?code=${encodeURIComponent(key)}`))).status).toBe(200);
@@ -249,7 +344,9 @@ describe('with a master key', () => {
     expect((await fetch(stack.url(`${RPC}/code/wrong/instances`))).status).toBe(401);
     expect((await fetch(stack.url(`${RPC}/code/${encodeURIComponent(MASTER)}/instances`))).status).toBe(200);
     // A valid key does not make a cross-site request acceptable.
-    const crossSite = await fetch(stack.url(`${WEBHOOK}/instances?code=${encodeURIComponent(MASTER)}`), { headers: { origin: 'http://evil.example' } });
+    const crossSite = await fetch(stack.url(`${WEBHOOK}/instances?code=${encodeURIComponent(MASTER)}`), {
+      headers: { origin: 'http://evil.example' },
+    });
     expect(crossSite.status).toBe(403);
   });
 
@@ -268,16 +365,24 @@ describe('with a master key', () => {
     expect((await fetch(stack.url(`/admin/host/status?code=${encodeURIComponent(key)}`))).status).toBe(401);
 
     // The payload from a start through the webhook with the master key, and from the app's starter.
-    const viaWebhook = await fetch(stack.url(`${WEBHOOK}/orchestrators/healthyOrchestration?code=${encodeURIComponent(MASTER)}`), { method: 'POST' });
+    const viaWebhook = await fetch(
+      stack.url(`${WEBHOOK}/orchestrators/healthyOrchestration?code=${encodeURIComponent(MASTER)}`),
+      { method: 'POST' },
+    );
     expect(viaWebhook.status).toBe(202);
-    const viaStarter = await fetch(stack.url('/api/start/healthyOrchestration'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const viaStarter = await fetch(stack.url('/api/start/healthyOrchestration'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(viaStarter.status).toBe(202);
     for (const res of [viaWebhook, viaStarter]) {
       const text = await res.text();
       expect(text).not.toContain(MASTER);
       expect(res.headers.get('location')).not.toContain(MASTER);
       const payload = JSON.parse(text) as Record<string, string>;
-      for (const [name, url] of Object.entries(payload)) if (name !== 'id') expect(new URL(url).searchParams.get('code')).toBe(key);
+      for (const [name, url] of Object.entries(payload))
+        if (name !== 'id') expect(new URL(url).searchParams.get('code')).toBe(key);
       const done = await waitUntil(async () => {
         const s = (await (await fetch(payload.statusQueryGetUri)).json()) as Status;
         return s.runtimeStatus === 'Completed' ? s : undefined;
@@ -294,7 +399,11 @@ describe('with a master key', () => {
   });
 
   test('the durable client inside a function works through its keyed rpcBaseUrl', async () => {
-    const res = await fetch(stack.url('/api/start-and-wait/healthyOrchestration'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(stack.url('/api/start-and-wait/healthyOrchestration'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toBe(42);
   });

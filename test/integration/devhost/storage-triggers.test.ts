@@ -16,7 +16,10 @@ let realStart: number;
 
 beforeAll(async () => {
   realStart = Date.now();
-  stack = await startStack('test/fixtures/trigger-app', { ORDERS_QUEUE_NAME: 'orders-from-setting', DEVHOST_BLOB_POLL_MS: '250' });
+  stack = await startStack('test/fixtures/trigger-app', {
+    ORDERS_QUEUE_NAME: 'orders-from-setting',
+    DEVHOST_BLOB_POLL_MS: '250',
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -24,14 +27,18 @@ afterAll(async () => {
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const queue = (name: string) => new QueueClient(stack.connectionString, name);
-const container = (name: string) => BlobServiceClient.fromConnectionString(stack.connectionString).getContainerClient(name);
+const container = (name: string) =>
+  BlobServiceClient.fromConnectionString(stack.connectionString).getContainerClient(name);
 
 /** What a function recorded, oldest first. */
 async function observed(fn: string): Promise<Row[]> {
   const t = TableClient.fromConnectionString(stack.connectionString, 'observations', { allowInsecureConnection: true });
   const rows: Row[] = [];
   try {
-    for await (const r of t.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${fn}` } })) rows.push(r as Row);
+    for await (const r of t.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${fn}` },
+    }))
+      rows.push(r as Row);
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return [];
     throw e;
@@ -44,10 +51,14 @@ async function runsOf(fn: string, messageId: string): Promise<Row[]> {
 }
 
 async function waitForRuns(fn: string, messageId: string, n = 1): Promise<Row[]> {
-  return waitUntil(async () => {
-    const rows = await runsOf(fn, messageId);
-    return rows.length >= n ? rows : undefined;
-  }, 20_000, `${n} run(s) of ${fn} for message ${messageId}`);
+  return waitUntil(
+    async () => {
+      const rows = await runsOf(fn, messageId);
+      return rows.length >= n ? rows : undefined;
+    },
+    20_000,
+    `${n} run(s) of ${fn} for message ${messageId}`,
+  );
 }
 
 async function queueLength(name: string): Promise<number> {
@@ -83,10 +94,14 @@ async function blobRuns(name: string): Promise<Row[]> {
 }
 
 async function waitForBlobRuns(name: string, n = 1): Promise<Row[]> {
-  return waitUntil(async () => {
-    const rows = await blobRuns(name);
-    return rows.length >= n ? rows : undefined;
-  }, 20_000, `${n} run(s) of the blob trigger for ${name}`);
+  return waitUntil(
+    async () => {
+      const rows = await blobRuns(name);
+      return rows.length >= n ? rows : undefined;
+    },
+    20_000,
+    `${n} run(s) of the blob trigger for ${name}`,
+  );
 }
 
 let sentinels = 0;
@@ -133,7 +148,11 @@ describe('queue trigger', () => {
     const raw = b64(text);
     const sent = await queue('work-items').sendMessage(raw);
 
-    await waitUntil(async () => ((await peekAll('work-items-poison')).includes(raw) ? true : undefined), 20_000, 'the message in work-items-poison');
+    await waitUntil(
+      async () => ((await peekAll('work-items-poison')).includes(raw) ? true : undefined),
+      20_000,
+      'the message in work-items-poison',
+    );
     await waitForEmpty('work-items');
     expect(await peekAll('work-items')).not.toContain(raw);
 
@@ -149,7 +168,11 @@ describe('queue trigger', () => {
     const raw = '{"notBase64":"sent without encoding","tag":"raw-json"}';
     const sent = await queue('work-items').sendMessage(raw);
 
-    await waitUntil(async () => ((await peekAll('work-items-poison')).includes(raw) ? true : undefined), 20_000, 'the raw message in work-items-poison');
+    await waitUntil(
+      async () => ((await peekAll('work-items-poison')).includes(raw) ? true : undefined),
+      20_000,
+      'the raw message in work-items-poison',
+    );
     await waitForEmpty('work-items');
     const work = await observed('work');
     expect(work.filter((r) => r.id === sent.messageId || String(r.text).includes('raw-json'))).toEqual([]);
@@ -163,7 +186,8 @@ describe('queue trigger', () => {
     await waitForEmpty('orders-from-setting');
     // Nothing was set up under the placeholder's own name.
     const names: string[] = [];
-    for await (const q of QueueServiceClient.fromConnectionString(stack.connectionString).listQueues()) names.push(q.name);
+    for await (const q of QueueServiceClient.fromConnectionString(stack.connectionString).listQueues())
+      names.push(q.name);
     expect(names).toContain('orders-from-setting');
     expect(names.some((n) => n.includes('orders_queue_name') || n.includes('%'))).toBe(false);
   });
@@ -179,11 +203,18 @@ describe('blob trigger', () => {
     await upload('contoso/offer1.json', '{"offer":"v1"}');
 
     const [run] = await waitForBlobRuns('contoso/offer1.json');
-    expect(run).toMatchObject({ blobTrigger: 'incoming/contoso/offer1.json', publisher: 'contoso', name: 'offer1', content: '{"offer":"v1"}' });
+    expect(run).toMatchObject({
+      blobTrigger: 'incoming/contoso/offer1.json',
+      publisher: 'contoso',
+      name: 'offer1',
+      content: '{"offer":"v1"}',
+    });
 
     await blobBarrier();
     expect(await blobRuns('contoso/offer1.json')).toHaveLength(1);
-    const others = (await observed('incoming')).map((r) => String(r.blobTrigger)).filter((n) => !n.startsWith('incoming/sentinel/'));
+    const others = (await observed('incoming'))
+      .map((r) => String(r.blobTrigger))
+      .filter((n) => !n.startsWith('incoming/sentinel/'));
     expect(others).toEqual(['incoming/contoso/offer1.json']);
   });
 
@@ -194,7 +225,9 @@ describe('blob trigger', () => {
     await blobBarrier();
     expect((await blobRuns('contoso/offer1.json')).map((r) => r.content)).toEqual(['{"offer":"v1"}', '{"offer":"v2"}']);
     // Every sentinel ran exactly once, although each was listed by several scans.
-    const sentinelRuns = (await observed('incoming')).filter((r) => String(r.blobTrigger).startsWith('incoming/sentinel/'));
+    const sentinelRuns = (await observed('incoming')).filter((r) =>
+      String(r.blobTrigger).startsWith('incoming/sentinel/'),
+    );
     expect(sentinelRuns).toHaveLength(sentinels);
     expect(new Set(sentinelRuns.map((r) => r.blobTrigger)).size).toBe(sentinels);
   });
@@ -206,10 +239,14 @@ describe('timer trigger', () => {
     const before = naturalTicks();
 
     const now1 = Date.parse(await advanceClock(stack, HOUR));
-    const ticks1 = await waitUntil(async () => {
-      const t = await observed('tick');
-      return t.length > before ? t : undefined;
-    }, 10_000, 'the first tick');
+    const ticks1 = await waitUntil(
+      async () => {
+        const t = await observed('tick');
+        return t.length > before ? t : undefined;
+      },
+      10_000,
+      'the first tick',
+    );
     await queueBarrier();
     expect(await observed('tick')).toHaveLength(before + 1);
     const first = ticks1[before];
@@ -223,10 +260,14 @@ describe('timer trigger', () => {
     }
 
     const now2 = Date.parse(await advanceClock(stack, HOUR));
-    const ticks2 = await waitUntil(async () => {
-      const t = await observed('tick');
-      return t.length > before + 1 ? t : undefined;
-    }, 10_000, 'the second tick');
+    const ticks2 = await waitUntil(
+      async () => {
+        const t = await observed('tick');
+        return t.length > before + 1 ? t : undefined;
+      },
+      10_000,
+      'the second tick',
+    );
     await queueBarrier();
     expect(await observed('tick')).toHaveLength(before + 2);
     const second = ticks2[before + 1];
@@ -270,7 +311,8 @@ describe('restart', () => {
     expect([...byBlob.entries()].filter(([n, c]) => c !== 1 && n !== 'incoming/contoso/offer1.json')).toEqual([]);
     // They are kept where the host keeps them: one per function, ETag and blob.
     const receipts: string[] = [];
-    for await (const b of container('azure-webjobs-hosts').listBlobsFlat({ prefix: 'blobreceipts/' })) receipts.push(b.name);
+    for await (const b of container('azure-webjobs-hosts').listBlobsFlat({ prefix: 'blobreceipts/' }))
+      receipts.push(b.name);
     expect(receipts.filter((n) => n.endsWith('/incoming/contoso/offer1.json'))).toHaveLength(2);
 
     // Queue messages handled before the restart were not delivered again.

@@ -49,7 +49,9 @@ describe('on a local file', () => {
   it('exit 1 with the failing row, what was expected and how to fix it', async () => {
     const r = await run(bad.path, '--os', 'linux');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/FAIL\s+SSH ClientAliveInterval\s+0 in \/etc\/ssh\/sshd_config\n\s+expected: 30–235 seconds \(180 recommended\)\n\s+fix: Set "ClientAliveInterval 180"/);
+    expect(r.out).toMatch(
+      /FAIL\s+SSH ClientAliveInterval\s+0 in \/etc\/ssh\/sshd_config\n\s+expected: 30–235 seconds \(180 recommended\)\n\s+fix: Set "ClientAliveInterval 180"/,
+    );
     expect(r.out).toMatch(/Verdict: FAIL/);
   });
 
@@ -70,7 +72,14 @@ describe('on a local file', () => {
     expect(r.out).toMatch(/Data disk partition table/);
   });
 
-  it.each([[[]], [['--os', 'BeOS', 'x.vhd']], [['--bogus', 'x.vhd']], [['a.vhd', 'b.vhd']], [['--html']], [[path.join('/nonexistent', 'x.vhd')]]])('usage errors exit 2: %j', async (argv) => {
+  it.each([
+    [[]],
+    [['--os', 'BeOS', 'x.vhd']],
+    [['--bogus', 'x.vhd']],
+    [['a.vhd', 'b.vhd']],
+    [['--html']],
+    [[path.join('/nonexistent', 'x.vhd')]],
+  ])('usage errors exit 2: %j', async (argv) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/certify-cli: /);
@@ -85,7 +94,10 @@ describe('on a local file', () => {
 });
 
 /** Serves a (sparse) file to ranged GETs, as blob storage does. */
-async function rangeServer(file: string, status?: number): Promise<{ base: string; requests: number; close(): Promise<void> }> {
+async function rangeServer(
+  file: string,
+  status?: number,
+): Promise<{ base: string; requests: number; close(): Promise<void> }> {
   const size = fs.statSync(file).size;
   const state = { requests: 0 };
   const server = http.createServer((req, res) => {
@@ -143,7 +155,10 @@ describe('over HTTP ranged GETs', () => {
       const r = await run(`${srv.base}/vhds/good.vhd?${sas()}`, '--dev-storage', '--json');
       expect(r.code).toBe(1);
       const rows = (JSON.parse(r.out) as CertificationReport).disks[0].rows;
-      expect(rows.find((x) => x.id === 'sas.download')).toMatchObject({ result: 'fail', actual: expect.stringMatching(/Not able to download blob using provided SAS Uri .*HTTP 403/) });
+      expect(rows.find((x) => x.id === 'sas.download')).toMatchObject({
+        result: 'fail',
+        actual: expect.stringMatching(/Not able to download blob using provided SAS Uri .*HTTP 403/),
+      });
       expect(r.out).not.toContain(SIG);
     } finally {
       await srv.close();
@@ -174,7 +189,11 @@ describe('on an Azurite page blob through a container SAS', () => {
     }
     fs.closeSync(fd);
     await blob.uploadPages(buildFixedVhdFooter(BigInt(size)), size, 512);
-    const containerSas = await c.generateSasUrl({ permissions: ContainerSASPermissions.parse('rl'), startsOn: new Date(Date.now() - 2 * DAY), expiresOn: new Date(Date.now() + 30 * DAY) });
+    const containerSas = await c.generateSasUrl({
+      permissions: ContainerSASPermissions.parse('rl'),
+      startsOn: new Date(Date.now() - 2 * DAY),
+      expiresOn: new Date(Date.now() + 30 * DAY),
+    });
     const [base, query] = containerSas.split('?');
     const r = await run(`${base}/good.vhd?${query}`, '--dev-storage', '--json');
     const report = JSON.parse(r.out) as CertificationReport;
@@ -183,7 +202,9 @@ describe('on an Azurite page blob through a container SAS', () => {
     const { stats } = report.disks[0];
     expect(stats.reads).toBeLessThan(15);
     expect(stats.bytes).toBeLessThan(1024 * 1024);
-    process.stderr.write(`certify over Azurite (30 GiB page blob): ${stats.reads} reads, ${stats.bytes} bytes, ${stats.ms} ms\n`);
+    process.stderr.write(
+      `certify over Azurite (30 GiB page blob): ${stats.reads} reads, ${stats.bytes} bytes, ${stats.ms} ms\n`,
+    );
   });
 });
 
@@ -194,9 +215,15 @@ describe('as a process', () => {
   beforeAll(() => {
     // Transpile the CLI and the domain it imports (swc, as jest does) so the real entry point runs.
     out = tempDir('cli-js-');
-    const files = ['tools/certify-cli.ts', ...fs.readdirSync(path.join(ROOT, 'domain/image')).map((f) => `domain/image/${f}`)];
+    const files = [
+      'tools/certify-cli.ts',
+      ...fs.readdirSync(path.join(ROOT, 'domain/image')).map((f) => `domain/image/${f}`),
+    ];
     for (const rel of files.filter((f) => f.endsWith('.ts'))) {
-      const { code } = transformFileSync(path.join(ROOT, rel), { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+      const { code } = transformFileSync(path.join(ROOT, rel), {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      });
       const dest = path.join(out, rel.replace(/\.ts$/, '.js'));
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.writeFileSync(dest, code);

@@ -14,7 +14,9 @@ beforeAll(async () => {
       const total = 1024 * 1024;
       const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '')!;
       const [start, end] = [Number(m[1]), Math.min(Number(m[2]), total - 1)];
-      res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${total}`, 'content-length': end - start + 1 }).end(Buffer.alloc(end - start + 1, 1));
+      res
+        .writeHead(206, { 'content-range': `bytes ${start}-${end}/${total}`, 'content-length': end - start + 1 })
+        .end(Buffer.alloc(end - start + 1, 1));
       return;
     }
     // Ignores Range: 200 and a gigabyte, without a Content-Length.
@@ -43,7 +45,10 @@ afterAll(async () => {
 
 test('a host that answers 200 to a ranged read is refused without buffering the image', async () => {
   const before = process.memoryUsage().rss;
-  const err = await openHttpRangeSource(`${base}/ignores.vhd`, 'The OS disk').then(() => undefined, (e: unknown) => e);
+  const err = await openHttpRangeSource(`${base}/ignores.vhd`, 'The OS disk').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(SourceUnavailable);
   expect((err as SourceUnavailable).transient).toBe(false);
   expect((err as Error).message).toMatch(/ignores HTTP Range requests/);

@@ -17,14 +17,17 @@ const NON_PARTNER_ROUTES: { pattern: RegExp; why: string }[] = [
   { pattern: /^openapi\.json$/, why: 'this description itself' },
   { pattern: /^admin(\/|$)/, why: 'ops: publisher key administration and other OPS_ADMIN_KEY endpoints' },
   { pattern: /^ops(\/|$)/, why: 'the ops console and the API behind it (orchestration history, support queue)' },
-  { pattern: /^\{path\}$/, why: 'the web portal\'s static files at the site root; the portal itself calls the described API' },
+  {
+    pattern: /^\{path\}$/,
+    why: "the web portal's static files at the site root; the portal itself calls the described API",
+  },
   { pattern: /^\{\*[^}]+\}$/, why: 'a catch-all route serving static files' },
   { pattern: /^(runtime|durabletask)(\/|$)/, why: 'host internals (durable management API)' },
 ];
 const PARTNER_SCOPE = /^(publishers|marketplace)(\/|$)/;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 interface RegisteredRoute {
   functionName: string;
@@ -73,7 +76,10 @@ function registeredRoutes(functions: Json[], prefix: string): RegisteredRoute[] 
     const route = String(trigger.route ?? f.name).replace(/^\/+/, '');
     const full = toOpenApiPath(`/${prefix ? `${prefix}/` : ''}${route}`);
     const relative = full.replace(/^\/api(\/|$)/, '').replace(/^\//, '');
-    const methods = Array.isArray(trigger.methods) && trigger.methods.length ? trigger.methods.map((m: string) => m.toLowerCase()) : undefined;
+    const methods =
+      Array.isArray(trigger.methods) && trigger.methods.length
+        ? trigger.methods.map((m: string) => m.toLowerCase())
+        : undefined;
     routes.push({ functionName: f.name, route, path: full, relative, methods });
   }
   return routes;
@@ -84,7 +90,7 @@ function resolve(doc: Json, node: Json): Json {
   let cur = node;
   for (let hops = 0; cur && typeof cur.$ref === 'string'; hops++) {
     if (hops > 10) throw new Error(`reference loop at ${node.$ref}`);
-    const target = (cur.$ref)
+    const target = cur.$ref
       .replace(/^#\//, '')
       .split('/')
       .reduce<Json | undefined>((o, k) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
@@ -129,7 +135,11 @@ test('the description is served anonymously at /api/openapi.json', async () => {
 test('every partner route the app registers is described with exactly its methods, and nothing else is', () => {
   const problems: string[] = [];
   const described = new Map<string, string[]>();
-  for (const [p, item] of Object.entries(doc.paths as Json)) described.set(p, HTTP_METHODS.filter((m) => m in (item as Json)));
+  for (const [p, item] of Object.entries(doc.paths as Json))
+    described.set(
+      p,
+      HTTP_METHODS.filter((m) => m in (item as Json)),
+    );
 
   const registered = new Map<string, RegisteredRoute[]>();
   for (const r of routes) {
@@ -144,7 +154,9 @@ test('every partner route the app registers is described with exactly its method
       continue;
     }
     if (!r.methods) {
-      problems.push(`Partner route "${r.route}" (function ${r.functionName}) accepts every method: declare its methods so it can be described.`);
+      problems.push(
+        `Partner route "${r.route}" (function ${r.functionName}) accepts every method: declare its methods so it can be described.`,
+      );
       continue;
     }
     registered.set(r.path, [...(registered.get(r.path) ?? []), r]);
@@ -155,16 +167,26 @@ test('every partner route the app registers is described with exactly its method
     const documented = described.get(p);
     const who = rs.map((r) => `function ${r.functionName}, route "${r.route}"`).join('; ');
     if (!documented) {
-      problems.push(`Partner route ${methods.map((m) => m.toUpperCase()).join(',')} ${p} (${who}) is registered but not described: add it to domain/api/openapi-document.ts.`);
+      problems.push(
+        `Partner route ${methods.map((m) => m.toUpperCase()).join(',')} ${p} (${who}) is registered but not described: add it to domain/api/openapi-document.ts.`,
+      );
       continue;
     }
-    for (const m of methods) if (!documented.includes(m)) problems.push(`${m.toUpperCase()} ${p} (${who}) is registered but not described: add the ${m} operation to domain/api/openapi-document.ts.`);
-    for (const m of documented) if (!methods.includes(m)) problems.push(`${m.toUpperCase()} ${p} is described but the app does not register it (${who}).`);
+    for (const m of methods)
+      if (!documented.includes(m))
+        problems.push(
+          `${m.toUpperCase()} ${p} (${who}) is registered but not described: add the ${m} operation to domain/api/openapi-document.ts.`,
+        );
+    for (const m of documented)
+      if (!methods.includes(m))
+        problems.push(`${m.toUpperCase()} ${p} is described but the app does not register it (${who}).`);
   }
   for (const p of described.keys()) {
-    if (!registered.has(p)) problems.push(`${p} is described in domain/api/openapi-document.ts but no partner route registers it.`);
+    if (!registered.has(p))
+      problems.push(`${p} is described in domain/api/openapi-document.ts but no partner route registers it.`);
   }
-  if (problems.length) throw new Error(`The OpenAPI description and the registered routes differ:\n- ${problems.join('\n- ')}`);
+  if (problems.length)
+    throw new Error(`The OpenAPI description and the registered routes differ:\n- ${problems.join('\n- ')}`);
 });
 
 test('every operation has an id, a success response and described errors in the error schema', () => {
@@ -192,12 +214,14 @@ test('every operation has an id, a success response and described errors in the 
         if (typeof r.description !== 'string' || !r.description) problems.push(`${where} ${code}: no description`);
         if (/^[45]/.test(code)) {
           const schema = r.content?.['application/json']?.schema;
-          if (schema?.$ref !== '#/components/schemas/Error') problems.push(`${where} ${code}: errors must use the Error schema`);
+          if (schema?.$ref !== '#/components/schemas/Error')
+            problems.push(`${where} ${code}: errors must use the Error schema`);
         }
       }
       if (op.requestBody) {
         const rb = resolve(doc, op.requestBody);
-        if (!rb.content || Object.keys(rb.content).length === 0) problems.push(`${where}: request body without content`);
+        if (!rb.content || Object.keys(rb.content).length === 0)
+          problems.push(`${where}: request body without content`);
       }
     }
   }
@@ -213,11 +237,16 @@ test('every path parameter is declared, required and in the path', () => {
       const own = (((item as Json)[m] as Json).parameters ?? []).map((x: Json) => resolve(doc, x));
       const all = [...shared, ...own];
       for (const prm of all) {
-        if (!prm.name || !prm.in || !prm.schema) problems.push(`${m.toUpperCase()} ${p}: parameter ${JSON.stringify(prm)} needs name, in and schema`);
-        if (prm.in === 'path' && prm.required !== true) problems.push(`${m.toUpperCase()} ${p}: path parameter ${prm.name} must be required`);
+        if (!prm.name || !prm.in || !prm.schema)
+          problems.push(`${m.toUpperCase()} ${p}: parameter ${JSON.stringify(prm)} needs name, in and schema`);
+        if (prm.in === 'path' && prm.required !== true)
+          problems.push(`${m.toUpperCase()} ${p}: path parameter ${prm.name} must be required`);
       }
       const declared = [...new Set(all.filter((x: Json) => x.in === 'path').map((x: Json) => x.name as string))].sort();
-      if (JSON.stringify(declared) !== JSON.stringify(inPath)) problems.push(`${m.toUpperCase()} ${p}: path parameters declared ${JSON.stringify(declared)}, template has ${JSON.stringify(inPath)}`);
+      if (JSON.stringify(declared) !== JSON.stringify(inPath))
+        problems.push(
+          `${m.toUpperCase()} ${p}: path parameters declared ${JSON.stringify(declared)}, template has ${JSON.stringify(inPath)}`,
+        );
       const keys = all.map((x: Json) => `${x.in}:${x.name}`);
       if (new Set(keys).size !== keys.length) problems.push(`${m.toUpperCase()} ${p}: a parameter is declared twice`);
     }
@@ -234,12 +263,16 @@ test('partner operations need the publisher key; marketplace operations are anon
       const op = (item as Json)[m] as Json;
       const where = `${m.toUpperCase()} ${p}`;
       if (p.startsWith('/api/publishers/')) {
-        if (op.security !== undefined && !op.security.some((s: Json) => 'publisherKey' in s)) problems.push(`${where}: must require the publisher key`);
+        if (op.security !== undefined && !op.security.some((s: Json) => 'publisherKey' in s))
+          problems.push(`${where}: must require the publisher key`);
         if (!op.responses['401']) problems.push(`${where}: no 401 response`);
       } else if (p.startsWith('/api/marketplace/')) {
-        if (JSON.stringify(op.security) !== '[]') problems.push(`${where}: marketplace operations are anonymous (security: [])`);
+        if (JSON.stringify(op.security) !== '[]')
+          problems.push(`${where}: marketplace operations are anonymous (security: [])`);
       }
-      for (const s of op.security ?? []) for (const name of Object.keys(s)) if (!doc.components.securitySchemes[name]) problems.push(`${where}: unknown security scheme ${name}`);
+      for (const s of op.security ?? [])
+        for (const name of Object.keys(s))
+          if (!doc.components.securitySchemes[name]) problems.push(`${where}: unknown security scheme ${name}`);
     }
   }
   if (problems.length) throw new Error(problems.join('\n'));
@@ -247,7 +280,17 @@ test('partner operations need the publisher key; marketplace operations are anon
 
 test('every reference resolves and schemas use only OpenAPI 3.0 keywords', () => {
   const problems: string[] = [];
-  const notIn30 = new Set(['const', '$schema', '$defs', 'propertyNames', 'prefixItems', 'examples', 'unevaluatedProperties', 'dependentRequired', 'contentEncoding']);
+  const notIn30 = new Set([
+    'const',
+    '$schema',
+    '$defs',
+    'propertyNames',
+    'prefixItems',
+    'examples',
+    'unevaluatedProperties',
+    'dependentRequired',
+    'contentEncoding',
+  ]);
   const walk = (node: unknown, at: string, inSchema: boolean) => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach((x, i) => walk(x, `${at}/${i}`, inSchema));
@@ -261,9 +304,11 @@ test('every reference resolves and schemas use only OpenAPI 3.0 keywords', () =>
       }
       const schemaHere = inSchema || k === 'schema' || at === '/components/schemas';
       if (schemaHere && notIn30.has(k)) problems.push(`${at}/${k}: not an OpenAPI 3.0 schema keyword`);
-      if (schemaHere && k === 'type' && Array.isArray(v)) problems.push(`${at}/type: a list of types is not OpenAPI 3.0 (use nullable)`);
+      if (schemaHere && k === 'type' && Array.isArray(v))
+        problems.push(`${at}/type: a list of types is not OpenAPI 3.0 (use nullable)`);
       // Under `properties` the keys are property names, not keywords.
-      if (schemaHere && k === 'properties' && v && typeof v === 'object') for (const [name, sub] of Object.entries(v as Json)) walk(sub, `${at}/properties/${name}`, true);
+      if (schemaHere && k === 'properties' && v && typeof v === 'object')
+        for (const [name, sub] of Object.entries(v as Json)) walk(sub, `${at}/properties/${name}`, true);
       else walk(v, `${at}/${k}`, schemaHere);
     }
   };
@@ -272,7 +317,9 @@ test('every reference resolves and schemas use only OpenAPI 3.0 keywords', () =>
 });
 
 test('route templates convert to OpenAPI paths', () => {
-  expect(toOpenApiPath('publishers/{publisherId}/offers/{offerId}/versions/{version:int}')).toBe('publishers/{publisherId}/offers/{offerId}/versions/{version}');
+  expect(toOpenApiPath('publishers/{publisherId}/offers/{offerId}/versions/{version:int}')).toBe(
+    'publishers/{publisherId}/offers/{offerId}/versions/{version}',
+  );
   expect(toOpenApiPath('ops/instances/{instanceId?}')).toBe('ops/instances/{instanceId}');
   expect(toOpenApiPath('portal/{*path}')).toBe('portal/{path}');
   expect(toOpenApiPath('x/{id:regex(^\\d{3}$)}/{n:int:min(1)}/{mode=full}')).toBe('x/{id}/{n}/{mode}');

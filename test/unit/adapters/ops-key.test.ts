@@ -5,7 +5,16 @@ test('the configured key, as a bearer token, and nothing else', () => {
   const env = { OPS_ADMIN_KEY: 'ops-secret' };
   expect(checkOpsKey('Bearer ops-secret', env)).toBe('ok');
   expect(checkOpsKey('bearer ops-secret ', env)).toBe('ok');
-  for (const h of [undefined, '', 'ops-secret', 'Bearer ops-secretx', 'Bearer ops-secre', 'Basic ops-secret', 'Bearer  ']) expect({ h, r: checkOpsKey(h, env) }).toEqual({ h, r: 'refused' });
+  for (const h of [
+    undefined,
+    '',
+    'ops-secret',
+    'Bearer ops-secretx',
+    'Bearer ops-secre',
+    'Basic ops-secret',
+    'Bearer  ',
+  ])
+    expect({ h, r: checkOpsKey(h, env) }).toEqual({ h, r: 'refused' });
 });
 
 test('an unresolved Key Vault reference is no key at all, for every endpoint that asks', () => {

@@ -65,7 +65,18 @@ test('every spelling of a special IPv4 address is refused before any connection'
 });
 
 test('IPv6 special ranges are refused; public unicast addresses of both families are allowed', () => {
-  for (const bad of ['::1', '::', 'fe80::1', 'fc00::1', 'fd00:ec2::254', 'ff02::1', '2001:db8::1', '2002:7f00:1::1', '2001:0::1', '64:ff9b::a9fe:a9fe']) {
+  for (const bad of [
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::1',
+    'fd00:ec2::254',
+    'ff02::1',
+    '2001:db8::1',
+    '2002:7f00:1::1',
+    '2001:0::1',
+    '64:ff9b::a9fe:a9fe',
+  ]) {
     expect({ bad, ok: judgeAddress(bad).ok }).toEqual({ bad, ok: false });
   }
   expect(judgeAddress('168.63.129.16').ok).toBe(false); // Azure's wire server
@@ -80,11 +91,22 @@ test('IPv6 special ranges are refused; public unicast addresses of both families
 });
 
 test('names: localhost in any spelling, credentials in the URL, http to a public host, other schemes', () => {
-  for (const url of ['https://localhost/x', 'https://LOCALHOST./x', 'https://a.b.localhost/x', 'https://user:pw@example.com/x', 'http://example.com/x', 'ftp://example.com/x', 'file:///etc/passwd', 'gopher://x/']) {
+  for (const url of [
+    'https://localhost/x',
+    'https://LOCALHOST./x',
+    'https://a.b.localhost/x',
+    'https://user:pw@example.com/x',
+    'http://example.com/x',
+    'ftp://example.com/x',
+    'file:///etc/passwd',
+    'gopher://x/',
+  ]) {
     expect(() => vetUrl(url, 'The URL', ENV)).toThrow(EgressRefused);
   }
   expect(vetUrl('https://example.com/x', 'x', ENV).allowed).toBe(false);
-  expect(vetUrl('http://127.0.0.1:10000/x', 'x', { ...ENV, OUTBOUND_ALLOWED_HOSTS: '127.0.0.1:10000' }).allowed).toBe(true);
+  expect(vetUrl('http://127.0.0.1:10000/x', 'x', { ...ENV, OUTBOUND_ALLOWED_HOSTS: '127.0.0.1:10000' }).allowed).toBe(
+    true,
+  );
   // The app's own storage is found by the exact SDK keys, not by a key that merely ends in them.
   const env = { AzureWebJobsStorage: 'XTableEndpoint=http://127.0.0.1:9/;AccountName=a' };
   expect(() => vetUrl('http://127.0.0.1:9/x', 'x', env)).toThrow(EgressRefused);
@@ -93,14 +115,31 @@ test('names: localhost in any spelling, credentials in the URL, http to a public
 describe('a lead destination storage connection string', () => {
   const key = 'AccountKey=a2V5;';
   test('the documented forms: account name with suffix, explicit TableEndpoint, SAS', () => {
-    expect(parseStorageConnectionString(`DefaultEndpointsProtocol=https;AccountName=contoso;${key}EndpointSuffix=core.windows.net`)).toEqual({ ok: true, endpoint: 'https://contoso.table.core.windows.net', credential: { kind: 'key', accountName: 'contoso', accountKey: 'a2V5' } });
-    expect(parseStorageConnectionString(`accountname=contoso;accountkey=a2V5;tableendpoint=https://t.example.com/`)).toMatchObject({ ok: true, endpoint: 'https://t.example.com' });
-    expect(parseStorageConnectionString('TableEndpoint=https://contoso.table.core.windows.net;SharedAccessSignature=sv=2022&sig=x')).toMatchObject({ ok: true, credential: { kind: 'sas', signature: 'sv=2022&sig=x' } });
+    expect(
+      parseStorageConnectionString(
+        `DefaultEndpointsProtocol=https;AccountName=contoso;${key}EndpointSuffix=core.windows.net`,
+      ),
+    ).toEqual({
+      ok: true,
+      endpoint: 'https://contoso.table.core.windows.net',
+      credential: { kind: 'key', accountName: 'contoso', accountKey: 'a2V5' },
+    });
+    expect(
+      parseStorageConnectionString(`accountname=contoso;accountkey=a2V5;tableendpoint=https://t.example.com/`),
+    ).toMatchObject({ ok: true, endpoint: 'https://t.example.com' });
+    expect(
+      parseStorageConnectionString(
+        'TableEndpoint=https://contoso.table.core.windows.net;SharedAccessSignature=sv=2022&sig=x',
+      ),
+    ).toMatchObject({ ok: true, credential: { kind: 'sas', signature: 'sv=2022&sig=x' } });
   });
 
   test('anything the SDK would read differently is refused: lookalike keys, duplicates, development storage', () => {
     for (const [cs, why] of [
-      [`XTableEndpoint=https://checked.example.com;TableEndpoint=https://other.example.com;AccountName=a1b;${key}`, /XTableEndpoint/],
+      [
+        `XTableEndpoint=https://checked.example.com;TableEndpoint=https://other.example.com;AccountName=a1b;${key}`,
+        /XTableEndpoint/,
+      ],
       [`TableEndpoint=https://a.example.com;TableEndpoint=https://b.example.com;AccountName=abc;${key}`, /twice/],
       ['UseDevelopmentStorage=true', /development storage/],
       [`AccountName=abc;${key}DevelopmentStorageProxyUri=http://127.0.0.1`, /development storage/],
@@ -117,10 +156,21 @@ describe('a lead destination storage connection string', () => {
 });
 
 describe('the connect-time lookup (no DNS-rebinding window)', () => {
-  const resolver = (answers: string[]) => (_h: string, _o: { all: true }, cb: (e: NodeJS.ErrnoException | null, a: { address: string; family: number }[]) => void) =>
-    cb(null, answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  const resolver =
+    (answers: string[]) =>
+    (
+      _h: string,
+      _o: { all: true },
+      cb: (e: NodeJS.ErrnoException | null, a: { address: string; family: number }[]) => void,
+    ) =>
+      cb(
+        null,
+        answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      );
   const lookup = (answers: string[], all = false) =>
-    new Promise<{ err: NodeJS.ErrnoException | null; address: unknown }>((resolve) => makeCheckedLookup(resolver(answers))('rebind.example', { all }, (err, address) => resolve({ err, address })));
+    new Promise<{ err: NodeJS.ErrnoException | null; address: unknown }>((resolve) =>
+      makeCheckedLookup(resolver(answers))('rebind.example', { all }, (err, address) => resolve({ err, address })),
+    );
 
   test('a name that resolves to public addresses connects to the checked one', async () => {
     expect(await lookup(['93.184.216.34'])).toEqual({ err: null, address: '93.184.216.34' });
@@ -128,7 +178,13 @@ describe('the connect-time lookup (no DNS-rebinding window)', () => {
   });
 
   test('a name with any private address among its answers is refused whole', async () => {
-    for (const answers of [['127.0.0.1'], ['93.184.216.34', '10.0.0.5'], ['169.254.169.254'], ['::ffff:127.0.0.1'], ['168.63.129.16']]) {
+    for (const answers of [
+      ['127.0.0.1'],
+      ['93.184.216.34', '10.0.0.5'],
+      ['169.254.169.254'],
+      ['::ffff:127.0.0.1'],
+      ['168.63.129.16'],
+    ]) {
       const r = await lookup(answers);
       expect({ answers, code: r.err?.code }).toEqual({ answers, code: 'EGRESS_REFUSED' });
     }

@@ -207,9 +207,12 @@ describe('parseTimeSpanSchedule', () => {
     expect(parseTimeSpanSchedule(expr)).toBe(ms);
   });
 
-  it.each(['foo', '', '0 */5 * * * *', '*/5 * * * *', '5', '1.2', '00:05:00:00', 'a:b:c'])('%j is not a TimeSpan', (expr) => {
-    expect(parseTimeSpanSchedule(expr)).toBeNull();
-  });
+  it.each(['foo', '', '0 */5 * * * *', '*/5 * * * *', '5', '1.2', '00:05:00:00', 'a:b:c'])(
+    '%j is not a TimeSpan',
+    (expr) => {
+      expect(parseTimeSpanSchedule(expr)).toBeNull();
+    },
+  );
 
   it.each(['00:00:00', '25:00:00', '00:60:00', '00:00:60'])('%j is rejected', (expr) => {
     expect(() => parseTimeSpanSchedule(expr)).toThrow(CronError);

@@ -5,7 +5,8 @@ const match = (template: string, path: string) => compileRoute(template).match(p
 /** Asserts that the constraint accepts every `good` value and rejects every `bad` one. */
 function expectConstraint(constraint: string, good: string[], bad: string[]) {
   const route = compileRoute(`x/{v:${constraint}}`);
-  for (const value of good) expect([value, route.match(`x/${encodeURIComponent(value)}`)]).toEqual([value, { v: value }]);
+  for (const value of good)
+    expect([value, route.match(`x/${encodeURIComponent(value)}`)]).toEqual([value, { v: value }]);
   for (const value of bad) expect([value, route.match(`x/${encodeURIComponent(value)}`)]).toEqual([value, null]);
 }
 
@@ -166,8 +167,14 @@ describe('complex segments', () => {
 });
 
 describe('constraints', () => {
-  it('int', () => expectConstraint('int', ['0', '42', '-7', '+7', '2147483647', '-2147483648'], ['x', '1.5', '2147483648', '1e3', '0x1']));
-  it('long', () => expectConstraint('long', ['9223372036854775807', '-9223372036854775808'], ['9223372036854775808', 'x', '1.0']));
+  it('int', () =>
+    expectConstraint(
+      'int',
+      ['0', '42', '-7', '+7', '2147483647', '-2147483648'],
+      ['x', '1.5', '2147483648', '1e3', '0x1'],
+    ));
+  it('long', () =>
+    expectConstraint('long', ['9223372036854775807', '-9223372036854775808'], ['9223372036854775808', 'x', '1.0']));
   it('bool', () => expectConstraint('bool', ['true', 'False', 'TRUE'], ['yes', '1', 't']));
   it('datetime', () =>
     expectConstraint(
@@ -175,8 +182,10 @@ describe('constraints', () => {
       ['2024-02-29', '2024-01-31T10:20:30Z', '2024-01-31T10:20:30.123+02:00', '2024-01-31 10:20', '01/31/2024'],
       ['2023-02-29', '2024-13-01', '2024-01-31T25:00', 'yesterday', '31/01/2024', '0000-01-01'],
     ));
-  it('decimal', () => expectConstraint('decimal', ['1', '-1.5', '1,000.25', '.5'], ['1e5', 'abc', '1.2.3', '1e30', '']));
-  it('double', () => expectConstraint('double', ['1', '-1.5e10', '.5', '1,000', 'NaN', '-Infinity'], ['abc', '1.2.3', 'e5']));
+  it('decimal', () =>
+    expectConstraint('decimal', ['1', '-1.5', '1,000.25', '.5'], ['1e5', 'abc', '1.2.3', '1e30', '']));
+  it('double', () =>
+    expectConstraint('double', ['1', '-1.5e10', '.5', '1,000', 'NaN', '-Infinity'], ['abc', '1.2.3', 'e5']));
   it('float', () => expectConstraint('float', ['3.14', '1E-3'], ['pi', '--1']));
   it('guid', () =>
     expectConstraint(
@@ -256,7 +265,9 @@ describe('precedence and sorting', () => {
   });
 
   it('sorted routes dispatch to the most specific match', () => {
-    const sorted = sortRoutes(['offers/{*rest}', 'offers/{id}', 'offers/list'].map((t) => ({ route: compileRoute(t) })));
+    const sorted = sortRoutes(
+      ['offers/{*rest}', 'offers/{id}', 'offers/list'].map((t) => ({ route: compileRoute(t) })),
+    );
     const first = (path: string) => sorted.find((r) => r.route.match(path))?.route.template;
     expect(first('offers/list')).toBe('offers/list');
     expect(first('offers/42')).toBe('offers/{id}');

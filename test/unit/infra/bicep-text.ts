@@ -22,7 +22,9 @@ export function readBicep(file: string): BicepFile {
 export function bicepFiles(dir = INFRA): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? bicepFiles(path.join(dir, e.name)) : e.name.endsWith('.bicep') ? [path.join(dir, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory() ? bicepFiles(path.join(dir, e.name)) : e.name.endsWith('.bicep') ? [path.join(dir, e.name)] : [],
+    );
 }
 
 export function mask(text: string): string {
@@ -181,7 +183,15 @@ export function declarations(f: BicepFile): Declaration[] {
     for (let k = above.length - 1; k >= 0 && /^(@|\s+\S|[\])}])/.test(above[k]); k--) block.unshift(above[k]);
     const first = block.findIndex((l) => l.startsWith('@'));
     const decorators = first < 0 ? '' : block.slice(first).join('\n');
-    out.push({ kind, name: m[2], type, decorators, at: m.index, source: f.text.slice(m.index, end).trimEnd(), line: lineOf(f.text, m.index) });
+    out.push({
+      kind,
+      name: m[2],
+      type,
+      decorators,
+      at: m.index,
+      source: f.text.slice(m.index, end).trimEnd(),
+      line: lineOf(f.text, m.index),
+    });
   }
   return out;
 }
@@ -189,6 +199,7 @@ export function declarations(f: BicepFile): Declaration[] {
 /** Whether code (masked text: interpolations count, words in strings and comments do not) uses `name`. */
 export function usesIdentifier(code: string, name: string, except?: { from: number; to: number }): boolean {
   const re = new RegExp(`(?<![\\w.$])${name}(?!\\w)`, 'g');
-  for (let m = re.exec(code); m; m = re.exec(code)) if (!except || m.index < except.from || m.index >= except.to) return true;
+  for (let m = re.exec(code); m; m = re.exec(code))
+    if (!except || m.index < except.from || m.index >= except.to) return true;
   return false;
 }

@@ -84,7 +84,9 @@ export function scanSource(source: string, file: string): ScanResult {
     each(new RegExp(`${base}\\??\\.?\\[\\s*([A-Za-z_$][\\w$]*)\\s*\\]`, 'g'), (m) => {
       const param = m[1];
       const helper = enclosingHelper(code, m.index, param);
-      const calls = helper ? [...code.matchAll(new RegExp(`(?<![\\w$.])${helper}\\(\\s*(['"\`])([^'"\`$]+)\\1`, 'g'))] : [];
+      const calls = helper
+        ? [...code.matchAll(new RegExp(`(?<![\\w$.])${helper}\\(\\s*(['"\`])([^'"\`$]+)\\1`, 'g'))]
+        : [];
       if (calls.length === 0) unresolved.push({ name: `${m[0]}`, file, line: lineAt(m.index) });
       for (const c of calls) add(c[2], c.index);
     });
@@ -100,7 +102,8 @@ function enclosingHelper(code: string, offset: number, param: string): string | 
     new RegExp(`(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(?:async\\s*)?\\(\\s*${param}\\b`, 'g'),
   ];
   let best: { name: string; at: number } | undefined;
-  for (const re of patterns) for (const m of before.matchAll(re)) if (!best || m.index > best.at) best = { name: m[1], at: m.index };
+  for (const re of patterns)
+    for (const m of before.matchAll(re)) if (!best || m.index > best.at) best = { name: m[1], at: m.index };
   return best?.name;
 }
 
@@ -108,7 +111,13 @@ function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : /\.ts$/.test(e.name) && !/\.d\.ts$/.test(e.name) ? [path.join(dir, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory()
+        ? sourceFiles(path.join(dir, e.name))
+        : /\.ts$/.test(e.name) && !/\.d\.ts$/.test(e.name)
+          ? [path.join(dir, e.name)]
+          : [],
+    );
 }
 
 export function scanApp(root: string): ScanResult {

@@ -6,15 +6,20 @@ import { scanApp, scanSource, SettingRead } from './code-settings';
 
 /** Read by the code, deliberately not set in Azure. */
 const NOT_SET_IN_AZURE: Record<string, string> = {
-  AzureWebJobsStorage: 'the connection-string form, for local runs on Azurite; Azure uses AzureWebJobsStorage__accountName with the identity',
+  AzureWebJobsStorage:
+    'the connection-string form, for local runs on Azurite; Azure uses AzureWebJobsStorage__accountName with the identity',
   DEV_PUBLISHERS: 'seeds development publisher keys; in Azure ops issue keys through the admin endpoints',
   OUTBOUND_ALLOWED_HOSTS: 'lets tests reach local HTTP receivers; in Azure partner URLs must be public https hosts',
-  PROVISION_COPY_MODE: 'page-range copies are for the development storage account; Azure uses the default server-side copy',
+  PROVISION_COPY_MODE:
+    'page-range copies are for the development storage account; Azure uses the default server-side copy',
   SALESFORCE_WEB_TO_LEAD_URL: 'points Salesforce lead delivery at a local receiver in tests',
-  DYNAMICS_AUTHORITY_HOST: 'Entra ID\'s authority for Dynamics sign-in; the default is public Azure\'s (a sovereign cloud or a test stand-in sets it)',
-  MARKETO_REST_BASE_URL_TEMPLATE: 'points Marketo delivery at a local stand-in in tests; the default is Marketo\'s own',
-  DYNAMICS_PUBLIC_CLIENT_ID: 'optional: this service\'s public Entra ID client for the Office 365 sign-in option; unset, that option is refused (README)',
-  COMMUNICATION_SERVICES_CONNECTION_STRING: 'the keyed alternative to COMMUNICATION_SERVICES_ENDPOINT; Azure sends as the identity',
+  DYNAMICS_AUTHORITY_HOST:
+    "Entra ID's authority for Dynamics sign-in; the default is public Azure's (a sovereign cloud or a test stand-in sets it)",
+  MARKETO_REST_BASE_URL_TEMPLATE: "points Marketo delivery at a local stand-in in tests; the default is Marketo's own",
+  DYNAMICS_PUBLIC_CLIENT_ID:
+    "optional: this service's public Entra ID client for the Office 365 sign-in option; unset, that option is refused (README)",
+  COMMUNICATION_SERVICES_CONNECTION_STRING:
+    'the keyed alternative to COMMUNICATION_SERVICES_ENDPOINT; Azure sends as the identity',
   PUBLISH_RETRY_FIRST_MS: 'retry tuning; the defaults are the ones meant for Azure',
   PUBLISH_RETRY_ATTEMPTS: 'retry tuning; the defaults are the ones meant for Azure',
   LEAD_REQUEUE_AT: 'lead redelivery tuning; the defaults are the ones meant for Azure',
@@ -26,9 +31,11 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
 };
 
 /** Set in Azure though the app's code does not read them: the platform and its extensions do. */
-const PLATFORM_SETTING = /^(AzureWebJobsStorage__\w+|APPLICATIONINSIGHTS_\w+|APPINSIGHTS_\w+|FUNCTIONS_\w+|WEBSITE_\w+|AzureFunctionsJobHost__\w+)$/;
+const PLATFORM_SETTING =
+  /^(AzureWebJobsStorage__\w+|APPLICATIONINSIGHTS_\w+|APPINSIGHTS_\w+|FUNCTIONS_\w+|WEBSITE_\w+|AzureFunctionsJobHost__\w+)$/;
 const SET_FOR_LATER: Record<string, string> = {
-  KEY_VAULT_URI: 'the vault for lead destination secrets (the identity has Key Vault Secrets User); no code reads it yet',
+  KEY_VAULT_URI:
+    'the vault for lead destination secrets (the identity has Key Vault Secrets User); no code reads it yet',
 };
 
 const API_BICEP = path.join(INFRA, 'app', 'api.bicep');
@@ -55,7 +62,18 @@ test('the scanner finds every way the code reads a setting', () => {
   `;
   const r = scanSource(source, 'x.ts');
   expect([...new Set(r.reads.map((x) => x.name))].sort()).toEqual(
-    ['ALPHA', 'AzureWebJobsStorage__accountName', 'BRAVO', 'CHARLIE', 'DELTA', 'ECHO', 'FOXTROT', 'GOLF', 'HOTEL', 'INDIA'].sort(),
+    [
+      'ALPHA',
+      'AzureWebJobsStorage__accountName',
+      'BRAVO',
+      'CHARLIE',
+      'DELTA',
+      'ECHO',
+      'FOXTROT',
+      'GOLF',
+      'HOTEL',
+      'INDIA',
+    ].sort(),
   );
   expect(r.unresolved).toEqual([]);
   expect(scanSource('const k = "X"; const v = process.env[k];', 'y.ts').unresolved).toHaveLength(1);
@@ -63,7 +81,9 @@ test('the scanner finds every way the code reads a setting', () => {
 
 test('every setting read is found: no dynamic read the scanner cannot resolve', () => {
   const { unresolved } = scanApp(ROOT);
-  const lines = unresolved.map((u) => `${where(u)}: ${u.name} — read settings by literal name, or through a helper called with literal names`);
+  const lines = unresolved.map(
+    (u) => `${where(u)}: ${u.name} — read settings by literal name, or through a helper called with literal names`,
+  );
   expect(lines).toEqual([]);
 });
 
@@ -71,7 +91,10 @@ test('every setting the code reads in Azure is set by infra/app/api.bicep', () =
   const set = new Set(appSettings().map((e) => e.key));
   const missing = [...codeReads()]
     .filter(([name]) => !set.has(name) && !(name in NOT_SET_IN_AZURE))
-    .map(([name, reads]) => `${name} (read at ${reads.map(where).join(', ')}): set it in appSettings in infra/app/api.bicep, or list it in NOT_SET_IN_AZURE here with the reason`);
+    .map(
+      ([name, reads]) =>
+        `${name} (read at ${reads.map(where).join(', ')}): set it in appSettings in infra/app/api.bicep, or list it in NOT_SET_IN_AZURE here with the reason`,
+    );
   expect(missing).toEqual([]);
 });
 
@@ -112,14 +135,23 @@ test('the keyless settings have the values the host and the code expect', () => 
   expect(s.AzureWebJobsStorage__clientId).toBe('identityClientId');
   expect(s.COMMUNICATION_SERVICES_CLIENT_ID).toBe('identityClientId');
   // A Key Vault reference, not the key.
-  expect(s.OPS_ADMIN_KEY).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{keyVaultUri\}secrets\/\$\{opsAdminKeySecretName\}\)'$/);
+  expect(s.OPS_ADMIN_KEY).toMatch(
+    /^'@Microsoft\.KeyVault\(SecretUri=\$\{keyVaultUri\}secrets\/\$\{opsAdminKeySecretName\}\)'$/,
+  );
   // Flex Consumption takes the runtime from functionAppConfig and refuses these settings.
-  for (const refused of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING']) expect(s).not.toHaveProperty([refused]);
+  for (const refused of [
+    'FUNCTIONS_WORKER_RUNTIME',
+    'FUNCTIONS_EXTENSION_VERSION',
+    'WEBSITE_RUN_FROM_PACKAGE',
+    'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+  ])
+    expect(s).not.toHaveProperty([refused]);
   // Never a connection string with a key.
   expect(s).not.toHaveProperty(['AzureWebJobsStorage']);
 });
 
 test('the exceptions name only settings infra does or does not set as they claim', () => {
   const set = new Set(appSettings().map((e) => e.key));
-  for (const name of Object.keys(SET_FOR_LATER)) expect(set.has(name) ? name : `${name} is listed in SET_FOR_LATER but not set`).toBe(name);
+  for (const name of Object.keys(SET_FOR_LATER))
+    expect(set.has(name) ? name : `${name} is listed in SET_FOR_LATER but not set`).toBe(name);
 });

@@ -3,7 +3,18 @@
 // from the resource token, outputs, azure.yaml.
 import fs from 'node:fs';
 import path from 'node:path';
-import { bicepFiles, closing, declarations, INFRA, lineOf, mask, objectEntries, readBicep, ROOT, usesIdentifier } from './bicep-text';
+import {
+  bicepFiles,
+  closing,
+  declarations,
+  INFRA,
+  lineOf,
+  mask,
+  objectEntries,
+  readBicep,
+  ROOT,
+  usesIdentifier,
+} from './bicep-text';
 
 const MAIN = path.join(INFRA, 'main.bicep');
 const rel = (f: string) => path.relative(ROOT, f);
@@ -12,7 +23,8 @@ const main = () => readBicep(MAIN);
 const decl = (kind: string, f = main()) => declarations(f).filter((d) => d.kind === kind);
 
 test('the template is where azd looks for it', () => {
-  for (const f of ['infra/main.bicep', 'infra/main.parameters.json', 'infra/abbreviations.json', 'azure.yaml']) expect(fs.existsSync(path.join(ROOT, f)) ? f : `${f} is missing`).toBe(f);
+  for (const f of ['infra/main.bicep', 'infra/main.parameters.json', 'infra/abbreviations.json', 'azure.yaml'])
+    expect(fs.existsSync(path.join(ROOT, f)) ? f : `${f} is missing`).toBe(f);
   expect(main().text).toMatch(/^targetScope\s*=\s*'subscription'/m);
 });
 
@@ -22,8 +34,10 @@ test('every local module exists and every registry module is a pinned Azure Veri
     for (const m of declarations(f).filter((d) => d.kind === 'module')) {
       const where = `${rel(f.file)}:${m.line} module ${m.name}`;
       if (m.type.startsWith('br/public:') || m.type.startsWith('br:')) {
-        if (!/^br\/public:avm\/(res|ptn|utl)\/[a-z0-9-]+(\/[a-z0-9-]+)+:\d+\.\d+\.\d+$/.test(m.type)) problems.push(`${where}: '${m.type}' is not an Azure Verified Module pinned to an exact version`);
-      } else if (!fs.existsSync(path.resolve(path.dirname(f.file), m.type))) problems.push(`${where}: '${m.type}' does not exist`);
+        if (!/^br\/public:avm\/(res|ptn|utl)\/[a-z0-9-]+(\/[a-z0-9-]+)+:\d+\.\d+\.\d+$/.test(m.type))
+          problems.push(`${where}: '${m.type}' is not an Azure Verified Module pinned to an exact version`);
+      } else if (!fs.existsSync(path.resolve(path.dirname(f.file), m.type)))
+        problems.push(`${where}: '${m.type}' does not exist`);
     }
   }
   expect(problems).toEqual([]);
@@ -54,22 +68,31 @@ test('every parameter a module declares without a default is passed by its calle
       const params = decl('param', target);
       const open = f.code.indexOf('{', f.code.indexOf('params:', m.at));
       const passed = new Set(objectEntries(f, open).map((e) => e.key));
-      for (const p of params) if (!/=/.test(p.source.split('\n')[0]) && !passed.has(p.name)) problems.push(`${rel(f.file)} module ${m.name}: required parameter ${p.name} of ${m.type} is not passed`);
-      for (const k of passed) if (!params.some((p) => p.name === k)) problems.push(`${rel(f.file)} module ${m.name}: ${m.type} has no parameter ${k}`);
+      for (const p of params)
+        if (!/=/.test(p.source.split('\n')[0]) && !passed.has(p.name))
+          problems.push(`${rel(f.file)} module ${m.name}: required parameter ${p.name} of ${m.type} is not passed`);
+      for (const k of passed)
+        if (!params.some((p) => p.name === k))
+          problems.push(`${rel(f.file)} module ${m.name}: ${m.type} has no parameter ${k}`);
     }
   }
   expect(problems).toEqual([]);
 });
 
 test('main.parameters.json feeds main.bicep from the azd environment', () => {
-  const json = JSON.parse(fs.readFileSync(path.join(INFRA, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: unknown }> };
+  const json = JSON.parse(fs.readFileSync(path.join(INFRA, 'main.parameters.json'), 'utf8')) as {
+    parameters: Record<string, { value: unknown }>;
+  };
   const params = decl('param');
   expect(json.parameters.environmentName.value).toBe('${AZURE_ENV_NAME}');
   expect(json.parameters.location.value).toBe('${AZURE_LOCATION}');
-  for (const name of Object.keys(json.parameters)) expect(params.some((p) => p.name === name) ? name : `main.bicep has no param ${name}`).toBe(name);
+  for (const name of Object.keys(json.parameters))
+    expect(params.some((p) => p.name === name) ? name : `main.bicep has no param ${name}`).toBe(name);
   for (const p of params) if (!/=/.test(p.source.split('\n')[0])) expect(name(p.name, json.parameters)).toBe(p.name);
   // The ops key comes back from the vault the template itself outputs.
-  expect(json.parameters.opsAdminKey.value).toMatch(/^\$\(secretOrRandomPassword \$\{AZURE_KEY_VAULT_NAME\} ops-admin-key\)$/);
+  expect(json.parameters.opsAdminKey.value).toMatch(
+    /^\$\(secretOrRandomPassword \$\{AZURE_KEY_VAULT_NAME\} ops-admin-key\)$/,
+  );
   expect(decl('output').map((o) => o.name)).toContain('AZURE_KEY_VAULT_NAME');
   expect(main().text).toMatch(/opsAdminKeySecretName = 'ops-admin-key'/);
 });
@@ -81,8 +104,12 @@ function name(p: string, parameters: Record<string, unknown>): string {
 test('no account keys anywhere: no list*() calls, no connection strings with keys, shared keys off', () => {
   const problems: string[] = [];
   for (const f of files()) {
-    for (const m of f.code.matchAll(/\blist[A-Z]?\w*\s*\(/g)) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: ${m[0]} reads keys or secrets into the deployment`);
-    for (const m of f.text.matchAll(/AccountKey=|SharedAccessSignature=|accesskey=|allowSharedKeyAccess:\s*true|\bsig=/gi)) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: ${m[0]}`);
+    for (const m of f.code.matchAll(/\blist[A-Z]?\w*\s*\(/g))
+      problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: ${m[0]} reads keys or secrets into the deployment`);
+    for (const m of f.text.matchAll(
+      /AccountKey=|SharedAccessSignature=|accesskey=|allowSharedKeyAccess:\s*true|\bsig=/gi,
+    ))
+      problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: ${m[0]}`);
   }
   expect(problems).toEqual([]);
   expect(main().text).toMatch(/allowSharedKeyAccess:\s*false/);
@@ -91,7 +118,8 @@ test('no account keys anywhere: no list*() calls, no connection strings with key
 
 /** Parameters whose names sound secret but whose values are not credentials. */
 const NOT_SECRET: Record<string, string> = {
-  applicationInsightsConnectionString: 'an instrumentation key and ingestion endpoints; with local auth off it grants nothing',
+  applicationInsightsConnectionString:
+    'an instrumentation key and ingestion endpoints; with local auth off it grants nothing',
   opsAdminKeySecretName: 'the name of the secret, not its value',
 };
 
@@ -102,13 +130,22 @@ test('no hard-coded secrets: secret parameters are @secure() without defaults an
     for (const p of params) {
       const secretLike = /(key|secret|password|connectionString|token)$/i.test(p.name) && !(p.name in NOT_SECRET);
       const secure = /@secure\(\)/.test(p.decorators);
-      if (secretLike && !secure) problems.push(`${rel(f.file)}:${p.line} param ${p.name} looks like a secret but is not @secure()`);
-      if (secure && /=/.test(p.source.split('\n')[0])) problems.push(`${rel(f.file)}:${p.line} @secure() param ${p.name} has a default value`);
-      if (secure) for (const o of decl('output', f)) if (usesIdentifier(f.code.slice(o.at, o.at + o.source.length), p.name)) problems.push(`${rel(f.file)}:${o.line} output ${o.name} exposes ${p.name}`);
+      if (secretLike && !secure)
+        problems.push(`${rel(f.file)}:${p.line} param ${p.name} looks like a secret but is not @secure()`);
+      if (secure && /=/.test(p.source.split('\n')[0]))
+        problems.push(`${rel(f.file)}:${p.line} @secure() param ${p.name} has a default value`);
+      if (secure)
+        for (const o of decl('output', f))
+          if (usesIdentifier(f.code.slice(o.at, o.at + o.source.length), p.name))
+            problems.push(`${rel(f.file)}:${o.line} output ${o.name} exposes ${p.name}`);
     }
     // Literal strings that look like keys: long base64 runs mixing digits and both cases.
-    const keyLike = (s: string) => [...s.matchAll(/[A-Za-z0-9+/]{32,}={0,2}/g)].some(([run]) => /\d/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run));
-    for (const m of f.text.matchAll(/'([^'\n]*)'/g)) if (keyLike(m[1])) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: a string literal looks like a key`);
+    const keyLike = (s: string) =>
+      [...s.matchAll(/[A-Za-z0-9+/]{32,}={0,2}/g)].some(
+        ([run]) => /\d/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run),
+      );
+    for (const m of f.text.matchAll(/'([^'\n]*)'/g))
+      if (keyLike(m[1])) problems.push(`${rel(f.file)}:${lineOf(f.text, m.index)}: a string literal looks like a key`);
   }
   expect(problems).toEqual([]);
 });
@@ -116,10 +153,15 @@ test('no hard-coded secrets: secret parameters are @secure() without defaults an
 test('role assignments are named with guid(), and the storage roles are one loop with the three data roles', () => {
   const problems: string[] = [];
   for (const f of files()) {
-    for (const r of declarations(f).filter((d) => d.kind === 'resource' && /^Microsoft\.Authorization\/role(Assignments|Definitions)@/.test(d.type))) {
+    for (const r of declarations(f).filter(
+      (d) => d.kind === 'resource' && /^Microsoft\.Authorization\/role(Assignments|Definitions)@/.test(d.type),
+    )) {
       const open = f.code.indexOf('{', f.code.indexOf('=', r.at));
       const name = objectEntries(f, open).find((e) => e.key === 'name');
-      if (!name || !/^guid\(/.test(name.value)) problems.push(`${rel(f.file)}:${r.line} ${r.name}: name must be guid(scope, principal, role), is ${name?.value}`);
+      if (!name || !/^guid\(/.test(name.value))
+        problems.push(
+          `${rel(f.file)}:${r.line} ${r.name}: name must be guid(scope, principal, role), is ${name?.value}`,
+        );
     }
   }
   expect(problems).toEqual([]);
@@ -136,21 +178,32 @@ test('role assignments are named with guid(), and the storage roles are one loop
   expect(appStorage.source).toMatch(/scope:\s*storage\b/);
   expect(appStorage.source).toMatch(/principalId:\s*appPrincipalId/);
   // The vault grants the app Key Vault Secrets User (AVM names that assignment with guid()).
-  expect(main().text).toMatch(/roleDefinitionIdOrName: 'Key Vault Secrets User'\s+principalId: identity\.outputs\.principalId/);
+  expect(main().text).toMatch(
+    /roleDefinitionIdOrName: 'Key Vault Secrets User'\s+principalId: identity\.outputs\.principalId/,
+  );
   expect(main().text).toMatch(/enableRbacAuthorization:\s*true/);
 });
 
 test('resource names come from the abbreviations and the resource token', () => {
   const f = main();
   const abbrs = JSON.parse(fs.readFileSync(path.join(INFRA, 'abbreviations.json'), 'utf8')) as Record<string, string>;
-  expect(f.text).toMatch(/var resourceToken = toLower\(uniqueString\(subscription\(\)\.id, environmentName, location\)\)/);
+  expect(f.text).toMatch(
+    /var resourceToken = toLower\(uniqueString\(subscription\(\)\.id, environmentName, location\)\)/,
+  );
   expect(f.text).toMatch(/var abbrs = loadJsonContent\('abbreviations\.json'\)/);
-  for (const m of f.text.matchAll(/abbrs\.(\w+)/g)) expect(m[1] in abbrs ? m[1] : `abbreviations.json has no ${m[1]}`).toBe(m[1]);
+  for (const m of f.text.matchAll(/abbrs\.(\w+)/g))
+    expect(m[1] in abbrs ? m[1] : `abbreviations.json has no ${m[1]}`).toBe(m[1]);
 
   const vars = new Map(decl('var', f).map((v) => [v.name, v.source]));
   const fromToken = (expr: string, seen = new Set<string>()): boolean => {
     if (/\bresourceToken\b/.test(expr)) return true;
-    for (const [name, source] of vars) if (!seen.has(name) && new RegExp(`\\b${name}\\b`).test(expr) && fromToken(source.replace(/^var\s+\w+\s*=/, ''), new Set([...seen, name]))) return true;
+    for (const [name, source] of vars)
+      if (
+        !seen.has(name) &&
+        new RegExp(`\\b${name}\\b`).test(expr) &&
+        fromToken(source.replace(/^var\s+\w+\s*=/, ''), new Set([...seen, name]))
+      )
+        return true;
     return false;
   };
   const problems: string[] = [];
@@ -159,7 +212,11 @@ test('resource names come from the abbreviations and the resource token', () => 
     const entries = objectEntries(f, open);
     // A module's own resources: `name`, or for local modules that create several, their *Name params.
     const own = entries.filter((e) => e.key === 'name' || (m.name === 'communication' && /Name$/.test(e.key)));
-    for (const e of own) if (!fromToken(e.value) || !/abbrs\.\w+/.test(e.value + (vars.get(e.value) ?? ''))) problems.push(`main.bicep:${e.line} module ${m.name} ${e.key}: ${e.value} does not come from abbrs and resourceToken`);
+    for (const e of own)
+      if (!fromToken(e.value) || !/abbrs\.\w+/.test(e.value + (vars.get(e.value) ?? '')))
+        problems.push(
+          `main.bicep:${e.line} module ${m.name} ${e.key}: ${e.value} does not come from abbrs and resourceToken`,
+        );
   }
   expect(problems).toEqual([]);
   // The resource group follows azd's convention, rg-<environment>.
@@ -168,7 +225,9 @@ test('resource names come from the abbreviations and the resource token', () => 
 
 test('azd tags: the environment on everything, the service on the function app', () => {
   expect(main().text).toMatch(/var tags = \{\s*'azd-env-name': environmentName\s*\}/);
-  const rg = declarations(main()).find((d) => d.kind === 'resource' && d.type.startsWith('Microsoft.Resources/resourceGroups@'))!;
+  const rg = declarations(main()).find(
+    (d) => d.kind === 'resource' && d.type.startsWith('Microsoft.Resources/resourceGroups@'),
+  )!;
   expect(rg.source).toMatch(/tags: tags/);
   const api = readBicep(path.join(INFRA, 'app', 'api.bicep'));
   expect(api.text).toMatch(/tags: union\(tags, \{\s*'azd-service-name': 'api'\s*\}\)/);
@@ -193,7 +252,17 @@ test('the function app runs on Flex Consumption, Node 20, from a blob container,
 test('outputs are UPPER_SNAKE and include what azd and the README use', () => {
   const outputs = decl('output').map((o) => o.name);
   for (const o of outputs) expect(o).toMatch(/^[A-Z][A-Z0-9_]*$/);
-  for (const o of ['AZURE_LOCATION', 'AZURE_TENANT_ID', 'AZURE_RESOURCE_GROUP', 'AZURE_FUNCTION_APP_NAME', 'SERVICE_API_NAME', 'SERVICE_API_URI', 'AZURE_KEY_VAULT_NAME', 'AZURE_EVENT_GRID_SYSTEM_TOPIC_NAME']) expect(outputs).toContain(o);
+  for (const o of [
+    'AZURE_LOCATION',
+    'AZURE_TENANT_ID',
+    'AZURE_RESOURCE_GROUP',
+    'AZURE_FUNCTION_APP_NAME',
+    'SERVICE_API_NAME',
+    'SERVICE_API_URI',
+    'AZURE_KEY_VAULT_NAME',
+    'AZURE_EVENT_GRID_SYSTEM_TOPIC_NAME',
+  ])
+    expect(outputs).toContain(o);
 });
 
 test('azure.yaml names one service api: TypeScript on Azure Functions, built from the root', () => {
@@ -214,8 +283,13 @@ test('the postdeploy hook subscribes a blob trigger the app really registers', (
   const hook = fs.readFileSync(path.join(INFRA, 'hooks', 'postdeploy.sh'), 'utf8');
   const fn = /^FUNCTION=(\w+)$/m.exec(hook)![1];
   const container = /^CONTAINER=([\w-]+)$/m.exec(hook)![1];
-  const sources = fs.readdirSync(path.join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => fs.readFileSync(path.join(ROOT, 'functions', f), 'utf8'));
-  const registration = sources.map((s) => new RegExp(`app\\.storageBlob\\(\\s*'${fn}'[\\s\\S]*?\\n\\}\\);`).exec(s)?.[0]).find(Boolean);
+  const sources = fs
+    .readdirSync(path.join(ROOT, 'functions'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => fs.readFileSync(path.join(ROOT, 'functions', f), 'utf8'));
+  const registration = sources
+    .map((s) => new RegExp(`app\\.storageBlob\\(\\s*'${fn}'[\\s\\S]*?\\n\\}\\);`).exec(s)?.[0])
+    .find(Boolean);
   expect(registration ?? `no blob trigger named ${fn} in functions/`).toMatch(/storageBlob/);
   expect(sources.join('\n')).toMatch(new RegExp(`['\`]${container}['/\`]`));
   // Every azd variable the hook needs is an output of main.bicep.

@@ -31,12 +31,33 @@ test('a wrong activity input is a compile error (checked here with the compiler 
   const root = path.resolve(__dirname, '../../..');
   const file = path.join(root, 'orchestrators', '__contract_probe__.ts');
   const source = `import { activityCaller } from './activity-caller';\nexport function probe(c: Parameters<typeof activityCaller>[0], r: Parameters<typeof activityCaller>[1]) { activityCaller(c, r).call('certifyImage', { publisherId: 'p', offerId: 'o', version: '1', operationId: 'x' }); }\n`;
-  const host = ts.createCompilerHost({ strict: true, esModuleInterop: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 });
+  const host = ts.createCompilerHost({
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.CommonJS,
+    target: ts.ScriptTarget.ES2022,
+  });
   const read = host.readFile.bind(host);
   host.readFile = (f) => (path.resolve(f) === file ? source : read(f));
   const exists = host.fileExists.bind(host);
   host.fileExists = (f) => path.resolve(f) === file || exists(f);
-  const program = ts.createProgram([file], { strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, types: ['node'] }, host);
-  const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file && path.resolve(d.file.fileName) === file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const program = ts.createProgram(
+    [file],
+    {
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      noEmit: true,
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      types: ['node'],
+    },
+    host,
+  );
+  const errors = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && path.resolve(d.file.fileName) === file)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   expect(errors.join('\n')).toMatch(/Type 'string' is not assignable to type 'number'/);
 });

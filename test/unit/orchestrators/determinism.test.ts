@@ -9,7 +9,10 @@ const FORBIDDEN: [RegExp, string][] = [
   [/Math\.random|randomUUID|crypto\./, 'randomness (use context.df.newGuid)'],
   [/process\.env/, 'environment reads (pass settings in the orchestration input)'],
   [/from ['"](node:)?(fs|http|https|net|child_process|dns)['"]|require\(/, 'I/O modules'],
-  [/from ['"]\.\.\/(adapters|activities|functions)\//, 'side-effecting code (orchestrators import domain/ and durable-functions only)'],
+  [
+    /from ['"]\.\.\/(adapters|activities|functions)\//,
+    'side-effecting code (orchestrators import domain/ and durable-functions only)',
+  ],
   [/\bsetTimeout\(|setInterval\(|fetch\(/, 'timers or network calls (use durable timers and activities)'],
 ];
 

@@ -12,18 +12,27 @@ const PORTAL_PRICING = path.resolve(__dirname, '../../../portal/static/js/views/
 
 /** The string literals of `const <name> = [...]` in a JS module. */
 function stringArrayConst(file: string, name: string): string[] {
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const source = ts.createSourceFile(
+    file,
+    fs.readFileSync(file, 'utf8'),
+    ts.ScriptTarget.ES2022,
+    true,
+    ts.ScriptKind.JS,
+  );
   const found: ts.Expression[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name && node.initializer) found.push(node.initializer);
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name && node.initializer)
+      found.push(node.initializer);
     ts.forEachChild(node, visit);
   };
   visit(source);
-  if (found.length !== 1) throw new Error(`${path.basename(file)}: expected one declaration of ${name}, found ${found.length}.`);
+  if (found.length !== 1)
+    throw new Error(`${path.basename(file)}: expected one declaration of ${name}, found ${found.length}.`);
   const init = found[0];
   if (!ts.isArrayLiteralExpression(init)) throw new Error(`${path.basename(file)}: ${name} is not an array literal.`);
   return init.elements.map((e) => {
-    if (!ts.isStringLiteral(e) && !ts.isNoSubstitutionTemplateLiteral(e)) throw new Error(`${path.basename(file)}: ${name} has a non-string element: ${e.getText(source)}`);
+    if (!ts.isStringLiteral(e) && !ts.isNoSubstitutionTemplateLiteral(e))
+      throw new Error(`${path.basename(file)}: ${name} has a non-string element: ${e.getText(source)}`);
     return e.text;
   });
 }

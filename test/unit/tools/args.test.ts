@@ -29,7 +29,10 @@ describe('parseArgs', () => {
       flags: { watch: true, emails: 'a@x.com,b@y.com' },
       help: false,
     });
-    expect(parseArgs(['vm1', '--emails=a@x.com', '--slot=preview'], FLAGS, [{ name: '<offerId>' }]).flags).toEqual({ emails: 'a@x.com', slot: 'preview' });
+    expect(parseArgs(['vm1', '--emails=a@x.com', '--slot=preview'], FLAGS, [{ name: '<offerId>' }]).flags).toEqual({
+      emails: 'a@x.com',
+      slot: 'preview',
+    });
   });
 
   it('treats everything after -- as positionals', () => {
@@ -75,7 +78,10 @@ describe('parseArgs', () => {
 
 describe('command dispatch and exit codes', () => {
   it('finds one- and two-word commands', () => {
-    expect(findCommand(['offer', 'put', 'vm', 'f.json'])).toMatchObject({ command: { name: 'offer put' }, rest: ['vm', 'f.json'] });
+    expect(findCommand(['offer', 'put', 'vm', 'f.json'])).toMatchObject({
+      command: { name: 'offer put' },
+      rest: ['vm', 'f.json'],
+    });
     expect(findCommand(['golive', 'vm'])).toMatchObject({ command: { name: 'golive' }, rest: ['vm'] });
     expect(findCommand(['offer'])).toBeUndefined();
   });
@@ -100,7 +106,10 @@ describe('command dispatch and exit codes', () => {
   });
 
   it('a command without credentials is a usage error naming what is missing', async () => {
-    const io = fakeIo({ OFFERS_CLI_CONFIG: path.join(os.tmpdir(), 'offers-cli-none', 'profile.json'), OFFERS_URL: 'http://127.0.0.1:1' });
+    const io = fakeIo({
+      OFFERS_CLI_CONFIG: path.join(os.tmpdir(), 'offers-cli-none', 'profile.json'),
+      OFFERS_URL: 'http://127.0.0.1:1',
+    });
     expect(await run(['status', 'vm'], io)).toBe(2);
     expect(io.err.text).toContain('not logged in');
     expect(io.err.text).toContain('--publisher, --key');
@@ -112,12 +121,26 @@ describe('command dispatch and exit codes', () => {
     expect(io.out.text).toContain('usage: offers publish <offerId> --emails');
     const all = fakeIo();
     expect(await run(['help'], all)).toBe(0);
-    for (const c of ['login', 'offer list', 'offer get', 'offer put', 'publish', 'status', 'golive', 'cancel', 'certify', 'upload-vhd']) expect(all.out.text).toContain(`  ${c}`);
+    for (const c of [
+      'login',
+      'offer list',
+      'offer get',
+      'offer put',
+      'publish',
+      'status',
+      'golive',
+      'cancel',
+      'certify',
+      'upload-vhd',
+    ])
+      expect(all.out.text).toContain(`  ${c}`);
   });
 
   it('an unreachable service is "error ConnectionFailed", exit 1, no stack trace', async () => {
     const io = fakeIo({ OFFERS_CLI_CONFIG: path.join(os.tmpdir(), 'offers-cli-none', 'profile.json') });
-    expect(await run(['status', 'vm', '--url', 'http://127.0.0.1:9', '--publisher', 'contoso', '--key', 'k'], io)).toBe(1);
+    expect(await run(['status', 'vm', '--url', 'http://127.0.0.1:9', '--publisher', 'contoso', '--key', 'k'], io)).toBe(
+      1,
+    );
     expect(io.err.text).toMatch(/^error ConnectionFailed: could not reach http:\/\/127\.0\.0\.1:9/);
     expect(io.err.text).not.toMatch(/\n\s+at /);
   });
@@ -131,7 +154,10 @@ describe('certify delegation', () => {
   it('runs the tool with the same arguments and exits with its code', async () => {
     const tool = path.join(dir, 'certify-cli.js');
     const log = path.join(dir, 'args.json');
-    fs.writeFileSync(tool, `require('fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2))); process.exitCode = 3;`);
+    fs.writeFileSync(
+      tool,
+      `require('fs').writeFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2))); process.exitCode = 3;`,
+    );
     const io = fakeIo({ ...process.env, OFFERS_CLI_CERTIFY_TOOL: tool });
     expect(await run(['certify', 'disk.vhd', '--os', 'Linux', '--json'], io)).toBe(3);
     expect(JSON.parse(fs.readFileSync(log, 'utf8'))).toEqual(['disk.vhd', '--os', 'Linux', '--json']);
@@ -169,7 +195,11 @@ describe('profile', () => {
     expect(resolveConnection({}, env)).toEqual({ url: 'http://saved:1', publisher: 'saved', key: 'saved-key' });
     env.OFFERS_PUBLISHER = 'from-env';
     env.OFFERS_URL = 'http://env:2/api/';
-    expect(resolveConnection({ key: 'flag-key' }, env)).toEqual({ url: 'http://env:2', publisher: 'from-env', key: 'flag-key' });
+    expect(resolveConnection({ key: 'flag-key' }, env)).toEqual({
+      url: 'http://env:2',
+      publisher: 'from-env',
+      key: 'flag-key',
+    });
   });
 
   it('normalizes the service URL to its origin', () => {

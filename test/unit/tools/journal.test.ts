@@ -3,12 +3,31 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildFixedVhdFooter } from '../../../domain/image/vhd-footer';
 import { CliError } from '../../../tools/cli/context';
-import { ContiguousTracker, decideResume, Journal, JOURNAL_VERSION, journalPathFor, readJournal, stripSas, UploadIdentity } from '../../../tools/cli/upload/journal';
+import {
+  ContiguousTracker,
+  decideResume,
+  Journal,
+  JOURNAL_VERSION,
+  journalPathFor,
+  readJournal,
+  stripSas,
+  UploadIdentity,
+} from '../../../tools/cli/upload/journal';
 import { PageBlobTarget, uploadVhd } from '../../../tools/cli/upload/uploader';
 import { vhdProblem } from '../../../tools/cli/upload/vhd-file';
 
-const ID: UploadIdentity = { target: 'http://127.0.0.1:10000/devstoreaccount1/vhds/os.vhd', fileSize: 64 * 1024 + 512, fileMtimeMs: 1700000000123.456, chunkSize: 4096 };
-const journal = (over: Partial<Journal> = {}): Journal => ({ version: JOURNAL_VERSION, ...ID, completedThrough: 5, ...over });
+const ID: UploadIdentity = {
+  target: 'http://127.0.0.1:10000/devstoreaccount1/vhds/os.vhd',
+  fileSize: 64 * 1024 + 512,
+  fileMtimeMs: 1700000000123.456,
+  chunkSize: 4096,
+};
+const journal = (over: Partial<Journal> = {}): Journal => ({
+  version: JOURNAL_VERSION,
+  ...ID,
+  completedThrough: 5,
+  ...over,
+});
 
 describe('decideResume', () => {
   it('resumes after the last contiguous chunk when the journal describes this upload', () => {
@@ -34,7 +53,9 @@ describe('decideResume', () => {
   });
 
   it('the journal never holds the SAS signature', () => {
-    expect(stripSas('https://acct.blob.core.windows.net/vhds/os.vhd?sv=2022-11-02&sp=rcw&sig=SECRET')).toBe('https://acct.blob.core.windows.net/vhds/os.vhd');
+    expect(stripSas('https://acct.blob.core.windows.net/vhds/os.vhd?sv=2022-11-02&sp=rcw&sig=SECRET')).toBe(
+      'https://acct.blob.core.windows.net/vhds/os.vhd',
+    );
   });
 });
 
@@ -64,7 +85,9 @@ describe('vhdProblem', () => {
     const dyn = buildFixedVhdFooter(BigInt(size));
     dyn.writeUInt32BE(3, 60);
     expect(vhdProblem(size + 512, dyn)).toMatch(/dynamic, not fixed/);
-    expect(vhdProblem(size / 2 + 512, buildFixedVhdFooter(BigInt(size)))).toMatch(/footer says the disk is 1048576 bytes but the file holds 524288/);
+    expect(vhdProblem(size / 2 + 512, buildFixedVhdFooter(BigInt(size)))).toMatch(
+      /footer says the disk is 1048576 bytes but the file holds 524288/,
+    );
   });
 });
 
@@ -149,7 +172,11 @@ describe('uploadVhd resume', () => {
     const before = blob.puts.length;
     let started: unknown;
     const r = await run(blob, { onStart: (s) => (started = s) });
-    expect(started).toEqual({ resumedAt: j.completedThrough + 1, resumedBytes: (j.completedThrough + 1) * CHUNK, totalChunks: 17 });
+    expect(started).toEqual({
+      resumedAt: j.completedThrough + 1,
+      resumedBytes: (j.completedThrough + 1) * CHUNK,
+      totalChunks: 17,
+    });
     expect(r.resumed).toBe(true);
     expect(blob.creates).toBe(1); // the blob was not recreated
     expect(blob.puts.slice(before).every((p) => p.offset >= (j.completedThrough + 1) * CHUNK)).toBe(true);
@@ -171,7 +198,13 @@ describe('uploadVhd resume', () => {
 
   it('starts over (recreating the blob) when the file changed since the journal was written', async () => {
     const blob = new FakeBlob();
-    await expect(run(blob, { onChunkSent: () => { throw new Error('killed'); } })).rejects.toThrow();
+    await expect(
+      run(blob, {
+        onChunkSent: () => {
+          throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow();
     content.fill(0x11, 5 * CHUNK, 5 * CHUNK + 512);
     fs.writeFileSync(file, content);
     fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
@@ -185,7 +218,13 @@ describe('uploadVhd resume', () => {
 
   it('starts over when the blob is gone', async () => {
     const blob = new FakeBlob();
-    await expect(run(blob, { onChunkSent: () => { throw new Error('killed'); } })).rejects.toThrow();
+    await expect(
+      run(blob, {
+        onChunkSent: () => {
+          throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow();
     const fresh = new FakeBlob();
     let started: { restartReason?: string } = {};
     const r = await run(fresh, { onStart: (s) => (started = s) });

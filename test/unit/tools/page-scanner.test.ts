@@ -55,7 +55,7 @@ describe('nonZeroRanges', () => {
 
   it('agrees with a page-by-page reference on random sparse buffers', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let round = 0; round < 50; round++) {
       const n = 1 + Math.floor(rnd() * 64);
       const nonZero = [...Array(n).keys()].filter(() => rnd() < 0.3);

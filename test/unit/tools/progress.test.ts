@@ -1,6 +1,13 @@
 import { ApiFailure, PartnerApi, StatusBody, StepBody } from '../../../tools/cli/api-client';
 import { formatApiFailure, formatBytes, renderTable, stripHtml } from '../../../tools/cli/format';
-import { fit, LiveView, ProgressLine, renderBar, renderStepLine, renderUploadProgress } from '../../../tools/cli/progress';
+import {
+  fit,
+  LiveView,
+  ProgressLine,
+  renderBar,
+  renderStepLine,
+  renderUploadProgress,
+} from '../../../tools/cli/progress';
 import { renderStatus } from '../../../tools/cli/commands/status';
 import { outcome, watchStatus } from '../../../tools/cli/watch';
 import { captured, fakeIo } from './fake-io';
@@ -16,7 +23,15 @@ const step = (over: Partial<StepBody> = {}): StepBody => ({
   ...over,
 });
 
-const STEP_NAMES = ['Validate Pre-Requisites', 'Certification', 'Provisioning', 'Packaging and Lead Generation Registration', 'Offer available in Preview', 'Publisher signoff', 'Live'];
+const STEP_NAMES = [
+  'Validate Pre-Requisites',
+  'Certification',
+  'Provisioning',
+  'Packaging and Lead Generation Registration',
+  'Offer available in Preview',
+  'Publisher signoff',
+  'Live',
+];
 
 function statusBody(status: string, version: number, doneSteps: number, over: Partial<StatusBody> = {}): StatusBody {
   return {
@@ -24,7 +39,12 @@ function statusBody(status: string, version: number, doneSteps: number, over: Pa
     publishingVersion: version,
     messages: [],
     steps: STEP_NAMES.map((name, i) =>
-      step({ id: `s${i}`, stepName: name, status: i < doneSteps ? 'complete' : i === doneSteps ? 'inProgress' : 'notStarted', progressPercentage: i < doneSteps ? 100 : 0 }),
+      step({
+        id: `s${i}`,
+        stepName: name,
+        status: i < doneSteps ? 'complete' : i === doneSteps ? 'inProgress' : 'notStarted',
+        progressPercentage: i < doneSteps ? 100 : 0,
+      }),
     ),
     previewLinks: [],
     liveLinks: [],
@@ -45,9 +65,18 @@ describe('bars and lines', () => {
   });
 
   it('a step line has number, padded name, bar, percentage, status and the latest message as text', () => {
-    const line = renderStepLine(step({ messages: [{ messageHtml: 'Copying to <b>eastus</b> &amp; westeurope', level: 'information', timestamp: '' }] }), 2);
-    expect(line).toBe(` 3. ${'Provisioning'.padEnd(42)} [########............]  40%  ${'in progress'.padEnd(20)}  Copying to eastus & westeurope`);
-    expect(renderStepLine(step({ status: 'waitingForPublisherReview', progressPercentage: 0 }), 5)).toMatch(/ 0%  waiting for sign-off$/);
+    const line = renderStepLine(
+      step({
+        messages: [{ messageHtml: 'Copying to <b>eastus</b> &amp; westeurope', level: 'information', timestamp: '' }],
+      }),
+      2,
+    );
+    expect(line).toBe(
+      ` 3. ${'Provisioning'.padEnd(42)} [########............]  40%  ${'in progress'.padEnd(20)}  Copying to eastus & westeurope`,
+    );
+    expect(renderStepLine(step({ status: 'waitingForPublisherReview', progressPercentage: 0 }), 5)).toMatch(
+      / 0%  waiting for sign-off$/,
+    );
   });
 
   it('upload progress shows scanned of total and bytes sent', () => {
@@ -57,14 +86,29 @@ describe('bars and lines', () => {
   });
 
   it('formatBytes, stripHtml, fit', () => {
-    expect([formatBytes(512), formatBytes(1536), formatBytes(3 * 1024 ** 2), formatBytes(30 * 1024 ** 3 + 512)]).toEqual(['512 B', '1.5 KiB', '3.0 MiB', '30.0 GiB']);
-    expect(stripHtml('<p>Fixed-size disk &mdash; no</p><ul><li>a</li><li>b &lt;c&gt;</li></ul>')).toBe('Fixed-size disk &mdash; no a b <c>');
+    expect([
+      formatBytes(512),
+      formatBytes(1536),
+      formatBytes(3 * 1024 ** 2),
+      formatBytes(30 * 1024 ** 3 + 512),
+    ]).toEqual(['512 B', '1.5 KiB', '3.0 MiB', '30.0 GiB']);
+    expect(stripHtml('<p>Fixed-size disk &mdash; no</p><ul><li>a</li><li>b &lt;c&gt;</li></ul>')).toBe(
+      'Fixed-size disk &mdash; no a b <c>',
+    );
     expect(fit('abcdefghijklmnop', 12)).toBe('abcdefghij…');
     expect(fit('short', 80)).toBe('short');
   });
 
   it('renderTable pads columns but not the last one', () => {
-    expect(renderTable(['A', 'BB'], [['xyz', '1'], ['q', 'long value']])).toBe('A    BB\n---  ----------\nxyz  1\nq    long value\n');
+    expect(
+      renderTable(
+        ['A', 'BB'],
+        [
+          ['xyz', '1'],
+          ['q', 'long value'],
+        ],
+      ),
+    ).toBe('A    BB\n---  ----------\nxyz  1\nq    long value\n');
   });
 });
 
@@ -72,10 +116,16 @@ describe('LiveView', () => {
   it('on a terminal redraws the block in place', () => {
     const s = captured(true, 80);
     const v = new LiveView(s);
-    v.update([{ key: 'a', text: 'one' }, { key: 'b', text: 'two' }]);
+    v.update([
+      { key: 'a', text: 'one' },
+      { key: 'b', text: 'two' },
+    ]);
     expect(s.text).toBe('\r\x1b[2Kone\n\r\x1b[2Ktwo\n');
     s.text = '';
-    v.update([{ key: 'a', text: 'one!' }, { key: 'b', text: 'two' }]);
+    v.update([
+      { key: 'a', text: 'one!' },
+      { key: 'b', text: 'two' },
+    ]);
     expect(s.text).toBe('\x1b[2A\r\x1b[2Kone!\n\r\x1b[2Ktwo\n');
     s.text = '';
     v.update([{ key: 'a', text: 'x'.repeat(200) }]);
@@ -85,9 +135,18 @@ describe('LiveView', () => {
   it('elsewhere appends only the lines that changed', () => {
     const s = captured(false);
     const v = new LiveView(s);
-    v.update([{ key: 'a', text: 'one' }, { key: 'b', text: 'two' }]);
-    v.update([{ key: 'a', text: 'one' }, { key: 'b', text: 'two' }]);
-    v.update([{ key: 'a', text: 'one' }, { key: 'b', text: 'three' }]);
+    v.update([
+      { key: 'a', text: 'one' },
+      { key: 'b', text: 'two' },
+    ]);
+    v.update([
+      { key: 'a', text: 'one' },
+      { key: 'b', text: 'two' },
+    ]);
+    v.update([
+      { key: 'a', text: 'one' },
+      { key: 'b', text: 'three' },
+    ]);
     expect(s.text).toBe('one\ntwo\nthree\n');
   });
 });
@@ -142,7 +201,10 @@ describe('API errors', () => {
 
 describe('status and watch', () => {
   it('renderStatus is a table with every step plus links and e-mails', () => {
-    const text = renderStatus('contoso/vm', statusBody('waitingForPublisherReview', 2, 5, { previewLinks: [{ displayText: 'Preview', uri: 'http://h/p' }] }));
+    const text = renderStatus(
+      'contoso/vm',
+      statusBody('waitingForPublisherReview', 2, 5, { previewLinks: [{ displayText: 'Preview', uri: 'http://h/p' }] }),
+    );
     expect(text.split('\n')[0]).toBe('contoso/vm version 2: waiting for sign-off');
     for (const n of STEP_NAMES) expect(text).toContain(n);
     expect(text).toMatch(/1\s+Validate Pre-Requisites\s+complete\s+100%\s+< 1 day/);
@@ -154,7 +216,8 @@ describe('status and watch', () => {
     let i = 0;
     const fetchImpl = (async () => {
       const a = answers[Math.min(i++, answers.length - 1)];
-      if (typeof a === 'number') return new Response(JSON.stringify({ error: { code: 'Busy', message: 'busy' } }), { status: a });
+      if (typeof a === 'number')
+        return new Response(JSON.stringify({ error: { code: 'Busy', message: 'busy' } }), { status: a });
       return new Response(JSON.stringify(a), { status: 200 });
     }) as typeof fetch;
     return { api: new PartnerApi({ url: 'http://h', publisher: 'contoso', key: 'k' }, fetchImpl), calls: () => i };
@@ -169,7 +232,11 @@ describe('status and watch', () => {
       statusBody('waitingForPublisherReview', 2, 5),
     ]);
     const io = fakeIo();
-    const final = await watchStatus(api, 'vm', io, { until: ['waitingForPublisherReview', 'failed'], version: 2, sleep: async () => undefined });
+    const final = await watchStatus(api, 'vm', io, {
+      until: ['waitingForPublisherReview', 'failed'],
+      version: 2,
+      sleep: async () => undefined,
+    });
     expect(final.publishingVersion).toBe(2);
     expect(calls()).toBe(5);
     expect(io.out.text).toContain('vm version 2: running');
@@ -179,18 +246,34 @@ describe('status and watch', () => {
 
   it('gives up on a 4xx at once', async () => {
     const { api } = fakeApi([404]);
-    await expect(watchStatus(api, 'vm', fakeIo(), { until: ['succeeded'], sleep: async () => undefined })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      watchStatus(api, 'vm', fakeIo(), { until: ['succeeded'], sleep: async () => undefined }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('outcome: sign-off and live exit 0; failed names the step and its errors; canceled exits 1', () => {
-    expect(outcome('vm', statusBody('waitingForPublisherReview', 1, 5, { previewLinks: [{ displayText: '', uri: 'http://p' }] }))).toEqual({
+    expect(
+      outcome(
+        'vm',
+        statusBody('waitingForPublisherReview', 1, 5, { previewLinks: [{ displayText: '', uri: 'http://p' }] }),
+      ),
+    ).toEqual({
       text: 'Waiting for your sign-off: check the preview at http://p, then run "offers golive vm" (or "offers cancel vm").',
       exitCode: 0,
     });
-    expect(outcome('vm', statusBody('succeeded', 1, 7, { liveLinks: [{ displayText: '', uri: 'http://l' }] }))).toEqual({ text: 'Live: http://l', exitCode: 0 });
+    expect(outcome('vm', statusBody('succeeded', 1, 7, { liveLinks: [{ displayText: '', uri: 'http://l' }] }))).toEqual(
+      { text: 'Live: http://l', exitCode: 0 },
+    );
     const failed = statusBody('failed', 1, 1);
-    failed.steps[1] = { ...failed.steps[1], status: 'rejected', messages: [{ messageHtml: '<b>Fixed-size disk</b> — found dynamic', level: 'error', timestamp: '' }] };
-    expect(outcome('vm', failed)).toEqual({ text: 'Publishing failed at "Certification".\n  Fixed-size disk — found dynamic', exitCode: 1 });
+    failed.steps[1] = {
+      ...failed.steps[1],
+      status: 'rejected',
+      messages: [{ messageHtml: '<b>Fixed-size disk</b> — found dynamic', level: 'error', timestamp: '' }],
+    };
+    expect(outcome('vm', failed)).toEqual({
+      text: 'Publishing failed at "Certification".\n  Fixed-size disk — found dynamic',
+      exitCode: 1,
+    });
     expect(outcome('vm', statusBody('canceled', 1, 0)).exitCode).toBe(1);
   });
 });

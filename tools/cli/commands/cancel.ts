@@ -12,7 +12,11 @@ export const cancel: Command = {
   async run({ args, io }) {
     const offerId = args.positionals[0];
     const r = await new PartnerApi(resolveConnection(args.flags, io.env)).signoff(offerId, 'cancel');
-    io.out.write(r.repeat ? `Version ${r.publishingVersion} of ${offerId} is already cancelled.\n` : `Cancel accepted for version ${r.publishingVersion} of ${offerId} (operation ${r.operationId}).\n`);
+    io.out.write(
+      r.repeat
+        ? `Version ${r.publishingVersion} of ${offerId} is already cancelled.\n`
+        : `Cancel accepted for version ${r.publishingVersion} of ${offerId} (operation ${r.operationId}).\n`,
+    );
     return 0;
   },
 };

@@ -8,16 +8,27 @@ export const golive: Command = {
   name: 'golive',
   synopsis: 'golive <offerId> [--watch]',
   summary: 'Signs off the preview: the offer goes live. A repeat is harmless.',
-  flags: [{ name: 'watch', kind: 'boolean', help: 'show live progress until the offer is live (or failed)' }, ...CONNECTION_FLAGS],
+  flags: [
+    { name: 'watch', kind: 'boolean', help: 'show live progress until the offer is live (or failed)' },
+    ...CONNECTION_FLAGS,
+  ],
   positionals: [{ name: '<offerId>' }],
   async run({ args, io }) {
     const offerId = args.positionals[0];
     const api = new PartnerApi(resolveConnection(args.flags, io.env));
     const r = await api.signoff(offerId, 'golive');
-    io.out.write(r.repeat ? `Version ${r.publishingVersion} of ${offerId} is already live.\n` : `Go Live accepted for version ${r.publishingVersion} of ${offerId} (operation ${r.operationId}).\n`);
+    io.out.write(
+      r.repeat
+        ? `Version ${r.publishingVersion} of ${offerId} is already live.\n`
+        : `Go Live accepted for version ${r.publishingVersion} of ${offerId} (operation ${r.operationId}).\n`,
+    );
     if (!args.flags.watch) return 0;
     // Not the sign-off state: right after Go Live the status still says "waiting for sign-off".
-    const final = await watchStatus(api, offerId, io, { until: ['succeeded', 'failed', 'canceled'], version: r.publishingVersion, intervalMs: pollInterval(io.env) });
+    const final = await watchStatus(api, offerId, io, {
+      until: ['succeeded', 'failed', 'canceled'],
+      version: r.publishingVersion,
+      intervalMs: pollInterval(io.env),
+    });
     const o = outcome(offerId, final);
     io.out.write(`${o.text}\n`);
     return o.exitCode;

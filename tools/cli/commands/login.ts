@@ -7,7 +7,8 @@ import { normalizeUrl, writeProfile } from '../profile';
 export const login: Command = {
   name: 'login',
   synopsis: 'login --url <origin> --publisher <id> --key <key>',
-  summary: 'Checks and saves your credentials. They go to ~/.config/offers-cli/profile.json (mode 0600; env OFFERS_CLI_CONFIG names another folder or .json file).',
+  summary:
+    'Checks and saves your credentials. They go to ~/.config/offers-cli/profile.json (mode 0600; env OFFERS_CLI_CONFIG names another folder or .json file).',
   flags: CONNECTION_FLAGS,
   positionals: [],
   async run({ args, io }) {

@@ -17,7 +17,13 @@ export const offerList: Command = {
       io.out.write('No offers yet. Create one with "offers offer put <offerId> <file.json>".\n');
       return 0;
     }
-    const rows = offers.map((o) => [o.id, offerWord(o.status), o.publishingVersion ? String(o.publishingVersion) : '-', o.changedTime, o.title]);
+    const rows = offers.map((o) => [
+      o.id,
+      offerWord(o.status),
+      o.publishingVersion ? String(o.publishingVersion) : '-',
+      o.changedTime,
+      o.title,
+    ]);
     io.out.write(renderTable(['OFFER', 'STATUS', 'VERSION', 'CHANGED', 'TITLE'], rows));
     return 0;
   },

@@ -13,7 +13,9 @@ export function readJsonFile(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new CliError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -27,14 +29,20 @@ export const offerPut: Command = {
   synopsis: 'offer put <offerId> <file.json> [--if-match <etag>|--force]',
   summary: 'Creates or replaces an offer draft. Replacing needs --if-match with the current ETag, or --force.',
   flags: [
-    { name: 'if-match', kind: 'string', value: '<etag>', help: 'the ETag the draft must still have (from "offer get"), or *' },
+    {
+      name: 'if-match',
+      kind: 'string',
+      value: '<etag>',
+      help: 'the ETag the draft must still have (from "offer get"), or *',
+    },
     { name: 'force', kind: 'boolean', help: 'replace the draft whatever its ETag (same as --if-match "*")' },
     ...CONNECTION_FLAGS,
   ],
   positionals: [{ name: '<offerId>' }, { name: '<file.json>' }],
   async run({ args, io }) {
     const [offerId, file] = args.positionals;
-    if (args.flags['if-match'] !== undefined && args.flags.force) throw new UsageError('--if-match and --force cannot be combined');
+    if (args.flags['if-match'] !== undefined && args.flags.force)
+      throw new UsageError('--if-match and --force cannot be combined');
     const ifMatch = args.flags.force ? '*' : (args.flags['if-match'] as string | undefined);
     const doc = readJsonFile(file);
     const api = new PartnerApi(resolveConnection(args.flags, io.env));

@@ -10,7 +10,12 @@ export const publish: Command = {
   synopsis: 'publish <offerId> --emails <a@x.com,b@y.com> [--watch]',
   summary: 'Publishes the current draft. Problems with the offer are listed one per field and nothing starts.',
   flags: [
-    { name: 'emails', kind: 'string', value: '<list>', help: 'comma-separated addresses notified at every stage (required)' },
+    {
+      name: 'emails',
+      kind: 'string',
+      value: '<list>',
+      help: 'comma-separated addresses notified at every stage (required)',
+    },
     { name: 'watch', kind: 'boolean', help: 'show live progress until sign-off, failure or cancellation' },
     ...CONNECTION_FLAGS,
   ],
@@ -22,7 +27,9 @@ export const publish: Command = {
     const conn = resolveConnection(args.flags, io.env);
     const api = new PartnerApi(conn);
     const accepted = await api.publish(offerId, emails);
-    io.out.write(`Publish accepted: ${conn.publisher}/${offerId} version ${accepted.publishingVersion} (operation ${accepted.operationId}).\n`);
+    io.out.write(
+      `Publish accepted: ${conn.publisher}/${offerId} version ${accepted.publishingVersion} (operation ${accepted.operationId}).\n`,
+    );
     if (!args.flags.watch) return 0;
     const final = await watchStatus(api, offerId, io, {
       until: ['waitingForPublisherReview', 'succeeded', 'failed', 'canceled'],

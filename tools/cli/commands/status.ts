@@ -6,7 +6,14 @@ import { latestMessage, renderStatusHeader } from '../progress';
 import { resolveConnection } from '../profile';
 
 export function renderStatus(label: string, s: StatusBody): string {
-  const rows = s.steps.map((st, i) => [String(i + 1), st.stepName, stepWord(st.status), `${st.progressPercentage}%`, st.estimatedTimeFrame, latestMessage(st)]);
+  const rows = s.steps.map((st, i) => [
+    String(i + 1),
+    st.stepName,
+    stepWord(st.status),
+    `${st.progressPercentage}%`,
+    st.estimatedTimeFrame,
+    latestMessage(st),
+  ]);
   let text = `${renderStatusHeader(label, s)}\n\n${renderTable(['#', 'STEP', 'STATUS', 'PROGRESS', 'TIME FRAME', 'LATEST MESSAGE'], rows)}`;
   const extra: string[] = [];
   for (const m of s.messages) extra.push(`${m.level}: ${stripHtml(m.messageHtml)}`);

@@ -33,7 +33,8 @@ function describe(e: unknown): string {
 /** What to do about a failed upload: retrying helps with faults, not with a wrong or expired SAS. */
 function advice(e: unknown): string {
   const status = e instanceof RestError ? e.statusCode : undefined;
-  if (status === 401 || status === 403) return 'The SAS URL must allow read, create and write (sp=rcw) and must not have expired.';
+  if (status === 401 || status === 403)
+    return 'The SAS URL must allow read, create and write (sp=rcw) and must not have expired.';
   if (status === 404) return 'Check that the container in the SAS URL exists.';
   return 'Run the same command again to resume.';
 }
@@ -60,7 +61,10 @@ export const uploadVhdCommand: Command = {
         targetId,
         parallel,
         onStart: (s) => {
-          if (s.resumedAt !== undefined) io.err.write(`Resuming an interrupted upload to ${targetId}: ${formatBytes(s.resumedBytes ?? 0)} (${s.resumedAt} of ${s.totalChunks} chunks) already done.\n`);
+          if (s.resumedAt !== undefined)
+            io.err.write(
+              `Resuming an interrupted upload to ${targetId}: ${formatBytes(s.resumedBytes ?? 0)} (${s.resumedAt} of ${s.totalChunks} chunks) already done.\n`,
+            );
           else {
             if (s.restartReason) io.err.write(`Found ${journalPathFor(file)} but ${s.restartReason}; starting over.\n`);
             io.err.write(`Uploading ${file} to ${targetId}\n`);

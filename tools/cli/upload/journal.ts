@@ -55,12 +55,14 @@ export type ResumeDecision = { resume: true; fromChunk: number } | { resume: fal
 /** Whether a journal describes this very upload; if not, why (for the message "starting over"). */
 export function decideResume(j: Journal | undefined, want: UploadIdentity, totalChunks: number): ResumeDecision {
   if (!j) return { resume: false };
-  if (j.version !== JOURNAL_VERSION || !Number.isInteger(j.completedThrough)) return { resume: false, reason: 'the journal is from another version of the tool' };
+  if (j.version !== JOURNAL_VERSION || !Number.isInteger(j.completedThrough))
+    return { resume: false, reason: 'the journal is from another version of the tool' };
   if (j.target !== want.target) return { resume: false, reason: `it was for another blob (${j.target})` };
   if (j.fileSize !== want.fileSize) return { resume: false, reason: 'the file size changed' };
   if (j.fileMtimeMs !== want.fileMtimeMs) return { resume: false, reason: 'the file was modified' };
   if (j.chunkSize !== want.chunkSize) return { resume: false, reason: 'the chunk size changed' };
-  if (j.completedThrough < -1 || j.completedThrough >= totalChunks) return { resume: false, reason: 'the journal is inconsistent' };
+  if (j.completedThrough < -1 || j.completedThrough >= totalChunks)
+    return { resume: false, reason: 'the journal is inconsistent' };
   return { resume: true, fromChunk: j.completedThrough + 1 };
 }
 

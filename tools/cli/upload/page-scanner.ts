@@ -27,7 +27,8 @@ function allZero(buf: Buffer, start: number, end: number): boolean {
  */
 export function nonZeroRanges(buf: Buffer, length = buf.length, maxRun = MAX_PUT_PAGES): ByteRange[] {
   if (length % PAGE_SIZE !== 0) throw new RangeError(`length ${length} is not a multiple of ${PAGE_SIZE}`);
-  if (maxRun < PAGE_SIZE || maxRun % PAGE_SIZE !== 0) throw new RangeError(`maxRun ${maxRun} is not a positive multiple of ${PAGE_SIZE}`);
+  if (maxRun < PAGE_SIZE || maxRun % PAGE_SIZE !== 0)
+    throw new RangeError(`maxRun ${maxRun} is not a positive multiple of ${PAGE_SIZE}`);
   // Most chunks of a sparse disk are wholly zero: one comparison settles them.
   if (allZero(buf, 0, length)) return [];
   const ranges: ByteRange[] = [];

@@ -3,7 +3,17 @@
 import fs from 'node:fs';
 import { FOOTER_SIZE } from '../../../domain/image/vhd-footer';
 import { CliError } from '../context';
-import { ContiguousTracker, decideResume, deleteJournal, Journal, JOURNAL_VERSION, journalPathFor, readJournal, UploadIdentity, writeJournal } from './journal';
+import {
+  ContiguousTracker,
+  decideResume,
+  deleteJournal,
+  Journal,
+  JOURNAL_VERSION,
+  journalPathFor,
+  readJournal,
+  UploadIdentity,
+  writeJournal,
+} from './journal';
 import { MAX_PUT_PAGES, nonZeroRanges } from './page-scanner';
 import { vhdProblem } from './vhd-file';
 
@@ -78,14 +88,19 @@ export async function uploadVhd(opts: UploadOptions): Promise<UploadResult> {
     const identity: UploadIdentity = { target: opts.targetId, fileSize: size, fileMtimeMs: st.mtimeMs, chunkSize };
     let decision = decideResume(readJournal(journalFile), identity, totalChunks);
     // The journal alone is not enough: the blob must still be there, as the page blob we created.
-    if (decision.resume && (await opts.target.pageBlobSize()) !== size) decision = { resume: false, reason: 'the blob is gone or has another size' };
+    if (decision.resume && (await opts.target.pageBlobSize()) !== size)
+      decision = { resume: false, reason: 'the blob is gone or has another size' };
     const first = decision.resume ? decision.fromChunk : 0;
     const journal: Journal = { version: JOURNAL_VERSION, ...identity, completedThrough: first - 1 };
     if (!decision.resume) {
       await opts.target.create(size);
       writeJournal(journalFile, journal);
     }
-    opts.onStart?.(decision.resume ? { resumedAt: first, resumedBytes: Math.min(size, first * chunkSize), totalChunks } : { restartReason: decision.reason, totalChunks });
+    opts.onStart?.(
+      decision.resume
+        ? { resumedAt: first, resumedBytes: Math.min(size, first * chunkSize), totalChunks }
+        : { restartReason: decision.reason, totalChunks },
+    );
 
     const progress: UploadProgress = { scanned: Math.min(size, first * chunkSize), total: size, sent: 0 };
     const tracker = new ContiguousTracker(first - 1);

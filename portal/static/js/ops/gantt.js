@@ -40,11 +40,26 @@ export function timelineOf(history, now) {
       case 'SubOrchestrationInstanceFailed': {
         const sub = e.EventType.startsWith('Sub');
         const scheduled = t(e.ScheduledTime);
-        rows.push({ label: e.FunctionName ?? '(unknown)', kind: sub ? 'sub' : 'activity', start: Number.isNaN(scheduled) ? at : scheduled, end: at, failed: e.EventType.endsWith('Failed'), open: false, instanceId: e.InstanceId });
+        rows.push({
+          label: e.FunctionName ?? '(unknown)',
+          kind: sub ? 'sub' : 'activity',
+          start: Number.isNaN(scheduled) ? at : scheduled,
+          end: at,
+          failed: e.EventType.endsWith('Failed'),
+          open: false,
+          instanceId: e.InstanceId,
+        });
         break;
       }
       case 'TimerCreated': {
-        const row = /** @type {Row} */ ({ label: 'Timer', kind: 'timer', start: at, end: t(e.FireAt), failed: false, open: true });
+        const row = /** @type {Row} */ ({
+          label: 'Timer',
+          kind: 'timer',
+          start: at,
+          end: t(e.FireAt),
+          failed: false,
+          open: true,
+        });
         rows.push(row);
         if (e.EventId !== undefined) timers.set(e.EventId, row);
         break;
@@ -82,7 +97,13 @@ export function ganttEl(tl, hrefOf) {
   return h(
     'div',
     { class: 'gantt-wrap', id: 'gantt' },
-    h('div', { class: 'gantt-axis', 'aria-hidden': 'true' }, h('span', {}, '0'), h('span', {}, formatDuration(span / 2)), h('span', {}, formatDuration(span))),
+    h(
+      'div',
+      { class: 'gantt-axis', 'aria-hidden': 'true' },
+      h('span', {}, '0'),
+      h('span', {}, formatDuration(span / 2)),
+      h('span', {}, formatDuration(span)),
+    ),
     h(
       'ol',
       { class: 'gantt', 'aria-label': `Activities over ${formatDuration(span)}` },
@@ -90,13 +111,27 @@ export function ganttEl(tl, hrefOf) {
         const bar = h('span', { class: `bar ${r.kind}${r.failed ? ' failed' : ''}`, 'aria-hidden': 'true' });
         // Positions through the CSSOM: allowed by the page's style-src 'self' (no inline style attributes).
         bar.style.left = pct(r.start);
-        if (r.kind !== 'event') bar.style.width = `${Math.max(0, Math.min(100, ((r.end - r.start) / span) * 100)).toFixed(3)}%`;
-        const duration = r.kind === 'event' ? 'received' : `${formatDuration(Math.max(0, r.end - r.start))}${r.open ? ' (pending)' : ''}`;
-        const name = r.kind === 'sub' && r.instanceId && hrefOf ? h('a', { href: hrefOf(r.instanceId) }, r.label) : r.label;
+        if (r.kind !== 'event')
+          bar.style.width = `${Math.max(0, Math.min(100, ((r.end - r.start) / span) * 100)).toFixed(3)}%`;
+        const duration =
+          r.kind === 'event'
+            ? 'received'
+            : `${formatDuration(Math.max(0, r.end - r.start))}${r.open ? ' (pending)' : ''}`;
+        const name =
+          r.kind === 'sub' && r.instanceId && hrefOf ? h('a', { href: hrefOf(r.instanceId) }, r.label) : r.label;
         return h(
           'li',
           { 'data-kind': r.kind, 'data-name': r.label, 'data-duration-ms': Math.max(0, r.end - r.start) },
-          h('span', { class: 'name' }, name, h('span', { class: 'sr-only' }, ` (${KIND[r.kind]}${r.failed ? ', failed' : ''}), started after ${formatDuration(r.start - tl.start)}, took `)),
+          h(
+            'span',
+            { class: 'name' },
+            name,
+            h(
+              'span',
+              { class: 'sr-only' },
+              ` (${KIND[r.kind]}${r.failed ? ', failed' : ''}), started after ${formatDuration(r.start - tl.start)}, took `,
+            ),
+          ),
           h('span', { class: 'lane' }, bar),
           h('span', { class: 'dur' }, duration, r.failed ? h('span', { class: 'badge badge-error' }, 'failed') : null),
         );

@@ -36,7 +36,17 @@ export function instanceView({ session, instanceId }) {
     'section',
     {},
     h('p', {}, h('a', { href: '#/instances' }, '← All orchestrations')),
-    h('div', { class: 'title-row' }, heading, h('label', { class: 'inline-check', for: 'auto-refresh' }, auto, `Refresh every ${OPS_REFRESH_MS / 1000} s while it runs`)),
+    h(
+      'div',
+      { class: 'title-row' },
+      heading,
+      h(
+        'label',
+        { class: 'inline-check', for: 'auto-refresh' },
+        auto,
+        `Refresh every ${OPS_REFRESH_MS / 1000} s while it runs`,
+      ),
+    ),
     error,
     notice,
     summary,
@@ -90,14 +100,21 @@ export function instanceView({ session, instanceId }) {
         h('div', {}, h('dt', {}, 'Runtime status'), h('dd', { id: 'runtime-status' }, badge(i.runtimeStatus))),
         h('div', {}, h('dt', {}, 'Created'), h('dd', {}, formatTime(i.createdTime))),
         h('div', {}, h('dt', {}, 'Last updated'), h('dd', {}, formatTime(i.lastUpdatedTime))),
-        h('div', {}, h('dt', {}, 'Duration'), h('dd', {}, formatDuration(Date.parse(i.lastUpdatedTime) - Date.parse(i.createdTime)))),
+        h(
+          'div',
+          {},
+          h('dt', {}, 'Duration'),
+          h('dd', {}, formatDuration(Date.parse(i.lastUpdatedTime) - Date.parse(i.createdTime))),
+        ),
       ),
     );
     const tl = timelineOf(i.history, ACTIVE.has(i.runtimeStatus) ? Date.now() : Date.parse(i.lastUpdatedTime));
     replace(
       timeline,
       h('h2', { id: 'timeline-title' }, 'Timeline'),
-      tl.rows.length ? ganttEl(tl, (id) => `#/instances/${enc(id)}`) : h('p', { class: 'muted' }, 'No activity has finished yet.'),
+      tl.rows.length
+        ? ganttEl(tl, (id) => `#/instances/${enc(id)}`)
+        : h('p', { class: 'muted' }, 'No activity has finished yet.'),
     );
     renderActions(i);
     replace(
@@ -118,32 +135,81 @@ export function instanceView({ session, instanceId }) {
   function renderActions(i) {
     const active = ACTIVE.has(i.runtimeStatus);
     const disabled = session.readOnly;
-    const eventName = h('input', { id: 'event-name', required: true, list: 'event-names', autocomplete: 'off', spellcheck: 'false' });
-    const eventData = h('textarea', { id: 'event-data', rows: 3, class: 'mono', 'aria-describedby': 'event-data-hint' });
+    const eventName = h('input', {
+      id: 'event-name',
+      required: true,
+      list: 'event-names',
+      autocomplete: 'off',
+      spellcheck: 'false',
+    });
+    const eventData = h('textarea', {
+      id: 'event-data',
+      rows: 3,
+      class: 'mono',
+      'aria-describedby': 'event-data-hint',
+    });
     const reason = h('input', { id: 'terminate-reason', autocomplete: 'off' });
     replace(
       actions,
       h('h2', { id: 'actions-title' }, 'Actions'),
-      session.readOnly ? h('p', { class: 'readonly-note', id: 'readonly-note' }, 'Read-only console (OPS_READ_ONLY): events, terminate and purge are switched off.') : null,
+      session.readOnly
+        ? h(
+            'p',
+            { class: 'readonly-note', id: 'readonly-note' },
+            'Read-only console (OPS_READ_ONLY): events, terminate and purge are switched off.',
+          )
+        : null,
       h(
         'div',
         { class: 'ops-actions' },
         h(
           'form',
-          { id: 'raise-event-form', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void raise(eventName.value.trim(), eventData.value.trim()); } },
-          h('fieldset', { disabled: disabled || !active, class: 'plain' },
+          {
+            id: 'raise-event-form',
+            onsubmit: (/** @type {Event} */ e) => {
+              e.preventDefault();
+              void raise(eventName.value.trim(), eventData.value.trim());
+            },
+          },
+          h(
+            'fieldset',
+            { disabled: disabled || !active, class: 'plain' },
             h('h3', {}, 'Raise an event'),
-            h('div', { class: 'field' }, h('label', { for: 'event-name' }, 'Event name'), eventName, h('datalist', { id: 'event-names' }, ...EVENTS.map((n) => h('option', { value: n })))),
-            h('div', { class: 'field' }, h('label', { for: 'event-data' }, 'Event data (JSON, optional)'), h('p', { class: 'hint', id: 'event-data-hint' }, 'E.g. {"operationId": "…"}.'), eventData),
+            h(
+              'div',
+              { class: 'field' },
+              h('label', { for: 'event-name' }, 'Event name'),
+              eventName,
+              h('datalist', { id: 'event-names' }, ...EVENTS.map((n) => h('option', { value: n }))),
+            ),
+            h(
+              'div',
+              { class: 'field' },
+              h('label', { for: 'event-data' }, 'Event data (JSON, optional)'),
+              h('p', { class: 'hint', id: 'event-data-hint' }, 'E.g. {"operationId": "…"}.'),
+              eventData,
+            ),
             h('button', { type: 'submit' }, 'Raise event'),
           ),
         ),
         h(
           'form',
-          { id: 'terminate-form', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void terminate(reason.value.trim()); } },
-          h('fieldset', { disabled: disabled || !active, class: 'plain' },
+          {
+            id: 'terminate-form',
+            onsubmit: (/** @type {Event} */ e) => {
+              e.preventDefault();
+              void terminate(reason.value.trim());
+            },
+          },
+          h(
+            'fieldset',
+            { disabled: disabled || !active, class: 'plain' },
             h('h3', {}, 'Terminate'),
-            h('p', { class: 'hint' }, 'Stops the instance at once. A publish orchestration is marked failed at its current step so the partner can publish again.'),
+            h(
+              'p',
+              { class: 'hint' },
+              'Stops the instance at once. A publish orchestration is marked failed at its current step so the partner can publish again.',
+            ),
             h('div', { class: 'field' }, h('label', { for: 'terminate-reason' }, 'Reason'), reason),
             h('button', { type: 'submit', class: 'danger' }, 'Terminate'),
           ),
@@ -151,20 +217,44 @@ export function instanceView({ session, instanceId }) {
         i.name === 'publishOffer'
           ? h(
               'form',
-              { id: 'release-form', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void release(reason.value.trim()); } },
-              h('fieldset', { disabled, class: 'plain' },
+              {
+                id: 'release-form',
+                onsubmit: (/** @type {Event} */ e) => {
+                  e.preventDefault();
+                  void release(reason.value.trim());
+                },
+              },
+              h(
+                'fieldset',
+                { disabled, class: 'plain' },
                 h('h3', {}, 'Release the offer'),
-                h('p', { class: 'hint' }, 'For an offer stuck "running" or waiting for sign-off whatever this instance\'s state: terminates it if it is still active, and marks its publishing version failed so the partner can publish again.'),
+                h(
+                  'p',
+                  { class: 'hint' },
+                  'For an offer stuck "running" or waiting for sign-off whatever this instance\'s state: terminates it if it is still active, and marks its publishing version failed so the partner can publish again.',
+                ),
                 h('button', { type: 'submit', class: 'danger' }, 'Release offer'),
               ),
             )
           : null,
         h(
           'form',
-          { id: 'purge-form', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void purge(); } },
-          h('fieldset', { disabled: disabled || active, class: 'plain' },
+          {
+            id: 'purge-form',
+            onsubmit: (/** @type {Event} */ e) => {
+              e.preventDefault();
+              void purge();
+            },
+          },
+          h(
+            'fieldset',
+            { disabled: disabled || active, class: 'plain' },
             h('h3', {}, 'Purge history'),
-            h('p', { class: 'hint' }, active ? 'Only a finished instance can be purged.' : 'Deletes the instance and its history for good.'),
+            h(
+              'p',
+              { class: 'hint' },
+              active ? 'Only a finished instance can be purged.' : 'Deletes the instance and its history for good.',
+            ),
             h('button', { type: 'submit', class: 'danger' }, 'Purge'),
           ),
         ),
@@ -189,20 +279,60 @@ export function instanceView({ session, instanceId }) {
 
   /** @param {string} reason */
   async function terminate(reason) {
-    if (!(await confirmDialog({ title: 'Terminate this instance?', body: `${instanceId} stops at once and cannot be resumed.`, confirm: 'Terminate', cancel: 'Keep it running', danger: true }))) return;
-    const r = await api(`${path}/terminate`, { method: 'POST', key: session.key, body: reason ? { reason } : undefined });
+    if (
+      !(await confirmDialog({
+        title: 'Terminate this instance?',
+        body: `${instanceId} stops at once and cannot be resumed.`,
+        confirm: 'Terminate',
+        cancel: 'Keep it running',
+        danger: true,
+      }))
+    )
+      return;
+    const r = await api(`${path}/terminate`, {
+      method: 'POST',
+      key: session.key,
+      body: reason ? { reason } : undefined,
+    });
     done(r, 'Instance terminated.');
   }
 
   /** @param {string} reasonText the Terminate form's reason, if any */
   async function release(reasonText) {
-    if (!(await confirmDialog({ title: 'Release this offer?', body: `The publishing version run by ${instanceId} is marked failed${ACTIVE.has(current?.runtimeStatus ?? '') ? ', and the instance is terminated' : ''}.`, confirm: 'Release', cancel: 'Keep it', danger: true }))) return;
-    const r = await api(`${path}/release`, { method: 'POST', key: session.key, body: reasonText ? { reason: reasonText } : undefined });
-    done(r, r.ok && /** @type {{ released: boolean }} */ (r.data).released ? 'Offer released: the partner can publish again.' : 'Nothing to release: the offer is not held by this instance.');
+    if (
+      !(await confirmDialog({
+        title: 'Release this offer?',
+        body: `The publishing version run by ${instanceId} is marked failed${ACTIVE.has(current?.runtimeStatus ?? '') ? ', and the instance is terminated' : ''}.`,
+        confirm: 'Release',
+        cancel: 'Keep it',
+        danger: true,
+      }))
+    )
+      return;
+    const r = await api(`${path}/release`, {
+      method: 'POST',
+      key: session.key,
+      body: reasonText ? { reason: reasonText } : undefined,
+    });
+    done(
+      r,
+      r.ok && /** @type {{ released: boolean }} */ (r.data).released
+        ? 'Offer released: the partner can publish again.'
+        : 'Nothing to release: the offer is not held by this instance.',
+    );
   }
 
   async function purge() {
-    if (!(await confirmDialog({ title: 'Purge this instance?', body: `The history of ${instanceId} is deleted for good.`, confirm: 'Purge', cancel: 'Keep it', danger: true }))) return;
+    if (
+      !(await confirmDialog({
+        title: 'Purge this instance?',
+        body: `The history of ${instanceId} is deleted for good.`,
+        confirm: 'Purge',
+        cancel: 'Keep it',
+        danger: true,
+      }))
+    )
+      return;
     const r = await api(path, { method: 'DELETE', key: session.key });
     if (r.ok) {
       announce('Instance purged.');
@@ -253,7 +383,9 @@ function historyTable(history) {
   const detail = (/** @type {Record<string, unknown>} */ e) => {
     const { EventType, Timestamp, FunctionName, ScheduledTime, ...rest } = e;
     const keys = Object.keys(rest);
-    return keys.length ? h('details', {}, h('summary', {}, keys.join(', ')), h('pre', {}, JSON.stringify(rest, null, 2))) : '';
+    return keys.length
+      ? h('details', {}, h('summary', {}, keys.join(', ')), h('pre', {}, JSON.stringify(rest, null, 2)))
+      : '';
   };
   return h(
     'div',
@@ -262,7 +394,19 @@ function historyTable(history) {
       'table',
       { class: 'data', id: 'history-table' },
       h('caption', { class: 'sr-only' }, 'History events in order'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Event'), h('th', { scope: 'col' }, 'At'), h('th', { scope: 'col' }, 'Function'), h('th', { scope: 'col' }, 'Duration'), h('th', { scope: 'col' }, 'Details'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Event'),
+          h('th', { scope: 'col' }, 'At'),
+          h('th', { scope: 'col' }, 'Function'),
+          h('th', { scope: 'col' }, 'Duration'),
+          h('th', { scope: 'col' }, 'Details'),
+        ),
+      ),
       h(
         'tbody',
         {},

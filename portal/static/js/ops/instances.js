@@ -59,13 +59,30 @@ export function instancesView({ session }) {
   from.value = toLocal(q.get('createdTimeFrom') ?? '');
   const to = h('input', { type: 'datetime-local', id: 'f-to', step: 1 });
   to.value = toLocal(q.get('createdTimeTo') ?? '');
-  const name = h('input', { type: 'text', id: 'f-name', list: 'orchestrator-names', autocomplete: 'off', spellcheck: 'false' });
+  const name = h('input', {
+    type: 'text',
+    id: 'f-name',
+    list: 'orchestrator-names',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
   name.value = q.get('name') ?? '';
-  const offer = h('input', { type: 'search', id: 'f-offer', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'f-offer-hint' });
+  const offer = h('input', {
+    type: 'search',
+    id: 'f-offer',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'f-offer-hint',
+  });
   offer.value = q.get('offer') ?? '';
   const sort = h('select', { id: 'f-sort' }, ...SORTS.map(([v, l]) => h('option', { value: v }, l)));
   sort.value = q.get('sort') ?? 'createdTime';
-  const order = h('select', { id: 'f-order' }, h('option', { value: 'desc' }, 'Newest / highest first'), h('option', { value: 'asc' }, 'Oldest / lowest first'));
+  const order = h(
+    'select',
+    { id: 'f-order' },
+    h('option', { value: 'desc' }, 'Newest / highest first'),
+    h('option', { value: 'asc' }, 'Oldest / lowest first'),
+  );
   order.value = q.get('order') ?? 'desc';
   const pageSize = h('select', { id: 'f-size' }, ...['10', '25', '50', '100'].map((n) => h('option', { value: n }, n)));
   pageSize.value = q.get('pageSize') ?? '25';
@@ -80,7 +97,19 @@ export function instancesView({ session }) {
     'table',
     { class: 'data', id: 'instances-table' },
     h('caption', { class: 'sr-only' }, 'Orchestration instances'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Instance id'), h('th', { scope: 'col' }, 'Orchestrator'), h('th', { scope: 'col' }, 'Runtime status'), h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col' }, 'Last updated'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Instance id'),
+        h('th', { scope: 'col' }, 'Orchestrator'),
+        h('th', { scope: 'col' }, 'Runtime status'),
+        h('th', { scope: 'col' }, 'Created'),
+        h('th', { scope: 'col' }, 'Last updated'),
+      ),
+    ),
     body,
   );
   const prev = h('button', { type: 'button', onclick: () => go(page - 1) }, 'Previous page');
@@ -124,7 +153,10 @@ export function instancesView({ session }) {
       if (data.page > data.pageCount && data.total > 0) return go(data.pageCount);
       replace(body, ...data.items.map(row));
       table.hidden = data.items.length === 0;
-      summary.textContent = data.total === 0 ? 'No orchestration instances match these filters.' : `${data.total} instance${data.total === 1 ? ' matches' : 's match'}; showing ${(data.page - 1) * data.pageSize + 1}–${(data.page - 1) * data.pageSize + data.items.length}.`;
+      summary.textContent =
+        data.total === 0
+          ? 'No orchestration instances match these filters.'
+          : `${data.total} instance${data.total === 1 ? ' matches' : 's match'}; showing ${(data.page - 1) * data.pageSize + 1}–${(data.page - 1) * data.pageSize + data.items.length}.`;
       pageInfo.textContent = `Page ${data.page} of ${data.pageCount}`;
       prev.disabled = data.page <= 1;
       next.disabled = data.page >= data.pageCount;
@@ -168,21 +200,61 @@ export function instancesView({ session }) {
         go(1);
       },
     },
-    h('fieldset', {}, h('legend', {}, 'Runtime status (none checked: all)'), h('div', { class: 'checks' }, ...checks.map((c) => c.el))),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Runtime status (none checked: all)'),
+      h('div', { class: 'checks' }, ...checks.map((c) => c.el)),
+    ),
     h('div', { class: 'field' }, h('label', { for: 'f-from' }, 'Created from'), from),
     h('div', { class: 'field' }, h('label', { for: 'f-to' }, 'Created until'), to),
-    h('div', { class: 'field' }, h('label', { for: 'f-name' }, 'Orchestrator name'), name, h('datalist', { id: 'orchestrator-names' }, ...NAMES.map((n) => h('option', { value: n })))),
-    h('div', { class: 'field' }, h('label', { for: 'f-offer' }, 'Offer or instance id contains'), h('p', { class: 'hint', id: 'f-offer-hint' }, 'E.g. an offer id or "contoso".'), offer),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'f-name' }, 'Orchestrator name'),
+      name,
+      h('datalist', { id: 'orchestrator-names' }, ...NAMES.map((n) => h('option', { value: n }))),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'f-offer' }, 'Offer or instance id contains'),
+      h('p', { class: 'hint', id: 'f-offer-hint' }, 'E.g. an offer id or "contoso".'),
+      offer,
+    ),
     h('div', { class: 'field' }, h('label', { for: 'f-sort' }, 'Sort by'), sort),
     h('div', { class: 'field' }, h('label', { for: 'f-order' }, 'Order'), order),
     h('div', { class: 'field' }, h('label', { for: 'f-size' }, 'Per page'), pageSize),
-    h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply filters'), h('button', { type: 'button', onclick: () => { form.reset(); sort.value = 'createdTime'; order.value = 'desc'; pageSize.value = '25'; go(1); } }, 'Clear')),
+    h(
+      'div',
+      { class: 'field actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Apply filters'),
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => {
+            form.reset();
+            sort.value = 'createdTime';
+            order.value = 'desc';
+            pageSize.value = '25';
+            go(1);
+          },
+        },
+        'Clear',
+      ),
+    ),
   );
 
   const el = h(
     'section',
     {},
-    h('div', { class: 'title-row' }, heading, h('label', { class: 'inline-check', for: 'auto-refresh' }, auto, `Refresh every ${OPS_REFRESH_MS / 1000} s`)),
+    h(
+      'div',
+      { class: 'title-row' },
+      heading,
+      h('label', { class: 'inline-check', for: 'auto-refresh' }, auto, `Refresh every ${OPS_REFRESH_MS / 1000} s`),
+    ),
     form,
     summary,
     error,

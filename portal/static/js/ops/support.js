@@ -15,7 +15,12 @@ import { autoRefresh } from './session.js';
  */
 export function supportView({ session }) {
   const heading = h('h1', {}, 'Support requests');
-  const state = h('select', { id: 'support-state' }, h('option', { value: 'open' }, 'Open'), h('option', { value: 'resolved' }, 'Resolved'));
+  const state = h(
+    'select',
+    { id: 'support-state' },
+    h('option', { value: 'open' }, 'Open'),
+    h('option', { value: 'resolved' }, 'Resolved'),
+  );
   const status = h('p', { role: 'status', id: 'support-summary' }, 'Loading…');
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const body = h('tbody');
@@ -23,7 +28,24 @@ export function supportView({ session }) {
     'table',
     { class: 'data', id: 'support-table' },
     h('caption', { class: 'sr-only' }, 'Support requests'),
-    h('thead', {}, h('tr', {}, ...['Ticket', 'Publisher / offer', 'Version', 'Failing step', 'Message', 'What the partner wrote', 'Opened', ''].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Actions'))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...[
+          'Ticket',
+          'Publisher / offer',
+          'Version',
+          'Failing step',
+          'Message',
+          'What the partner wrote',
+          'Opened',
+          '',
+        ].map((t) => h('th', { scope: 'col' }, t || h('span', { class: 'sr-only' }, 'Actions'))),
+      ),
+    ),
     body,
   );
   const poll = poller(load);
@@ -41,34 +63,54 @@ export function supportView({ session }) {
       const items = r.data;
       replace(body, ...items.map(row));
       table.hidden = items.length === 0;
-      status.textContent = items.length === 0 ? `No ${state.value} support requests.` : `${items.length} ${state.value} support request${items.length === 1 ? '' : 's'}.`;
+      status.textContent =
+        items.length === 0
+          ? `No ${state.value} support requests.`
+          : `${items.length} ${state.value} support request${items.length === 1 ? '' : 's'}.`;
     }
     if (autoRefresh.get()) poll.again(OPS_REFRESH_MS);
   }
 
   /** @param {SupportRequest} s */
   function row(s) {
-    const resolve = h('button', {
-      type: 'button',
-      class: 'small',
-      disabled: session.readOnly || s.state !== 'open',
-      'aria-label': `Resolve ${s.ticketId}`,
-      onclick: async () => {
-        const r = await api(`/ops/support-requests/${enc(s.publisherId)}/${enc(s.ticketId)}/resolve`, { method: 'POST', key: session.key });
-        if (!r.ok) {
-          error.textContent = errorMessage(r);
-          error.hidden = false;
-          return;
-        }
-        announce(`${s.ticketId} resolved.`);
-        void load();
+    const resolve = h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        disabled: session.readOnly || s.state !== 'open',
+        'aria-label': `Resolve ${s.ticketId}`,
+        onclick: async () => {
+          const r = await api(`/ops/support-requests/${enc(s.publisherId)}/${enc(s.ticketId)}/resolve`, {
+            method: 'POST',
+            key: session.key,
+          });
+          if (!r.ok) {
+            error.textContent = errorMessage(r);
+            error.hidden = false;
+            return;
+          }
+          announce(`${s.ticketId} resolved.`);
+          void load();
+        },
       },
-    }, 'Resolve');
+      'Resolve',
+    );
     return h(
       'tr',
       { 'data-ticket': s.ticketId },
-      h('th', { scope: 'row', class: 'mono' }, s.ticketId, s.notified ? null : h('span', { class: 'block muted' }, `Not e-mailed: ${s.notificationError ?? 'unknown'}`)),
-      h('td', {}, `${s.publisherId} / `, h('a', { href: `#/instances?offer=${enc(`${s.publisherId}:${s.offerId}:`)}` }, s.offerId)),
+      h(
+        'th',
+        { scope: 'row', class: 'mono' },
+        s.ticketId,
+        s.notified ? null : h('span', { class: 'block muted' }, `Not e-mailed: ${s.notificationError ?? 'unknown'}`),
+      ),
+      h(
+        'td',
+        {},
+        `${s.publisherId} / `,
+        h('a', { href: `#/instances?offer=${enc(`${s.publisherId}:${s.offerId}:`)}` }, s.offerId),
+      ),
       h('td', {}, s.publishingVersion),
       h('td', {}, s.failingStepName ?? '—'),
       h('td', {}, s.failingMessage ?? '—'),

@@ -63,12 +63,21 @@ export function editorView({ session, offerId }) {
       const base = `/publishers/${enc(session.publisherId)}/offers/${enc(id)}`;
       const [r, s] = await Promise.all([api(base, { key: session.key }), api(`${base}/status`, { key: session.key })]);
       if (r.status === 404) return showNotFound(el, `There is no offer "${id}" for publisher ${session.publisherId}.`);
-      if (!r.ok) return replace(el, h('h1', {}, 'Offer'), h('p', { class: 'form-error', role: 'alert' }, errorMessage(r)));
+      if (!r.ok)
+        return replace(el, h('h1', {}, 'Offer'), h('p', { class: 'form-error', role: 'alert' }, errorMessage(r)));
       etag = r.headers.get('etag') ?? r.data.eTag ?? null;
       status = r.data.status ?? 'neverPublished';
       const definition = r.data.definition ?? {};
-      doc = { definition: { ...definition, offer: definition.offer ?? {}, plans: Array.isArray(definition.plans) ? definition.plans : [] } };
-      owned = Object.fromEntries(PARTNER_OWNED.filter((k) => r.data[k] !== undefined && r.data[k] !== null).map((k) => [k, r.data[k]]));
+      doc = {
+        definition: {
+          ...definition,
+          offer: definition.offer ?? {},
+          plans: Array.isArray(definition.plans) ? definition.plans : [],
+        },
+      };
+      owned = Object.fromEntries(
+        PARTNER_OWNED.filter((k) => r.data[k] !== undefined && r.data[k] !== null).map((k) => [k, r.data[k]]),
+      );
       if (s.ok) lastEmails = s.data.notificationEmails ?? '';
     }
     render();
@@ -94,7 +103,15 @@ export function editorView({ session, offerId }) {
     const idField = isNew ? newIdField() : null;
     const form = h(
       'form',
-      { class: 'offer-form', id: 'offer-form', novalidate: true, onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); void save(); } },
+      {
+        class: 'offer-form',
+        id: 'offer-form',
+        novalidate: true,
+        onsubmit: (/** @type {Event} */ e) => {
+          e.preventDefault();
+          void save();
+        },
+      },
       idField,
       ...offerForm(doc, reg, markDirty, { hasStoredSecrets: !isNew, uploads }),
       h('div', { class: 'action-bar' }, saveButton, publishButton, saveState),
@@ -117,7 +134,14 @@ export function editorView({ session, offerId }) {
   }
 
   function newIdField() {
-    const input = h('input', { id: 'offer-id', required: true, autocomplete: 'off', spellcheck: 'false', autocapitalize: 'none', 'aria-describedby': 'offer-id-hint' });
+    const input = h('input', {
+      id: 'offer-id',
+      required: true,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      autocapitalize: 'none',
+      'aria-describedby': 'offer-id-hint',
+    });
     input.value = id;
     const slot = h('div', { class: 'field-warnings', id: 'offer-id-warnings', hidden: true });
     input.addEventListener('input', () => {
@@ -129,7 +153,11 @@ export function editorView({ session, offerId }) {
       'div',
       { class: 'field' },
       h('label', { for: 'offer-id' }, 'Offer id', h('span', { class: 'required' }, ' (required)')),
-      h('p', { class: 'hint', id: 'offer-id-hint' }, 'Up to 50 lowercase letters, digits and "-"; it cannot change once the offer is live.'),
+      h(
+        'p',
+        { class: 'hint', id: 'offer-id-hint' },
+        'Up to 50 lowercase letters, digits and "-"; it cannot change once the offer is live.',
+      ),
       input,
       slot,
     );
@@ -143,7 +171,11 @@ export function editorView({ session, offerId }) {
     const results = reg.apply(warnings);
     replace(
       summary,
-      h('h2', {}, title ?? `${warnings.length} field${warnings.length === 1 ? ' needs' : 's need'} attention before publishing`),
+      h(
+        'h2',
+        {},
+        title ?? `${warnings.length} field${warnings.length === 1 ? ' needs' : 's need'} attention before publishing`,
+      ),
       message ? h('p', {}, message) : null,
       h(
         'ul',
@@ -152,7 +184,13 @@ export function editorView({ session, offerId }) {
           h(
             'li',
             { 'data-warning-path': warning.path ?? '' },
-            target ? h('button', { type: 'button', class: 'link-button', onclick: () => focusTarget(target) }, warning.message) : warning.message,
+            target
+              ? h(
+                  'button',
+                  { type: 'button', class: 'link-button', onclick: () => focusTarget(target) },
+                  warning.message,
+                )
+              : warning.message,
           ),
         ),
       ),
@@ -172,7 +210,8 @@ export function editorView({ session, offerId }) {
 
   /** @param {import('./offer-form.js').Registered} target */
   function focusTarget(target) {
-    const control = target.control ?? /** @type {HTMLElement | null} */ (target.el.querySelector('input, select, textarea, button'));
+    const control =
+      target.control ?? /** @type {HTMLElement | null} */ (target.el.querySelector('input, select, textarea, button'));
     // A field inside a closed <details> must be visible before it can take focus.
     const details = target.el.closest('details');
     if (details) details.open = true;
@@ -183,15 +222,30 @@ export function editorView({ session, offerId }) {
   /** Saves the draft. @param {boolean} [overwrite] send If-Match: * after a conflict @returns {Promise<boolean>} */
   async function save(overwrite = false) {
     if (isNew && !OFFER_ID.test(id)) {
-      showWarnings([{ path: 'id', rule: 'pattern', message: 'Offer id: 1–50 lowercase letters, digits or "-", starting with a letter or digit.' }], '', 'The offer could not be saved');
+      showWarnings(
+        [
+          {
+            path: 'id',
+            rule: 'pattern',
+            message: 'Offer id: 1–50 lowercase letters, digits or "-", starting with a letter or digit.',
+          },
+        ],
+        '',
+        'The offer could not be saved',
+      );
       return false;
     }
     saveButton.disabled = true;
     saveState.textContent = 'Saving…';
     /** @type {Record<string, string>} */
     const headers = {};
-    if (!isNew) headers['if-match'] = overwrite ? '*' : etag ?? '*';
-    const r = await api(`/publishers/${enc(session.publisherId)}/offers/${enc(id)}`, { method: 'PUT', key: session.key, body: { ...owned, definition: doc.definition }, headers });
+    if (!isNew) headers['if-match'] = overwrite ? '*' : (etag ?? '*');
+    const r = await api(`/publishers/${enc(session.publisherId)}/offers/${enc(id)}`, {
+      method: 'PUT',
+      key: session.key,
+      body: { ...owned, definition: doc.definition },
+      headers,
+    });
     saveButton.disabled = false;
     if (r.ok) {
       etag = r.headers.get('etag') ?? r.data?.eTag ?? etag;
@@ -216,23 +270,41 @@ export function editorView({ session, offerId }) {
     }
     saveState.textContent = 'Not saved.';
     if (r.status === 412 && headers['if-match'] === undefined) {
-      showProblem('The offer could not be saved', h('p', {}, `An offer with the id "${id}" already exists. Open it from All offers, or choose another id.`));
+      showProblem(
+        'The offer could not be saved',
+        h('p', {}, `An offer with the id "${id}" already exists. Open it from All offers, or choose another id.`),
+      );
     } else if (r.status === 412) {
       showProblem(
         'Someone else changed this offer',
-        h('p', {}, 'The offer was saved elsewhere (another tab, a colleague or a script) after you opened it, so your changes were not saved.'),
+        h(
+          'p',
+          {},
+          'The offer was saved elsewhere (another tab, a colleague or a script) after you opened it, so your changes were not saved.',
+        ),
         h(
           'div',
           { class: 'actions' },
-          h('button', { type: 'button', onclick: () => void load().then(() => announce('Reloaded the saved offer.')) }, 'Discard my changes and reload'),
+          h(
+            'button',
+            { type: 'button', onclick: () => void load().then(() => announce('Reloaded the saved offer.')) },
+            'Discard my changes and reload',
+          ),
           h('button', { type: 'button', class: 'danger', onclick: () => void save(true) }, 'Overwrite with my changes'),
         ),
       );
     } else if (r.status === 400 && errorDetails(r).length) {
       const details = errorDetails(r);
-      showWarnings(details, errorMessage(r), `The offer could not be saved: ${details.length} field${details.length === 1 ? '' : 's'} to correct`);
+      showWarnings(
+        details,
+        errorMessage(r),
+        `The offer could not be saved: ${details.length} field${details.length === 1 ? '' : 's'} to correct`,
+      );
     } else {
-      showProblem('The offer could not be saved', h('p', {}, errorMessage(r, { 413: 'The offer is too large (at most 1 MiB).' })));
+      showProblem(
+        'The offer could not be saved',
+        h('p', {}, errorMessage(r, { 413: 'The offer is too large (at most 1 MiB).' })),
+      );
     }
     return false;
   }

@@ -80,12 +80,20 @@ export class FieldRegistry {
         }
       }
       if (target) {
-        target.slot.append(h('p', { class: 'warning', 'data-rule': warning.rule ?? '' }, h('span', { class: 'sr-only' }, 'Warning: '), warning.message));
+        target.slot.append(
+          h(
+            'p',
+            { class: 'warning', 'data-rule': warning.rule ?? '' },
+            h('span', { class: 'sr-only' }, 'Warning: '),
+            warning.message,
+          ),
+        );
         target.slot.hidden = false;
         if (target.control) {
           target.control.setAttribute('aria-invalid', 'true');
           const ids = (target.control.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
-          if (!ids.includes(target.slot.id)) target.control.setAttribute('aria-describedby', [...ids, target.slot.id].join(' '));
+          if (!ids.includes(target.slot.id))
+            target.control.setAttribute('aria-describedby', [...ids, target.slot.id].join(' '));
         }
       }
       return { warning, target };
@@ -136,7 +144,16 @@ export function field(reg, spec, onChange) {
     control = h('select', { id }, ...(spec.options ?? []).map(([v, l]) => h('option', { value: v }, l)));
     control.value = text;
   } else {
-    control = h('input', { id, type: kind, autocomplete: spec.autocomplete ?? 'off', placeholder: spec.placeholder, inputmode: spec.inputmode, spellcheck: kind === 'text' ? undefined : 'false', min: spec.min, step: spec.step });
+    control = h('input', {
+      id,
+      type: kind,
+      autocomplete: spec.autocomplete ?? 'off',
+      placeholder: spec.placeholder,
+      inputmode: spec.inputmode,
+      spellcheck: kind === 'text' ? undefined : 'false',
+      min: spec.min,
+      step: spec.step,
+    });
     control.value = text;
   }
   if (hintId) control.setAttribute('aria-describedby', hintId);
@@ -152,7 +169,14 @@ export function field(reg, spec, onChange) {
     updateCounter();
     onChange();
   });
-  const hint = hintId ? h('p', { class: 'hint', id: hintId }, spec.hint ?? '', spec.max ? `${spec.hint ? ' ' : ''}At most ${spec.max} characters.` : '') : null;
+  const hint = hintId
+    ? h(
+        'p',
+        { class: 'hint', id: hintId },
+        spec.hint ?? '',
+        spec.max ? `${spec.hint ? ' ' : ''}At most ${spec.max} characters.` : '',
+      )
+    : null;
   const wrapper = h(
     'div',
     { class: `field field-${kind}` },
@@ -232,7 +256,13 @@ export function checkSet(reg, spec, onChange) {
     });
     return h('label', {}, box, label);
   });
-  return group(reg, spec.legend, spec.path, spec.hint ? h('p', { class: 'hint' }, spec.hint) : null, h('div', { class: 'checks' }, ...boxes));
+  return group(
+    reg,
+    spec.legend,
+    spec.path,
+    spec.hint ? h('p', { class: 'hint' }, spec.hint) : null,
+    h('div', { class: 'checks' }, ...boxes),
+  );
 }
 
 /**
@@ -332,7 +362,10 @@ export function listOf(obj, key, sep = /[,\n]/) {
   return {
     get: () => (Array.isArray(o.read()?.[key]) ? o.read()?.[key].join(', ') : ''),
     set: (/** @type {string} */ v) => {
-      const items = v.split(sep).map((x) => x.trim()).filter(Boolean);
+      const items = v
+        .split(sep)
+        .map((x) => x.trim())
+        .filter(Boolean);
       if (items.length) o.write()[key] = items;
       else if (o.read()) {
         delete o.read()?.[key];
@@ -441,42 +474,56 @@ export function objectList(reg, spec, onChange) {
   /** @param {Obj} item */
   function rowEl(item) {
     const path = () => /** @type {Path} */ ([...spec.path(), items().indexOf(item)]);
-    const fs = group(reg, `${spec.itemLabel} ${items().indexOf(item) + 1}`, path, ...spec.row(item, path), h('button', {
-      type: 'button',
-      class: 'danger small',
-      onclick: () => {
-        const list = items();
-        list.splice(list.indexOf(item), 1);
-        if (list.length === 0) {
-          delete spec.parent.read()?.[spec.key];
-          spec.parent.tidy();
-        }
-        fs.remove();
-        relabel();
-        reg.refresh();
-        onChange();
-        addButton.focus();
-      },
-    }, `Remove this ${spec.itemLabel.toLowerCase()}`));
+    const fs = group(
+      reg,
+      `${spec.itemLabel} ${items().indexOf(item) + 1}`,
+      path,
+      ...spec.row(item, path),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger small',
+          onclick: () => {
+            const list = items();
+            list.splice(list.indexOf(item), 1);
+            if (list.length === 0) {
+              delete spec.parent.read()?.[spec.key];
+              spec.parent.tidy();
+            }
+            fs.remove();
+            relabel();
+            reg.refresh();
+            onChange();
+            addButton.focus();
+          },
+        },
+        `Remove this ${spec.itemLabel.toLowerCase()}`,
+      ),
+    );
     fs.classList.add('list-row');
     if (spec.rowClass) fs.classList.add(spec.rowClass);
     return fs;
   }
-  const addButton = h('button', {
-    type: 'button',
-    class: 'small',
-    onclick: () => {
-      const item = spec.create();
-      const owner = spec.parent.write();
-      if (!Array.isArray(owner[spec.key])) owner[spec.key] = [];
-      owner[spec.key].push(item);
-      const el = rowEl(item);
-      body.append(el);
-      reg.refresh();
-      onChange();
-      /** @type {HTMLElement | null} */ (el.querySelector('input, select, textarea'))?.focus();
+  const addButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'small',
+      onclick: () => {
+        const item = spec.create();
+        const owner = spec.parent.write();
+        if (!Array.isArray(owner[spec.key])) owner[spec.key] = [];
+        owner[spec.key].push(item);
+        const el = rowEl(item);
+        body.append(el);
+        reg.refresh();
+        onChange();
+        /** @type {HTMLElement | null} */ (el.querySelector('input, select, textarea'))?.focus();
+      },
     },
-  }, spec.addLabel);
+    spec.addLabel,
+  );
   for (const item of items()) body.append(rowEl(item));
   return group(reg, spec.legend, spec.path, spec.hint ? h('p', { class: 'hint' }, spec.hint) : null, body, addButton);
 }

@@ -76,7 +76,12 @@ export function previewSource(value) {
   if (/^data:image\/png;base64,[A-Za-z0-9+/=\s]+$/i.test(v)) return v;
   try {
     const u = new URL(v);
-    if ((u.protocol === 'https:' || u.protocol === 'http:') && u.pathname.startsWith(`${API_BASE}/marketplace/artifacts/`) && !u.search) return u.pathname;
+    if (
+      (u.protocol === 'https:' || u.protocol === 'http:') &&
+      u.pathname.startsWith(`${API_BASE}/marketplace/artifacts/`) &&
+      !u.search
+    )
+      return u.pathname;
   } catch {
     // not a URL (yet): nothing to show
   }
@@ -97,10 +102,21 @@ export function withUpload(wrapper, kind, uploads) {
   const what = IMAGE_KINDS[kind] ?? { label: 'image', size: '' };
   const fileId = uid('upload');
   const statusId = uid('upload-status');
-  const file = h('input', { type: 'file', id: fileId, accept: 'image/png', 'aria-describedby': statusId, 'data-upload-kind': kind });
+  const file = h('input', {
+    type: 'file',
+    id: fileId,
+    accept: 'image/png',
+    'aria-describedby': statusId,
+    'data-upload-kind': kind,
+  });
   const status = h('p', { class: 'upload-status', id: statusId, role: 'status' });
   const error = h('div', { class: 'upload-error' });
-  const preview = h('img', { class: 'upload-preview', alt: `Preview of the ${what.label}`, hidden: true, decoding: 'async' });
+  const preview = h('img', {
+    class: 'upload-preview',
+    alt: `Preview of the ${what.label}`,
+    hidden: true,
+    decoding: 'async',
+  });
   let busy = false;
 
   const sync = () => {
@@ -145,7 +161,15 @@ export function withUpload(wrapper, kind, uploads) {
       status.textContent = `Uploaded ${chosen.name}; the field now holds its stored address.`;
     } else {
       status.textContent = '';
-      replace(error, h('p', { class: 'warning', role: 'alert' }, h('span', { class: 'sr-only' }, 'Upload failed: '), r.ok ? 'The service did not answer an image address.' : errorMessage(r)));
+      replace(
+        error,
+        h(
+          'p',
+          { class: 'warning', role: 'alert' },
+          h('span', { class: 'sr-only' }, 'Upload failed: '),
+          r.ok ? 'The service did not answer an image address.' : errorMessage(r),
+        ),
+      );
     }
   });
 
@@ -155,7 +179,12 @@ export function withUpload(wrapper, kind, uploads) {
   const block = h(
     'div',
     { class: 'upload' },
-    h('label', { for: fileId, class: 'upload-label' }, 'Upload PNG…', h('span', { class: 'sr-only' }, ` (${what.label}${what.size ? `, ${what.size}` : ''})`)),
+    h(
+      'label',
+      { for: fileId, class: 'upload-label' },
+      'Upload PNG…',
+      h('span', { class: 'sr-only' }, ` (${what.label}${what.size ? `, ${what.size}` : ''})`),
+    ),
     file,
     status,
     error,

@@ -12,8 +12,16 @@ import { badge, focusView, formatTime, h, replace } from '../dom.js';
 const STATES = /** @type {const} */ (['', 'pending', 'delivered', 'failed']);
 const STATE_LABELS = { '': 'All', pending: 'Pending', delivered: 'Delivered', failed: 'Failed' };
 // The lead states in the words (and tones) the status badges already use.
-const BADGE = /** @type {Record<string, string>} */ ({ pending: 'inProgress', delivered: 'complete', failed: 'failed' });
-const BADGE_LABELS = /** @type {Record<string, string>} */ ({ inProgress: 'Pending', complete: 'Delivered', failed: 'Failed' });
+const BADGE = /** @type {Record<string, string>} */ ({
+  pending: 'inProgress',
+  delivered: 'complete',
+  failed: 'failed',
+});
+const BADGE_LABELS = /** @type {Record<string, string>} */ ({
+  inProgress: 'Pending',
+  complete: 'Delivered',
+  failed: 'Failed',
+});
 // ActionCode as the marketplace lead format spells it (domain/leads/delivery.ts).
 const ACTIONS = /** @type {Record<string, string>} */ ({ PLT: 'Contact me', Create: 'Deploy' });
 
@@ -29,12 +37,20 @@ export function leadsView({ session }) {
     'table',
     { class: 'data', id: 'leads-table', hidden: true },
     h('caption', { class: 'sr-only' }, 'Customer leads and their delivery to your lead destination'),
-    h('thead', {}, h('tr', {}, ...['Customer', 'Offer', 'Action', 'Received', 'Delivery'].map((c) => h('th', { scope: 'col' }, c)))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['Customer', 'Offer', 'Action', 'Received', 'Delivery'].map((c) => h('th', { scope: 'col' }, c))),
+    ),
     body,
   );
   const state = h('p', { class: 'muted', role: 'status' }, 'Loading leads…');
   const filter = /** @type {HTMLSelectElement} */ (
-    h('select', { id: 'lead-state', onchange: () => void load(true) }, ...STATES.map((s) => h('option', { value: s }, STATE_LABELS[s])))
+    h(
+      'select',
+      { id: 'lead-state', onchange: () => void load(true) },
+      ...STATES.map((s) => h('option', { value: s }, STATE_LABELS[s])),
+    )
   );
   const more = h('button', { type: 'button', hidden: true, onclick: () => void load(false) }, 'Show more leads');
   const refreshButton = h('button', { type: 'button', onclick: () => void load(true) }, 'Refresh');
@@ -68,7 +84,9 @@ export function leadsView({ session }) {
     table.hidden = count === 0;
     const which = filter.value ? `${STATE_LABELS[/** @type {'pending'} */ (filter.value)].toLowerCase()} ` : '';
     state.textContent =
-      count === 0 ? `No ${which}leads yet. They appear here when customers ask to be contacted about a live offer or deploy it.` : `${count} ${which}lead${count === 1 ? '' : 's'}${token ? ' so far' : ''}, in the order they arrived.`;
+      count === 0
+        ? `No ${which}leads yet. They appear here when customers ask to be contacted about a live offer or deploy it.`
+        : `${count} ${which}lead${count === 1 ? '' : 's'}${token ? ' so far' : ''}, in the order they arrived.`;
   }
 
   /** @param {CustomerLead} l */
@@ -85,11 +103,22 @@ export function leadsView({ session }) {
     return h(
       'tr',
       { 'data-lead': l.leadId, 'data-state': l.state },
-      h('th', { scope: 'row' }, `${u.FirstName} ${u.LastName}`, h('span', { class: 'muted block' }, [u.Email, u.Company, u.Country].filter(Boolean).join(' · '))),
+      h(
+        'th',
+        { scope: 'row' },
+        `${u.FirstName} ${u.LastName}`,
+        h('span', { class: 'muted block' }, [u.Email, u.Company, u.Country].filter(Boolean).join(' · ')),
+      ),
       h('td', {}, h('a', { href: `#/offers/${enc(l.offerId)}/status` }, l.offerId)),
       h('td', {}, ACTIONS[l.lead.ActionCode] ?? l.lead.ActionCode),
       h('td', {}, formatTime(l.createdTime)),
-      h('td', {}, badge(BADGE[l.state] ?? l.state, BADGE_LABELS), h('span', { class: 'muted block' }, delivery), l.lastError && l.state !== 'delivered' ? h('span', { class: 'block message-error' }, l.lastError) : null),
+      h(
+        'td',
+        {},
+        badge(BADGE[l.state] ?? l.state, BADGE_LABELS),
+        h('span', { class: 'muted block' }, delivery),
+        l.lastError && l.state !== 'delivered' ? h('span', { class: 'block message-error' }, l.lastError) : null,
+      ),
     );
   }
 

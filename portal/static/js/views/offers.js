@@ -18,7 +18,18 @@ export function offersView({ session }) {
     'table',
     { class: 'data', id: 'offers-table' },
     h('caption', { class: 'sr-only' }, 'Your offers and the state of their publishing'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Offer'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Version'), h('th', { scope: 'col' }, 'Last change'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Offer'),
+        h('th', { scope: 'col' }, 'State'),
+        h('th', { scope: 'col' }, 'Version'),
+        h('th', { scope: 'col' }, 'Last change'),
+      ),
+    ),
     body,
   );
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading offers…');
@@ -30,7 +41,10 @@ export function offersView({ session }) {
 
   async function load() {
     more.disabled = true;
-    const r = await api(`/publishers/${enc(session.publisherId)}/offers?top=50${token ? `&continuationToken=${enc(token)}` : ''}`, { key: session.key });
+    const r = await api(
+      `/publishers/${enc(session.publisherId)}/offers?top=50${token ? `&continuationToken=${enc(token)}` : ''}`,
+      { key: session.key },
+    );
     more.disabled = false;
     if (!r.ok) {
       error.textContent = errorMessage(r);
@@ -44,7 +58,8 @@ export function offersView({ session }) {
     count += offers.length;
     token = r.headers.get('x-ms-continuation-token');
     more.hidden = !token;
-    status.textContent = count === 0 ? 'You have no offers yet.' : `${count} offer${count === 1 ? '' : 's'}${token ? ' so far' : ''}.`;
+    status.textContent =
+      count === 0 ? 'You have no offers yet.' : `${count} offer${count === 1 ? '' : 's'}${token ? ' so far' : ''}.`;
     table.hidden = count === 0;
   }
 
@@ -53,8 +68,21 @@ export function offersView({ session }) {
     return h(
       'tr',
       { 'data-offer': o.id },
-      h('th', { scope: 'row' }, h('a', { href: `#/offers/${enc(o.id)}` }, o.title || o.id), o.title && o.title !== o.id ? h('span', { class: 'muted block' }, o.id) : null),
-      h('td', {}, h('a', { href: `#/offers/${enc(o.id)}/status`, class: 'state-link', 'aria-label': `Status of ${o.title || o.id}` }, badge(o.status))),
+      h(
+        'th',
+        { scope: 'row' },
+        h('a', { href: `#/offers/${enc(o.id)}` }, o.title || o.id),
+        o.title && o.title !== o.id ? h('span', { class: 'muted block' }, o.id) : null,
+      ),
+      h(
+        'td',
+        {},
+        h(
+          'a',
+          { href: `#/offers/${enc(o.id)}/status`, class: 'state-link', 'aria-label': `Status of ${o.title || o.id}` },
+          badge(o.status),
+        ),
+      ),
       h('td', {}, o.publishingVersion ?? '—'),
       h('td', {}, formatTime(o.changedTime)),
     );

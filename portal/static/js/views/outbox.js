@@ -38,7 +38,10 @@ export function outboxView({ session }) {
       count = 0;
       list.replaceChildren();
     }
-    const r = await api(`/publishers/${enc(session.publisherId)}/outbox?top=25${token ? `&continuationToken=${enc(token)}` : ''}`, { key: session.key });
+    const r = await api(
+      `/publishers/${enc(session.publisherId)}/outbox?top=25${token ? `&continuationToken=${enc(token)}` : ''}`,
+      { key: session.key },
+    );
     if (!r.ok) {
       replace(state, h('span', { class: 'form-error' }, errorMessage(r)));
       return;
@@ -49,7 +52,10 @@ export function outboxView({ session }) {
     count += mails.length;
     token = r.headers.get('x-ms-continuation-token');
     more.hidden = !token;
-    state.textContent = count === 0 ? 'No e-mails yet. They appear here when you publish.' : `${count} e-mail${count === 1 ? '' : 's'}, newest first.`;
+    state.textContent =
+      count === 0
+        ? 'No e-mails yet. They appear here when you publish.'
+        : `${count} e-mail${count === 1 ? '' : 's'}, newest first.`;
   }
 
   /** @param {Mail} m */
@@ -59,7 +65,12 @@ export function outboxView({ session }) {
       { class: 'mail', 'data-kind': m.kind },
       h('h2', {}, m.subject),
       h('p', { class: 'meta' }, `${KINDS[m.kind] ?? m.kind} · to ${m.to.join(', ')} · ${formatTime(m.createdTime)}`),
-      h('details', {}, h('summary', {}, 'Show the message'), h('div', { class: 'mail-body' }, ...m.plainText.split('\n').map((line) => h('p', {}, ...linkify(line))))),
+      h(
+        'details',
+        {},
+        h('summary', {}, 'Show the message'),
+        h('div', { class: 'mail-body' }, ...m.plainText.split('\n').map((line) => h('p', {}, ...linkify(line)))),
+      ),
     );
   }
 

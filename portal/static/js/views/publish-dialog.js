@@ -36,8 +36,22 @@ export function openPublishDialog(options) {
       'form',
       { class: 'stack', novalidate: true, onsubmit: onSubmit },
       h('h2', { id: 'publish-title' }, `Publish ${options.offerId}`),
-      h('p', {}, 'Publishing validates the offer, certifies the image, provisions it to every region and packages the listing. You will be asked to sign off on the preview before it goes live.'),
-      h('div', { class: 'field' }, h('label', { for: 'publish-emails' }, 'Notification e-mails'), h('p', { class: 'hint', id: 'publish-emails-hint' }, 'Who to e-mail about progress and problems: one or more addresses separated by commas.'), emails),
+      h(
+        'p',
+        {},
+        'Publishing validates the offer, certifies the image, provisions it to every region and packages the listing. You will be asked to sign off on the preview before it goes live.',
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'publish-emails' }, 'Notification e-mails'),
+        h(
+          'p',
+          { class: 'hint', id: 'publish-emails-hint' },
+          'Who to e-mail about progress and problems: one or more addresses separated by commas.',
+        ),
+        emails,
+      ),
       error,
       h('div', { class: 'actions' }, submit, h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel')),
     ),
@@ -74,7 +88,18 @@ export function openPublishDialog(options) {
     }
     if (r.status === 400) return fail(errorMessage(r));
     if (r.status === 409) {
-      error.replaceChildren(h('p', {}, errorMessage(r)), h('p', {}, h('a', { href: `#/offers/${enc(options.offerId)}/status`, onclick: () => dialog.close() }, 'See the current status')));
+      error.replaceChildren(
+        h('p', {}, errorMessage(r)),
+        h(
+          'p',
+          {},
+          h(
+            'a',
+            { href: `#/offers/${enc(options.offerId)}/status`, onclick: () => dialog.close() },
+            'See the current status',
+          ),
+        ),
+      );
       error.hidden = false;
       return;
     }
@@ -106,13 +131,29 @@ export function confirmDialog(o) {
   return new Promise((resolve) => {
     let result = false;
     const titleId = uid('confirm-title');
-    const yes = h('button', { type: 'button', class: o.danger ? 'danger' : 'primary', onclick: () => { result = true; dialog.close(); } }, o.confirm);
+    const yes = h(
+      'button',
+      {
+        type: 'button',
+        class: o.danger ? 'danger' : 'primary',
+        onclick: () => {
+          result = true;
+          dialog.close();
+        },
+      },
+      o.confirm,
+    );
     const dialog = h(
       'dialog',
       { class: 'dialog', 'aria-labelledby': titleId, role: 'alertdialog' },
       h('h2', { id: titleId }, o.title),
       h('p', {}, o.body),
-      h('div', { class: 'actions' }, yes, h('button', { type: 'button', onclick: () => dialog.close() }, o.cancel ?? 'Keep it')),
+      h(
+        'div',
+        { class: 'actions' },
+        yes,
+        h('button', { type: 'button', onclick: () => dialog.close() }, o.cancel ?? 'Keep it'),
+      ),
     );
     dialog.addEventListener('close', () => {
       dialog.remove();

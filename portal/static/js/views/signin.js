@@ -11,8 +11,24 @@ import { saveSession } from '../session.js';
 export function signInView(ctx) {
   const errorId = uid('signin-error');
   const error = h('p', { id: errorId, class: 'form-error', role: 'alert', hidden: true });
-  const publisher = h('input', { id: 'signin-publisher', name: 'publisherId', required: true, autocomplete: 'username', spellcheck: 'false', autocapitalize: 'none', pattern: '[a-z0-9][a-z0-9-]{0,49}', 'aria-describedby': `signin-publisher-hint ${errorId}` });
-  const key = h('input', { id: 'signin-key', name: 'key', type: 'password', required: true, autocomplete: 'current-password', 'aria-describedby': errorId });
+  const publisher = h('input', {
+    id: 'signin-publisher',
+    name: 'publisherId',
+    required: true,
+    autocomplete: 'username',
+    spellcheck: 'false',
+    autocapitalize: 'none',
+    pattern: '[a-z0-9][a-z0-9-]{0,49}',
+    'aria-describedby': `signin-publisher-hint ${errorId}`,
+  });
+  const key = h('input', {
+    id: 'signin-key',
+    name: 'key',
+    type: 'password',
+    required: true,
+    autocomplete: 'current-password',
+    'aria-describedby': errorId,
+  });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
 
   /** @param {Event} e */
@@ -21,7 +37,8 @@ export function signInView(ctx) {
     const publisherId = publisher.value.trim();
     const secret = key.value.trim();
     error.hidden = true;
-    if (!publisherId || !secret) return show('Enter your publisher id and your API key.', !publisherId ? publisher : key);
+    if (!publisherId || !secret)
+      return show('Enter your publisher id and your API key.', !publisherId ? publisher : key);
     submit.disabled = true;
     submit.textContent = 'Signing in…';
     const r = await api(`/publishers/${enc(publisherId)}/offers?top=1`, { key: secret });
@@ -34,7 +51,8 @@ export function signInView(ctx) {
     }
     if (r.status === 401) return show('That key is not valid or has been revoked. Check it and try again.', key);
     // The API answers 404 for a key of another publisher, so it never confirms who exists.
-    if (r.status === 404) return show(`That key does not belong to publisher "${publisherId}". Check the publisher id.`, publisher);
+    if (r.status === 404)
+      return show(`That key does not belong to publisher "${publisherId}". Check the publisher id.`, publisher);
     show(errorMessage(r), publisher);
   }
 
@@ -51,11 +69,21 @@ export function signInView(ctx) {
     'section',
     { class: 'narrow' },
     heading,
-    h('p', {}, 'Use your publisher id and the API key your marketplace contact gave you. They are kept in this browser tab only.'),
+    h(
+      'p',
+      {},
+      'Use your publisher id and the API key your marketplace contact gave you. They are kept in this browser tab only.',
+    ),
     h(
       'form',
       { class: 'stack', novalidate: true, onsubmit: onSubmit },
-      h('div', { class: 'field' }, h('label', { for: 'signin-publisher' }, 'Publisher id'), h('p', { id: 'signin-publisher-hint', class: 'hint' }, 'Lowercase letters, digits and "-", e.g. contoso.'), publisher),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'signin-publisher' }, 'Publisher id'),
+        h('p', { id: 'signin-publisher-hint', class: 'hint' }, 'Lowercase letters, digits and "-", e.g. contoso.'),
+        publisher,
+      ),
       h('div', { class: 'field' }, h('label', { for: 'signin-key' }, 'API key'), key),
       error,
       h('div', { class: 'actions' }, submit),

@@ -29,9 +29,35 @@ export function statusView({ session, offerId }) {
   const overview = h('div', { class: 'overview', id: 'status-overview' });
   const actionsNote = h('p', { class: 'hint', id: 'signoff-note' });
   const actionError = h('div', { class: 'form-error', role: 'alert', hidden: true, id: 'action-error' });
-  const goLive = h('button', { type: 'button', class: 'primary', id: 'go-live', disabled: true, 'aria-describedby': 'signoff-note', onclick: () => void signoff('golive') }, 'Go Live');
-  const cancel = h('button', { type: 'button', class: 'danger', id: 'cancel-publish', disabled: true, 'aria-describedby': 'signoff-note', onclick: () => void signoff('cancel') }, 'Cancel publishing');
-  const republish = h('button', { type: 'button', id: 'publish-again', hidden: true, onclick: () => publishAgain() }, 'Publish again…');
+  const goLive = h(
+    'button',
+    {
+      type: 'button',
+      class: 'primary',
+      id: 'go-live',
+      disabled: true,
+      'aria-describedby': 'signoff-note',
+      onclick: () => void signoff('golive'),
+    },
+    'Go Live',
+  );
+  const cancel = h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      id: 'cancel-publish',
+      disabled: true,
+      'aria-describedby': 'signoff-note',
+      onclick: () => void signoff('cancel'),
+    },
+    'Cancel publishing',
+  );
+  const republish = h(
+    'button',
+    { type: 'button', id: 'publish-again', hidden: true, onclick: () => publishAgain() },
+    'Publish again…',
+  );
   const timeline = h('ol', { class: 'timeline', id: 'timeline', 'aria-label': 'Publishing steps' });
   const links = h('div', { class: 'links', id: 'status-links' });
   const support = h('section', { class: 'support', id: 'support', hidden: true, 'aria-labelledby': 'support-title' });
@@ -41,7 +67,12 @@ export function statusView({ session, offerId }) {
   const el = h(
     'section',
     { class: 'status-page' },
-    h('div', { class: 'title-row' }, heading, h('a', { href: `#/offers/${enc(offerId)}`, class: 'button' }, 'Edit offer')),
+    h(
+      'div',
+      { class: 'title-row' },
+      heading,
+      h('a', { href: `#/offers/${enc(offerId)}`, class: 'button' }, 'Edit offer'),
+    ),
     loadError,
     overview,
     h('div', { class: 'action-bar signoff' }, goLive, cancel, republish, actionsNote),
@@ -62,7 +93,8 @@ export function statusView({ session, offerId }) {
     poll.stop();
     const r = await api(`${base}/status`, { key: session.key });
     if (!poll.live) return;
-    if (r.status === 404) return showNotFound(el, `There is no offer "${offerId}" for publisher ${session.publisherId}.`);
+    if (r.status === 404)
+      return showNotFound(el, `There is no offer "${offerId}" for publisher ${session.publisherId}.`);
     if (!r.ok) {
       loadError.textContent = `The status could not be read: ${errorMessage(r)} Retrying…`;
       loadError.hidden = false;
@@ -74,7 +106,8 @@ export function statusView({ session, offerId }) {
     const s = r.data;
     const json = JSON.stringify(s);
     if (json !== lastJson) {
-      if (current && current.status !== s.status) announce(`Publishing status: ${STATUS_LABELS[s.status] ?? s.status}.`);
+      if (current && current.status !== s.status)
+        announce(`Publishing status: ${STATUS_LABELS[s.status] ?? s.status}.`);
       lastJson = json;
       current = s;
       render(s);
@@ -97,7 +130,12 @@ export function statusView({ session, offerId }) {
         { class: 'facts' },
         h('div', {}, h('dt', {}, 'State'), h('dd', { id: 'overall-status' }, badge(s.status))),
         h('div', {}, h('dt', {}, 'Publishing version'), h('dd', {}, s.publishingVersion ?? '—')),
-        h('div', {}, h('dt', {}, 'Notification e-mails'), h('dd', {}, s.notificationEmails ? s.notificationEmails.split(',').join(', ') : '—')),
+        h(
+          'div',
+          {},
+          h('dt', {}, 'Notification e-mails'),
+          h('dd', {}, s.notificationEmails ? s.notificationEmails.split(',').join(', ') : '—'),
+        ),
         h('div', {}, h('dt', {}, 'Last change'), h('dd', {}, formatTime(s.changedTime))),
       ),
       s.messages.length ? h('ul', { class: 'messages' }, ...s.messages.map(messageEl)) : null,
@@ -125,7 +163,12 @@ export function statusView({ session, offerId }) {
 
     replace(
       links,
-      linkList('Preview', 'preview-links', s.previewLinks, 'Visible to the subscriptions in your preview audience only: choose one to see the preview as it does.'),
+      linkList(
+        'Preview',
+        'preview-links',
+        s.previewLinks,
+        'Visible to the subscriptions in your preview audience only: choose one to see the preview as it does.',
+      ),
       linkList('Live', 'live-links', s.liveLinks, 'What every customer sees.'),
       s.certificationReportUrl && s.publishingVersion ? reportFor(s.publishingVersion) : null,
     );
@@ -135,29 +178,73 @@ export function statusView({ session, offerId }) {
   /** @param {Step} st @param {number} i @param {boolean} failed */
   function stepEl(st, i, failed) {
     const titleId = `step-${st.id}-title`;
-    const progress = h('progress', { max: 100, value: st.progressPercentage, 'aria-labelledby': `${titleId} step-${st.id}-pct` });
+    const progress = h('progress', {
+      max: 100,
+      value: st.progressPercentage,
+      'aria-labelledby': `${titleId} step-${st.id}-pct`,
+    });
     return h(
       'li',
-      { class: `step step-${st.status}${failed ? ' failed' : ''}`, 'data-step': st.id, 'data-status': st.status, 'aria-current': st.status === 'inProgress' || st.status === 'waitingForPublisherReview' ? 'step' : undefined },
-      h('div', { class: 'step-head' }, h('span', { class: 'step-number', 'aria-hidden': 'true' }, String(i + 1)), h('h2', { id: titleId }, st.stepName), badge(st.status)),
+      {
+        class: `step step-${st.status}${failed ? ' failed' : ''}`,
+        'data-step': st.id,
+        'data-status': st.status,
+        'aria-current': st.status === 'inProgress' || st.status === 'waitingForPublisherReview' ? 'step' : undefined,
+      },
+      h(
+        'div',
+        { class: 'step-head' },
+        h('span', { class: 'step-number', 'aria-hidden': 'true' }, String(i + 1)),
+        h('h2', { id: titleId }, st.stepName),
+        badge(st.status),
+      ),
       h('p', { class: 'step-description' }, st.description),
       h('p', { class: 'step-meta' }, `Estimated time frame: ${st.estimatedTimeFrame}`),
-      h('div', { class: 'progress-row' }, progress, h('span', { id: `step-${st.id}-pct` }, `${st.progressPercentage} %`)),
+      h(
+        'div',
+        { class: 'progress-row' },
+        progress,
+        h('span', { id: `step-${st.id}-pct` }, `${st.progressPercentage} %`),
+      ),
       st.messages.length ? h('ul', { class: 'messages' }, ...st.messages.map(messageEl)) : null,
-      failed ? h('p', { class: 'step-error', role: 'note' }, `Publishing stopped at this step. Fix what the messages say, then publish again; it restarts at step 1.`) : null,
+      failed
+        ? h(
+            'p',
+            { class: 'step-error', role: 'note' },
+            `Publishing stopped at this step. Fix what the messages say, then publish again; it restarts at step 1.`,
+          )
+        : null,
     );
   }
 
   /** @param {Message} m */
   function messageEl(m) {
-    return h('li', { class: `message message-${m.level}` }, h('strong', {}, `${LEVEL[m.level] ?? m.level}: `), textOf(m.messageHtml), h('span', { class: 'muted' }, ` (${formatTime(m.timestamp)})`));
+    return h(
+      'li',
+      { class: `message message-${m.level}` },
+      h('strong', {}, `${LEVEL[m.level] ?? m.level}: `),
+      textOf(m.messageHtml),
+      h('span', { class: 'muted' }, ` (${formatTime(m.timestamp)})`),
+    );
   }
 
   /** @param {string} title @param {string} id @param {Link[]} items @param {string} hint */
   function linkList(title, id, items, hint) {
     if (!items.length) return null;
-    const anchors = items.map((l) => h('a', { href: l.uri, target: '_blank', rel: 'noopener noreferrer', 'data-base-href': l.uri }, l.displayText || l.uri));
-    const box = h('div', { id }, h('h2', {}, `${title} links`), h('p', { class: 'hint' }, hint), h('ul', {}, ...anchors.map((a) => h('li', {}, a))));
+    const anchors = items.map((l) =>
+      h(
+        'a',
+        { href: l.uri, target: '_blank', rel: 'noopener noreferrer', 'data-base-href': l.uri },
+        l.displayText || l.uri,
+      ),
+    );
+    const box = h(
+      'div',
+      { id },
+      h('h2', {}, `${title} links`),
+      h('p', { class: 'hint' }, hint),
+      h('ul', {}, ...anchors.map((a) => h('li', {}, a))),
+    );
     if (id === 'preview-links') void audienceChooser(box, anchors);
     return box;
   }
@@ -171,11 +258,19 @@ export function statusView({ session, offerId }) {
    */
   async function audienceChooser(box, anchors) {
     audience ??= api(`${base}/slot/preview`, { key: session.key }).then((r) =>
-      r.ok ? (r.data?.definition?.offer?.['microsoft-azure-marketplace.allowedSubscriptions'] ?? []).map((/** @type {any} */ e) => String(typeof e === 'string' ? e : e?.subscriptionId ?? '')).filter(Boolean) : [],
+      r.ok
+        ? (r.data?.definition?.offer?.['microsoft-azure-marketplace.allowedSubscriptions'] ?? [])
+            .map((/** @type {any} */ e) => String(typeof e === 'string' ? e : (e?.subscriptionId ?? '')))
+            .filter(Boolean)
+        : [],
     );
     const ids = await audience;
     if (!ids.length || !box.isConnected) return;
-    const select = h('select', { id: 'preview-subscription' }, ...ids.map((/** @type {string} */ i) => h('option', { value: i }, i)));
+    const select = h(
+      'select',
+      { id: 'preview-subscription' },
+      ...ids.map((/** @type {string} */ i) => h('option', { value: i }, i)),
+    );
     const apply = () => {
       for (const a of anchors) {
         const url = new URL(a.dataset.baseHref ?? a.href, location.href);
@@ -185,7 +280,15 @@ export function statusView({ session, offerId }) {
     };
     select.addEventListener('change', apply);
     apply();
-    box.insertBefore(h('div', { class: 'field' }, h('label', { for: 'preview-subscription' }, 'See the preview as subscription'), select), box.querySelector('ul'));
+    box.insertBefore(
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'preview-subscription' }, 'See the preview as subscription'),
+        select,
+      ),
+      box.querySelector('ul'),
+    );
   }
 
   /** @type {{ version: number, el: HTMLElement } | null} */
@@ -203,7 +306,12 @@ export function statusView({ session, offerId }) {
    */
   function reportEl(version) {
     const body = h('div', { class: 'report-body' }, h('p', { class: 'muted' }, 'Loading the report…'));
-    const details = h('details', { id: 'certification-report', class: 'report' }, h('summary', {}, `Certification report (version ${version})`), body);
+    const details = h(
+      'details',
+      { id: 'certification-report', class: 'report' },
+      h('summary', {}, `Certification report (version ${version})`),
+      body,
+    );
     let loaded = false;
     details.addEventListener('toggle', async () => {
       if (!details.open || loaded) return;
@@ -228,13 +336,41 @@ export function statusView({ session, offerId }) {
               'table',
               { class: 'data compact' },
               h('caption', {}, d.label),
-              h('thead', {}, h('tr', {}, ...['Check', 'Result', 'Found', 'Expected', 'How to fix'].map((t) => h('th', { scope: 'col' }, t)))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ...['Check', 'Result', 'Found', 'Expected', 'How to fix'].map((t) => h('th', { scope: 'col' }, t)),
+                ),
+              ),
               h(
                 'tbody',
                 {},
                 ...[...d.rows]
                   .sort((a, b) => order(a.result) - order(b.result))
-                  .map((row) => h('tr', { 'data-result': row.result }, h('th', { scope: 'row' }, row.name), h('td', {}, h('span', { class: `badge badge-${row.result === 'fail' ? 'error' : row.result === 'pass' ? 'ok' : 'neutral'}` }, row.result)), h('td', {}, row.actual), h('td', {}, row.expected), h('td', {}, row.fix ?? ''))),
+                  .map((row) =>
+                    h(
+                      'tr',
+                      { 'data-result': row.result },
+                      h('th', { scope: 'row' }, row.name),
+                      h(
+                        'td',
+                        {},
+                        h(
+                          'span',
+                          {
+                            class: `badge badge-${row.result === 'fail' ? 'error' : row.result === 'pass' ? 'ok' : 'neutral'}`,
+                          },
+                          row.result,
+                        ),
+                      ),
+                      h('td', {}, row.actual),
+                      h('td', {}, row.expected),
+                      h('td', {}, row.fix ?? ''),
+                    ),
+                  ),
               ),
             ),
           ),
@@ -252,10 +388,26 @@ export function statusView({ session, offerId }) {
     }
     support.hidden = false;
     if (s.supportTicketId) {
-      replace(support, h('h2', { id: 'support-title' }, 'Support request'), h('p', { id: 'support-ticket' }, 'Support request ', h('strong', {}, s.supportTicketId), ` is open for publishing version ${s.publishingVersion}. The support team will contact you at your engineering contact.`));
+      replace(
+        support,
+        h('h2', { id: 'support-title' }, 'Support request'),
+        h(
+          'p',
+          { id: 'support-ticket' },
+          'Support request ',
+          h('strong', {}, s.supportTicketId),
+          ` is open for publishing version ${s.publishingVersion}. The support team will contact you at your engineering contact.`,
+        ),
+      );
       return;
     }
-    const description = h('textarea', { id: 'support-description', rows: 4, required: true, maxlength: 4000, 'aria-describedby': 'support-hint' });
+    const description = h('textarea', {
+      id: 'support-description',
+      rows: 4,
+      required: true,
+      maxlength: 4000,
+      'aria-describedby': 'support-hint',
+    });
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const submit = h('button', { type: 'submit' }, 'Open support request');
     replace(
@@ -276,7 +428,11 @@ export function statusView({ session, offerId }) {
               return;
             }
             submit.disabled = true;
-            const r = await api(`${base}/support-requests`, { method: 'POST', key: session.key, body: { description: description.value } });
+            const r = await api(`${base}/support-requests`, {
+              method: 'POST',
+              key: session.key,
+              body: { description: description.value },
+            });
             submit.disabled = false;
             if (r.ok) {
               announce(`Support request ${r.data.ticketId} opened.`);
@@ -289,8 +445,17 @@ export function statusView({ session, offerId }) {
             error.hidden = false;
           },
         },
-        h('p', { class: 'hint', id: 'support-hint' }, `The request includes the offer, publishing version ${s.publishingVersion}${failedAt ? `, the failing step (${failedAt.stepName}) and its message` : ''}.`),
-        h('div', { class: 'field' }, h('label', { for: 'support-description' }, 'What do you need help with?'), description),
+        h(
+          'p',
+          { class: 'hint', id: 'support-hint' },
+          `The request includes the offer, publishing version ${s.publishingVersion}${failedAt ? `, the failing step (${failedAt.stepName}) and its message` : ''}.`,
+        ),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'support-description' }, 'What do you need help with?'),
+          description,
+        ),
         error,
         h('div', { class: 'actions' }, submit),
       ),

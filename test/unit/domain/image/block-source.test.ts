@@ -11,7 +11,13 @@ function counting(src: ByteSource) {
 describe('BlockSource', () => {
   it('returns exactly the bytes asked for, across block boundaries and at the end', async () => {
     const bs = new BlockSource(bufferSource(data), { blockSize: 4096 });
-    for (const [o, l] of [[0, 1], [4095, 2], [10_000, 50_000], [data.length - 3, 3], [123, 0]]) {
+    for (const [o, l] of [
+      [0, 1],
+      [4095, 2],
+      [10_000, 50_000],
+      [data.length - 3, 3],
+      [123, 0],
+    ]) {
       expect((await bs.read(o, l)).equals(data.subarray(o, o + l))).toBe(true);
     }
   });
@@ -22,7 +28,10 @@ describe('BlockSource', () => {
     await bs.read(100, 10);
     await bs.read(200, 10);
     await bs.read(4000, 200); // block 0 cached, block 1 fetched
-    expect(inner.calls).toEqual([[0, 4096], [4096, 4096]]);
+    expect(inner.calls).toEqual([
+      [0, 4096],
+      [4096, 4096],
+    ]);
     await bs.read(0, 5 * 4096); // blocks 2–4 in one request
     expect(inner.calls[2]).toEqual([8192, 3 * 4096]);
     expect(bs.stats).toMatchObject({ reads: 3, bytes: 5 * 4096, calls: 4, hits: 1 });

@@ -3,7 +3,18 @@
 // sparse 30 GiB files read through ranged file reads.
 import fs from 'node:fs';
 import { buildReport, certifyDisk, CheckRow, DiskReport, renderReportHtml } from '../../../../domain/image/certify';
-import { BuiltImage, buildImage, compliantTree, elfHeader, GiB, ImageSpec, ntfsBootSector, openFile, tempDir, Tree } from '../../../support/image-fixtures';
+import {
+  BuiltImage,
+  buildImage,
+  compliantTree,
+  elfHeader,
+  GiB,
+  ImageSpec,
+  ntfsBootSector,
+  openFile,
+  tempDir,
+  Tree,
+} from '../../../support/image-fixtures';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const FS_SECTORS = 16 * 2048;
@@ -28,20 +39,63 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'GPT instead of MBR', spec: { label: 'gpt', partitions: [{ start: 2048, sectors: FS_SECTORS, type: LINUX_GUID }] }, fails: ['partition.table', 'linux.rootFs'], message: /^GPT/ },
-  { name: 'no partition table', spec: { partitions: [], fsAt: 0 }, fails: ['partition.table'], message: /no partition table/ },
-  { name: 'first partition at 2 MiB', spec: { partitions: [{ ...root, start: 4096 }] }, fails: ['partition.firstStart'], message: /sector 4096 \(2 MiB\)/ },
-  { name: 'swap partition', spec: { partitions: [root, second('82')] }, fails: ['partition.noSwap'], message: /partition 2 \(Linux swap/ },
+  {
+    name: 'GPT instead of MBR',
+    spec: { label: 'gpt', partitions: [{ start: 2048, sectors: FS_SECTORS, type: LINUX_GUID }] },
+    fails: ['partition.table', 'linux.rootFs'],
+    message: /^GPT/,
+  },
+  {
+    name: 'no partition table',
+    spec: { partitions: [], fsAt: 0 },
+    fails: ['partition.table'],
+    message: /no partition table/,
+  },
+  {
+    name: 'first partition at 2 MiB',
+    spec: { partitions: [{ ...root, start: 4096 }] },
+    fails: ['partition.firstStart'],
+    message: /sector 4096 \(2 MiB\)/,
+  },
+  {
+    name: 'swap partition',
+    spec: { partitions: [root, second('82')] },
+    fails: ['partition.noSwap'],
+    message: /partition 2 \(Linux swap/,
+  },
   {
     name: 'swap signature in a Linux partition',
-    spec: { partitions: [root, second('83')], raw: [{ offset: (2048 + FS_SECTORS) * 512 + 4086, data: Buffer.from('SWAPSPACE2') }] },
+    spec: {
+      partitions: [root, second('83')],
+      raw: [{ offset: (2048 + FS_SECTORS) * 512 + 4086, data: Buffer.from('SWAPSPACE2') }],
+    },
     fails: ['partition.noSwap'],
     message: /partition 2 \(Linux,/,
   },
-  { name: 'LVM partition', spec: { partitions: [root, second('8e')] }, fails: ['partition.noLvm'], message: /Linux LVM/ },
-  { name: 'two Linux partitions', spec: { partitions: [root, second('83')] }, fails: ['partition.singleRoot'], message: /2 partition\(s\)/ },
-  { name: 'no filesystem in the root partition', spec: { fsIn: null }, fails: ['linux.rootFs'], message: /no recognised filesystem/ },
-  { name: 'no waagent.conf', spec: { tree: tree((t) => delete t['etc/waagent.conf']) }, fails: ['linux.waagentConf', 'linux.deleteRootPassword'], message: /\/etc\/waagent\.conf not found/ },
+  {
+    name: 'LVM partition',
+    spec: { partitions: [root, second('8e')] },
+    fails: ['partition.noLvm'],
+    message: /Linux LVM/,
+  },
+  {
+    name: 'two Linux partitions',
+    spec: { partitions: [root, second('83')] },
+    fails: ['partition.singleRoot'],
+    message: /2 partition\(s\)/,
+  },
+  {
+    name: 'no filesystem in the root partition',
+    spec: { fsIn: null },
+    fails: ['linux.rootFs'],
+    message: /no recognised filesystem/,
+  },
+  {
+    name: 'no waagent.conf',
+    spec: { tree: tree((t) => delete t['etc/waagent.conf']) },
+    fails: ['linux.waagentConf', 'linux.deleteRootPassword'],
+    message: /\/etc\/waagent\.conf not found/,
+  },
   {
     name: 'swap file in fstab',
     spec: { tree: tree((t) => (t['etc/fstab'] = `${t['etc/fstab'] as string}/swapfile none swap sw 0 0\n`)) },
@@ -50,19 +104,36 @@ const CASES: Case[] = [
   },
   {
     name: 'DeleteRootPassword=n',
-    spec: { tree: tree((t) => (t['etc/waagent.conf'] = (t['etc/waagent.conf'] as string).replace('DeleteRootPassword=y', 'DeleteRootPassword=n'))) },
+    spec: {
+      tree: tree(
+        (t) =>
+          (t['etc/waagent.conf'] = (t['etc/waagent.conf'] as string).replace(
+            'DeleteRootPassword=y',
+            'DeleteRootPassword=n',
+          )),
+      ),
+    },
     fails: ['linux.deleteRootPassword'],
     message: /DeleteRootPassword=n/,
   },
   {
     name: 'no agent',
-    spec: { tree: tree((t) => { delete t['usr/sbin/waagent']; delete t['usr/lib/python3/dist-packages/azurelinuxagent/common/version.py']; }) },
+    spec: {
+      tree: tree((t) => {
+        delete t['usr/sbin/waagent'];
+        delete t['usr/lib/python3/dist-packages/azurelinuxagent/common/version.py'];
+      }),
+    },
     fails: ['linux.agentVersion'],
     message: /waagent not found/,
   },
   {
     name: 'agent 2.2.9',
-    spec: { tree: tree((t) => (t['usr/lib/python3/dist-packages/azurelinuxagent/common/version.py'] = "AGENT_VERSION = '2.2.9'\n")) },
+    spec: {
+      tree: tree(
+        (t) => (t['usr/lib/python3/dist-packages/azurelinuxagent/common/version.py'] = "AGENT_VERSION = '2.2.9'\n"),
+      ),
+    },
     fails: ['linux.agentVersion'],
     message: /^2\.2\.9 /,
   },
@@ -83,19 +154,30 @@ const CASES: Case[] = [
     fails: ['linux.kernelCmdline'],
     message: /lacks rootdelay=300/,
   },
-  { name: 'bash history of 2 KiB', spec: { tree: tree((t) => (t['home/bob/.bash_history'] = 'x'.repeat(2048))) }, fails: ['linux.bashHistory'], message: /\/home\/bob\/\.bash_history \(2048 bytes\)/ },
+  {
+    name: 'bash history of 2 KiB',
+    spec: { tree: tree((t) => (t['home/bob/.bash_history'] = 'x'.repeat(2048))) },
+    fails: ['linux.bashHistory'],
+    message: /\/home\/bob\/\.bash_history \(2048 bytes\)/,
+  },
   {
     name: 'root password set',
     spec: { tree: tree((t) => (t['etc/shadow'] = 'root:$6$s4lt$SECRETHASHVALUE:19000:0:99999:7:::\n')) },
     fails: ['linux.rootPasswordLocked'],
     message: /a password is set \(hash scheme \$6\$\)/,
   },
-  { name: '32-bit shell', spec: { tree: tree((t) => (t['usr/bin/dash'] = elfHeader(1, 3))) }, fails: ['linux.arch64'], message: /ELF 32-bit x86 \(i386\)/ },
+  {
+    name: '32-bit shell',
+    spec: { tree: tree((t) => (t['usr/bin/dash'] = elfHeader(1, 3))) },
+    fails: ['linux.arch64'],
+    message: /ELF 32-bit x86 \(i386\)/,
+  },
   {
     name: 'CentOS 6',
     spec: {
       tree: tree((t) => {
-        t['usr/lib/os-release'] = 'NAME="CentOS Linux"\nID="centos"\nVERSION_ID="6"\nPRETTY_NAME="CentOS <script>alert(1)</script> 6"\n';
+        t['usr/lib/os-release'] =
+          'NAME="CentOS Linux"\nID="centos"\nVERSION_ID="6"\nPRETTY_NAME="CentOS <script>alert(1)</script> 6"\n';
       }),
     },
     fails: ['linux.distro'],
@@ -121,7 +203,14 @@ const failing = (rows: CheckRow[]) => rows.filter((r) => r.result === 'fail');
 beforeAll(() => {
   dir = tempDir('certify-');
   built.set('compliant', buildImage(dir, 'compliant'));
-  built.set('windows', buildImage(dir, 'windows', { partitions: [{ ...root, type: '7' }], fsIn: null, raw: [{ offset: 2048 * 512, data: ntfsBootSector() }] }));
+  built.set(
+    'windows',
+    buildImage(dir, 'windows', {
+      partitions: [{ ...root, type: '7' }],
+      fsIn: null,
+      raw: [{ offset: 2048 * 512, data: ntfsBootSector() }],
+    }),
+  );
   built.set('xfs', buildImage(dir, 'xfs', { fsIn: null, raw: [{ offset: 2048 * 512, data: Buffer.from('XFSB') }] }));
   CASES.forEach((c, i) => built.set(c.name, buildImage(dir, `case${i}`, c.spec)));
 });
@@ -197,7 +286,10 @@ it('never shows a password hash', async () => {
 describe('a Windows image', () => {
   it('is recognised by its NTFS boot sector; what cannot be seen is labelled for manual review', async () => {
     const { rows } = await certify(built.get('windows')!);
-    expect(rows.find((r) => r.id === 'windows.ntfs')).toMatchObject({ result: 'pass', actual: expect.stringMatching(/NTFS/) });
+    expect(rows.find((r) => r.id === 'windows.ntfs')).toMatchObject({
+      result: 'pass',
+      actual: expect.stringMatching(/NTFS/),
+    });
     const manual = rows.filter((r) => r.result === 'manualReview').map((r) => r.id);
     expect(manual).toEqual(['windows.sysprep', 'windows.rdp', 'windows.baseImage']);
     expect(rows.some((r) => r.id.startsWith('linux.'))).toBe(false);
@@ -214,14 +306,24 @@ describe('a Windows image', () => {
 
 it('an XFS root is reported for manual review, file by file, not passed', async () => {
   const { rows } = await certify(built.get('xfs')!);
-  expect(rows.find((r) => r.id === 'linux.rootFs')).toMatchObject({ result: 'manualReview', actual: expect.stringMatching(/XFS/) });
-  expect(rows.filter((r) => r.id.startsWith('linux.') && r.id !== 'linux.rootFs').every((r) => r.result === 'manualReview')).toBe(true);
+  expect(rows.find((r) => r.id === 'linux.rootFs')).toMatchObject({
+    result: 'manualReview',
+    actual: expect.stringMatching(/XFS/),
+  });
+  expect(
+    rows.filter((r) => r.id.startsWith('linux.') && r.id !== 'linux.rootFs').every((r) => r.result === 'manualReview'),
+  ).toBe(true);
 });
 
 it('checks the SAS URL alongside the image, without echoing its signature', async () => {
-  const url = 'https://acct.blob.core.windows.net/vhds/os.vhd?sv=2022-11-02&sr=c&sp=rwl&st=2025-02-01T00:00:00Z&se=2025-03-05T00:00:00Z&sig=TOPSECRETSIG%3D';
+  const url =
+    'https://acct.blob.core.windows.net/vhds/os.vhd?sv=2022-11-02&sr=c&sp=rwl&st=2025-02-01T00:00:00Z&se=2025-03-05T00:00:00Z&sig=TOPSECRETSIG%3D';
   const { rows } = await certify(built.get('compliant')!, { url });
-  expect(failing(rows).map((r) => r.id).sort()).toEqual(['sas.expiry', 'sas.permissions']);
+  expect(
+    failing(rows)
+      .map((r) => r.id)
+      .sort(),
+  ).toEqual(['sas.expiry', 'sas.permissions']);
   expect(JSON.stringify(rows)).not.toContain('TOPSECRETSIG');
 });
 
@@ -249,7 +351,8 @@ describe('the HTML report', () => {
     expect(html).toContain('plan &lt;a&gt; OS disk');
     expect(html).toContain('CentOS &lt;script&gt;alert(1)&lt;/script&gt; 6');
     expect(html).not.toMatch(/<script/i);
-    for (const r of [...good.rows, ...bad.rows]) expect(html).toContain(r.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    for (const r of [...good.rows, ...bad.rows])
+      expect(html).toContain(r.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     expect((html.match(/<tr class=/g) ?? []).length).toBe(good.rows.length + bad.rows.length);
     expect(buildReport([{ label: 'ok', ...good }], { now: NOW }).verdict).toBe('pass');
   });

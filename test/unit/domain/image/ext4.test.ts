@@ -9,7 +9,15 @@ import { crc32cRaw } from '../../../../domain/image/crc32c';
 import { Ext4, MAX_FILE_BYTES, MAX_SYMLINKS } from '../../../../domain/image/ext4';
 import { Ext4Error, Ext4ErrorCode } from '../../../../domain/image/ext4-errors';
 import { INODE_FLAGS } from '../../../../domain/image/ext4-inode';
-import { buildFs, firstDataBlock, ImageSpec, inodeOffset, openFile, tempDir, Tree } from '../../../support/image-fixtures';
+import {
+  buildFs,
+  firstDataBlock,
+  ImageSpec,
+  inodeOffset,
+  openFile,
+  tempDir,
+  Tree,
+} from '../../../support/image-fixtures';
 
 let dir: string;
 const opened: { close(): Promise<void> }[] = [];
@@ -45,7 +53,8 @@ async function code(p: Promise<unknown>): Promise<Ext4ErrorCode> {
 }
 
 /** A buffer whose bytes differ per position, to catch misplaced blocks. */
-const pattern = (n: number, seed = 1) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 12)) & 0xff));
+const pattern = (n: number, seed = 1) =>
+  Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 12)) & 0xff));
 
 const LONG_TARGET = `../${'long-directory-name/'.repeat(4)}target`;
 
@@ -55,7 +64,9 @@ describe('reading', () => {
   const big = pattern(3 * 1024 * 1024);
   // 64 KiB of data, 64 KiB of zeros, repeated: mkfs -d leaves the zeros as holes, so the file
   // has more extents than fit in the inode and needs an extent tree of depth 1.
-  const fragmented = Buffer.concat(Array.from({ length: 24 }, (_, i) => (i % 2 ? Buffer.alloc(65536) : pattern(65536, i))));
+  const fragmented = Buffer.concat(
+    Array.from({ length: 24 }, (_, i) => (i % 2 ? Buffer.alloc(65536) : pattern(65536, i))),
+  );
 
   beforeAll(async () => {
     const p = make(
@@ -102,7 +113,9 @@ describe('reading', () => {
     expect(big.length).toBeGreaterThan(MAX_FILE_BYTES);
     expect(await code(fsx.readFile('/data/big.bin'))).toBe('fileTooLarge');
     expect((await fsx.readRange('/data/big.bin', 0, 64)).equals(big.subarray(0, 64))).toBe(true);
-    expect((await fsx.readRange('/data/big.bin', 2_000_000, 10_000)).equals(big.subarray(2_000_000, 2_010_000))).toBe(true);
+    expect((await fsx.readRange('/data/big.bin', 2_000_000, 10_000)).equals(big.subarray(2_000_000, 2_010_000))).toBe(
+      true,
+    );
     expect((await fsx.readFile('/data/big.bin', 4 * 1024 * 1024)).equals(big)).toBe(true);
   });
 
@@ -156,7 +169,9 @@ describe('layouts', () => {
   it('meta_bg descriptors beyond the first meta group', async () => {
     const tree: Tree = {};
     for (let i = 0; i < 300; i++) tree[`d${i % 10}/f${i}`] = `file ${i}\n`;
-    const { fs: fsx } = await open(make(tree, { fsMiB: 32, mkfs: ['-b', '1024', '-g', '1024', '-N', '512', '-O', 'meta_bg,^resize_inode'] }));
+    const { fs: fsx } = await open(
+      make(tree, { fsMiB: 32, mkfs: ['-b', '1024', '-g', '1024', '-N', '512', '-O', 'meta_bg,^resize_inode'] }),
+    );
     expect(fsx.sb.features).toContain('meta_bg');
     const perMetaGroup = fsx.sb.blockSize / fsx.sb.descSize;
     const ino = (await fsx.stat('/d9/f299')).ino;
@@ -221,11 +236,19 @@ describe('corrupt and hostile filesystems', () => {
     ['bad magic', (img) => img.writeUInt16LE(0x1234, 1024 + 0x38), /magic 0x1234/],
     ['a flipped byte (checksum)', (img) => (img[1024 + 0x10] ^= 0xff), /checksum/],
     ['block size 2^17 KiB', (img) => (img.writeUInt32LE(17, 1024 + 0x18), resum(img)), /block size/],
-    ['more blocks than the partition', (img) => (img.writeUInt32LE(0x7fffffff, 1024 + 0x04), resum(img)), /more than the \d+-byte partition/],
+    [
+      'more blocks than the partition',
+      (img) => (img.writeUInt32LE(0x7fffffff, 1024 + 0x04), resum(img)),
+      /more than the \d+-byte partition/,
+    ],
     ['zero inodes per group', (img) => (img.writeUInt32LE(0, 1024 + 0x28), resum(img)), /0 inodes per group/],
     ['inode size 100', (img) => (img.writeUInt16LE(100, 1024 + 0x58), resum(img)), /inode size 100/],
     ['descriptor size 48', (img) => (img.writeUInt16LE(48, 1024 + 0xfe), resum(img)), /group descriptor size 48/],
-    ['inode count not matching the groups', (img) => (img.writeUInt32LE(img.readUInt32LE(1024) + 1, 1024), resum(img)), /inodes, but/],
+    [
+      'inode count not matching the groups',
+      (img) => (img.writeUInt32LE(img.readUInt32LE(1024) + 1, 1024), resum(img)),
+      /inodes, but/,
+    ],
   ])('superblock: %s', async (_, patch, message) => {
     const e = await openFails({ patchFs: patch });
     expect(e.code).toBe('badSuperblock');
@@ -233,7 +256,9 @@ describe('corrupt and hostile filesystems', () => {
   });
 
   it('unknown incompatible features are refused', async () => {
-    const e = await openFails({ patchFs: (img) => (img.writeUInt32LE(img.readUInt32LE(1024 + 0x60) | 0x40000000, 1024 + 0x60), resum(img)) });
+    const e = await openFails({
+      patchFs: (img) => (img.writeUInt32LE(img.readUInt32LE(1024 + 0x60) | 0x40000000, 1024 + 0x60), resum(img)),
+    });
     expect(e.code).toBe('unsupported');
   });
 
@@ -287,34 +312,56 @@ describe('corrupt and hostile filesystems', () => {
     ['a link to itself', { 'etc/a': { symlink: 'a' } }],
     ['two links to each other', { 'etc/a': { symlink: 'b' }, 'etc/b': { symlink: '/etc/a' } }],
     ['a directory link looping through ..', { 'etc/a': { symlink: '../etc/a/x' } }],
-    [`a chain longer than ${MAX_SYMLINKS}`, Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`etc/l${i}`, { symlink: i === 44 ? 'target' : `l${i + 1}` }]))],
+    [
+      `a chain longer than ${MAX_SYMLINKS}`,
+      Object.fromEntries(
+        Array.from({ length: 45 }, (_, i) => [`etc/l${i}`, { symlink: i === 44 ? 'target' : `l${i + 1}` }]),
+      ),
+    ],
   ])('symlink loop: %s', async (_, tree) => {
     const { fsx, src } = await hostile({}, { ...base, ...tree });
     const e = await fsx.readFile(tree['etc/a'] ? '/etc/a' : '/etc/l0').catch((x: Ext4Error) => x);
-    expect(e).toMatchObject({ code: 'symlinkLoop', message: expect.stringMatching(/Too many levels of symbolic links/) });
+    expect(e).toMatchObject({
+      code: 'symlinkLoop',
+      message: expect.stringMatching(/Too many levels of symbolic links/),
+    });
     expect(src.stats.reads).toBeLessThan(30);
   });
 
   it(`a chain of exactly ${MAX_SYMLINKS} links resolves`, async () => {
-    const tree: Tree = Object.fromEntries(Array.from({ length: MAX_SYMLINKS }, (_, i) => [`etc/l${i}`, { symlink: i === MAX_SYMLINKS - 1 ? 'target' : `l${i + 1}` }]));
+    const tree: Tree = Object.fromEntries(
+      Array.from({ length: MAX_SYMLINKS }, (_, i) => [
+        `etc/l${i}`,
+        { symlink: i === MAX_SYMLINKS - 1 ? 'target' : `l${i + 1}` },
+      ]),
+    );
     const { fsx } = await hostile({}, { ...base, ...tree });
     expect(await fsx.readText('/etc/l0')).toBe('t');
   });
 
   it('absurd file and directory sizes', async () => {
-    const { fsx, src } = await hostile({ debugfs: ['sif /etc/hostname size 0x10000000000', 'sif /home size 0xffffffffff'] });
+    const { fsx, src } = await hostile({
+      debugfs: ['sif /etc/hostname size 0x10000000000', 'sif /home size 0xffffffffff'],
+    });
     expect((await fsx.stat('/etc/hostname')).size).toBe(2 ** 40);
     const e = await fsx.readFile('/etc/hostname').catch((x: Ext4Error) => x);
-    expect(e).toMatchObject({ code: 'fileTooLarge', message: expect.stringMatching(/1099511627776 bytes, more than the 1048576-byte limit/) });
+    expect(e).toMatchObject({
+      code: 'fileTooLarge',
+      message: expect.stringMatching(/1099511627776 bytes, more than the 1048576-byte limit/),
+    });
     expect(await code(fsx.readdir('/home'))).toBe('badDirectory');
     expect(src.stats.bytes).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('directory blocks: a zero rec_len, an inode beyond the table, a deleted inode', async () => {
-    const zeroRecLen = await hostile({ patchFs: (img, p) => img.writeUInt16LE(0, firstDataBlock(p, '/etc') * 4096 + 4) });
+    const zeroRecLen = await hostile({
+      patchFs: (img, p) => img.writeUInt16LE(0, firstDataBlock(p, '/etc') * 4096 + 4),
+    });
     expect(await code(zeroRecLen.fsx.readdir('/etc'))).toBe('badDirectory');
 
-    const farInode = await hostile({ patchFs: (img, p) => img.writeUInt32LE(0x7fffffff, firstDataBlock(p, '/etc') * 4096 + 24) });
+    const farInode = await hostile({
+      patchFs: (img, p) => img.writeUInt32LE(0x7fffffff, firstDataBlock(p, '/etc') * 4096 + 24),
+    });
     const e = await farInode.fsx.readdir('/etc').catch((x: Ext4Error) => x);
     expect(e).toMatchObject({ code: 'badDirectory', message: expect.stringMatching(/inode 2147483647, beyond/) });
 
@@ -330,6 +377,8 @@ describe('corrupt and hostile filesystems', () => {
 
 it('fixture check: debugfs sees what the reader sees', async () => {
   const p = make({ 'etc/hostname': 'image\n' });
-  expect(execFileSync('debugfs', ['-R', 'cat /etc/hostname', p], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()).toBe('image\n');
+  expect(
+    execFileSync('debugfs', ['-R', 'cat /etc/hostname', p], { stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
+  ).toBe('image\n');
   expect(path.basename(p)).toMatch(/\.ext4$/);
 });

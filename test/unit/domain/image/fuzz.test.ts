@@ -74,12 +74,16 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('word' as const), at: fc.nat(), value: wordValue }),
 );
 
-async function certifyMutated(s: Subject, [start, end]: [number, number], muts: { kind: 'byte' | 'word'; at: number; value: number }[]) {
+async function certifyMutated(
+  s: Subject,
+  [start, end]: [number, number],
+  muts: { kind: 'byte' | 'word'; at: number; value: number }[],
+) {
   const saved = Buffer.from(s.fsImage.subarray(start, end));
   try {
     for (const m of muts) {
       if (m.kind === 'byte') s.fsImage[start + (m.at % (end - start))] = m.value;
-      else s.fsImage.writeUInt32LE(m.value >>> 0, start + ((m.at % ((end - start) / 4)) * 4));
+      else s.fsImage.writeUInt32LE(m.value >>> 0, start + (m.at % ((end - start) / 4)) * 4);
     }
     const t0 = Date.now();
     const report = await certifyDisk(s.disk, { role: 'os', now: NOW, budget: BUDGET });
@@ -97,24 +101,31 @@ it('the unmutated images pass', async () => {
 });
 
 describe.each(['ext4', 'ext2'])('%s', (name) => {
-  it.each(['superblock', 'group descriptors', 'inode table', 'root directory', '/etc directory', '/home directory'])('mutated %s: a verdict within budget', async (region) => {
-    const s = subjects.find((x) => x.name === name)!;
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 8 }), async (muts) => {
-        const { report, ms } = await certifyMutated(s, s.regions[region], muts);
-        expect(report.rows.length).toBeGreaterThan(5);
-        for (const r of report.rows) {
-          expect(RESULTS.has(r.result)).toBe(true);
-          expect(typeof r.actual).toBe('string');
-          if (r.result === 'fail') expect(r.fix).toBeTruthy();
-        }
-        expect(['pass', 'fail']).toContain(verdictOf(report.rows));
-        // The container and the partition table were not touched.
-        expect(report.rows.filter((r) => r.id.startsWith('vhd.') || r.id.startsWith('partition.')).every((r) => r.result === 'pass')).toBe(true);
-        expect(report.stats.reads).toBeLessThanOrEqual(BUDGET.maxReads);
-        expect(ms).toBeLessThan(BUDGET.deadlineMs + 500);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it.each(['superblock', 'group descriptors', 'inode table', 'root directory', '/etc directory', '/home directory'])(
+    'mutated %s: a verdict within budget',
+    async (region) => {
+      const s = subjects.find((x) => x.name === name)!;
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 8 }), async (muts) => {
+          const { report, ms } = await certifyMutated(s, s.regions[region], muts);
+          expect(report.rows.length).toBeGreaterThan(5);
+          for (const r of report.rows) {
+            expect(RESULTS.has(r.result)).toBe(true);
+            expect(typeof r.actual).toBe('string');
+            if (r.result === 'fail') expect(r.fix).toBeTruthy();
+          }
+          expect(['pass', 'fail']).toContain(verdictOf(report.rows));
+          // The container and the partition table were not touched.
+          expect(
+            report.rows
+              .filter((r) => r.id.startsWith('vhd.') || r.id.startsWith('partition.'))
+              .every((r) => r.result === 'pass'),
+          ).toBe(true);
+          expect(report.stats.reads).toBeLessThanOrEqual(BUDGET.maxReads);
+          expect(ms).toBeLessThan(BUDGET.deadlineMs + 500);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 });

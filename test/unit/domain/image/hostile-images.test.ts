@@ -6,7 +6,17 @@ import path from 'node:path';
 import { ByteSource } from '../../../../domain/image/byte-source';
 import { certifyDisk, CertifyOptions, CheckRow, DiskReport } from '../../../../domain/image/certify';
 import { buildFixedVhdFooter } from '../../../../domain/image/vhd-footer';
-import { buildImage, compliantTree, firstDataBlock, GiB, ImageSpec, inodeOffset, mbr, openFile, tempDir } from '../../../support/image-fixtures';
+import {
+  buildImage,
+  compliantTree,
+  firstDataBlock,
+  GiB,
+  ImageSpec,
+  inodeOffset,
+  mbr,
+  openFile,
+  tempDir,
+} from '../../../support/image-fixtures';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const MAX_READS = 40;
@@ -34,7 +44,14 @@ async function certifyImage(spec: ImageSpec, opts: Partial<CertifyOptions> = {})
 
 function expectFailure(report: DiskReport, id: string, message: RegExp): CheckRow {
   const row = report.rows.find((r) => r.id === id && r.result === 'fail');
-  if (!row) throw new Error(`no failing ${id} row in ${JSON.stringify(report.rows.filter((r) => r.result !== 'pass'), null, 1)}`);
+  if (!row)
+    throw new Error(
+      `no failing ${id} row in ${JSON.stringify(
+        report.rows.filter((r) => r.result !== 'pass'),
+        null,
+        1,
+      )}`,
+    );
   expect(row.actual).toMatch(message);
   expect(row.fix).toBeTruthy();
   expect(report.stats.reads).toBeLessThanOrEqual(MAX_READS);
@@ -48,7 +65,11 @@ describe('the VHD container', () => {
   });
 
   it('a wrong cookie', async () => {
-    expectFailure(await certifyImage({ patchFooter: (f) => f.write('cxsparse', 0, 'latin1') }), 'vhd.cookie', /"cxsparse"/);
+    expectFailure(
+      await certifyImage({ patchFooter: (f) => f.write('cxsparse', 0, 'latin1') }),
+      'vhd.cookie',
+      /"cxsparse"/,
+    );
   });
 
   it('a bad checksum (the rest is still checked)', async () => {
@@ -77,20 +98,46 @@ describe('the VHD container', () => {
 });
 
 describe('the partition table', () => {
-  const table = (entries: Parameters<typeof mbr>[0]) => ({ partitions: [], fsAt: 2048 * 512, raw: [{ offset: 0, data: mbr(entries) }] });
+  const table = (entries: Parameters<typeof mbr>[0]) => ({
+    partitions: [],
+    fsAt: 2048 * 512,
+    raw: [{ offset: 0, data: mbr(entries) }],
+  });
 
   it('entries out of range', async () => {
-    expectFailure(await certifyImage(table([{ type: 0x83, start: 2048, sectors: 32768 }, { type: 0x83, start: 0xfff00000, sectors: 0x1000 }])), 'partition.bounds', /partition 2 .* ends beyond the end of the disk/);
+    expectFailure(
+      await certifyImage(
+        table([
+          { type: 0x83, start: 2048, sectors: 32768 },
+          { type: 0x83, start: 0xfff00000, sectors: 0x1000 },
+        ]),
+      ),
+      'partition.bounds',
+      /partition 2 .* ends beyond the end of the disk/,
+    );
   });
 
   it('overlapping entries', async () => {
-    expectFailure(await certifyImage(table([{ type: 0x83, start: 2048, sectors: 32768 }, { type: 0x82, start: 4096, sectors: 1000 }])), 'partition.bounds', /overlaps partition 1/);
+    expectFailure(
+      await certifyImage(
+        table([
+          { type: 0x83, start: 2048, sectors: 32768 },
+          { type: 0x82, start: 4096, sectors: 1000 },
+        ]),
+      ),
+      'partition.bounds',
+      /overlaps partition 1/,
+    );
   });
 });
 
 describe('the root filesystem', () => {
   it('a corrupt superblock', async () => {
-    expectFailure(await certifyImage({ patchFs: (img) => img.writeUInt32LE(30, 1024 + 0x18) }), 'linux.rootFs', /Corrupt ext2\/3\/4 superblock: checksum/);
+    expectFailure(
+      await certifyImage({ patchFs: (img) => img.writeUInt32LE(30, 1024 + 0x18) }),
+      'linux.rootFs',
+      /Corrupt ext2\/3\/4 superblock: checksum/,
+    );
   });
 
   it('an inode loop: /etc/waagent.conf has an extent tree that points back at itself', async () => {
@@ -111,11 +158,19 @@ describe('the root filesystem', () => {
       }
     };
     const r = await certifyImage({ patchFs: loop });
-    expectFailure(r, 'linux.waagentConf', /could not be checked: Corrupt extent tree in inode \d+: block \d+ is reached twice \(a loop\)/);
+    expectFailure(
+      r,
+      'linux.waagentConf',
+      /could not be checked: Corrupt extent tree in inode \d+: block \d+ is reached twice \(a loop\)/,
+    );
   });
 
   it('a directory loop: /home/loop is / again', async () => {
-    expectFailure(await certifyImage({ debugfs: ['ln / /home/loop'] }), 'linux.bashHistory', /Directory loop: \/home\/loop is inode 2/);
+    expectFailure(
+      await certifyImage({ debugfs: ['ln / /home/loop'] }),
+      'linux.bashHistory',
+      /Directory loop: \/home\/loop is inode 2/,
+    );
   });
 
   it('symlink loops: /etc/waagent.conf → itself, /bin → /bin', async () => {
@@ -127,14 +182,22 @@ describe('the root filesystem', () => {
   });
 
   it('absurd sizes: a 1 TiB waagent.conf, a 1 TiB /etc/ssh directory', async () => {
-    const r = await certifyImage({ debugfs: ['sif /etc/waagent.conf size 0x10000000000', 'sif /etc/ssh size 0x10000000000'] });
-    expectFailure(r, 'linux.waagentConf', /\/etc\/waagent\.conf claims 1099511627776 bytes, more than the 1048576-byte limit/);
+    const r = await certifyImage({
+      debugfs: ['sif /etc/waagent.conf size 0x10000000000', 'sif /etc/ssh size 0x10000000000'],
+    });
+    expectFailure(
+      r,
+      'linux.waagentConf',
+      /\/etc\/waagent\.conf claims 1099511627776 bytes, more than the 1048576-byte limit/,
+    );
     expectFailure(r, 'linux.sshClientAlive', /Directory \/etc\/ssh claims 1099511627776 bytes/);
     expect(r.stats.bytes).toBeLessThan(2 * 2 ** 20);
   });
 
   it('an /etc/shadow of 1 MiB + 1 byte is refused, not read', async () => {
-    const r = await certifyImage({ tree: { ...compliantTree(), 'etc/shadow': 'root:*:1::\n'.padEnd(2 ** 20 + 1, '#') } });
+    const r = await certifyImage({
+      tree: { ...compliantTree(), 'etc/shadow': 'root:*:1::\n'.padEnd(2 ** 20 + 1, '#') },
+    });
     expectFailure(r, 'linux.rootPasswordLocked', /claims 1048577 bytes/);
   });
 });
@@ -155,7 +218,10 @@ describe('the source and the budget', () => {
   it('a source that stops answering ends at the deadline', async () => {
     const src = await openFile(good);
     let reads = 0;
-    const stalling: ByteSource = { size: src.size, read: (o, l) => (++reads > 2 ? new Promise(() => undefined) : src.read(o, l)) };
+    const stalling: ByteSource = {
+      size: src.size,
+      read: (o, l) => (++reads > 2 ? new Promise(() => undefined) : src.read(o, l)),
+    };
     const t0 = Date.now();
     const r = await certifyDisk(stalling, { role: 'os', now: NOW, budget: { deadlineMs: 300 } });
     await src.close();
@@ -166,6 +232,8 @@ describe('the source and the budget', () => {
   it('a source that fails becomes an "image readable" row, or is rethrown when the caller says it is transient', async () => {
     const broken: ByteSource = { size: 31 * GiB, read: async () => Promise.reject(new Error('connection reset')) };
     expectFailure(await certifyDisk(broken, { role: 'os', now: NOW }), 'image.readable', /connection reset/);
-    await expect(certifyDisk(broken, { role: 'os', now: NOW, isTransient: () => true })).rejects.toThrow('connection reset');
+    await expect(certifyDisk(broken, { role: 'os', now: NOW, isTransient: () => true })).rejects.toThrow(
+      'connection reset',
+    );
   });
 });

@@ -12,7 +12,15 @@ const disk = (...sectors: { lba: number; data: Buffer }[]) => {
 
 describe('readPartitionTable', () => {
   it('reads the four MBR entries', async () => {
-    const t = await readPartitionTable(disk({ lba: 0, data: mbr([{ type: 0x83, start: 2048, sectors: 40_000, bootable: true }, { type: 0x82, start: 42_048, sectors: 8000 }]) }));
+    const t = await readPartitionTable(
+      disk({
+        lba: 0,
+        data: mbr([
+          { type: 0x83, start: 2048, sectors: 40_000, bootable: true },
+          { type: 0x82, start: 42_048, sectors: 8000 },
+        ]),
+      }),
+    );
     expect(t).toMatchObject({ scheme: 'mbr', signature: true, gptHeader: false, problems: [] });
     expect(t.partitions.map((p) => [p.number, p.typeName, p.bootable, p.startLba, p.sectors])).toEqual([
       [1, 'Linux', true, 2048, 40_000],
@@ -30,10 +38,21 @@ describe('readPartitionTable', () => {
     ['beyond the end of the disk', [{ type: 0x83, start: 2048, sectors: SECTORS }], /ends beyond the end of the disk/],
     ['starting at sector 0', [{ type: 0x83, start: 0, sectors: 100 }], /starts at sector 0/],
     ['empty', [{ type: 0x83, start: 2048, sectors: 0 }], /has no sectors/],
-    ['overlapping', [{ type: 0x83, start: 2048, sectors: 10_000 }, { type: 0x83, start: 4096, sectors: 100 }], /partition 2 .* overlaps partition 1/],
+    [
+      'overlapping',
+      [
+        { type: 0x83, start: 2048, sectors: 10_000 },
+        { type: 0x83, start: 4096, sectors: 100 },
+      ],
+      /partition 2 .* overlaps partition 1/,
+    ],
     [
       'two overlapping one big entry',
-      [{ type: 0x83, start: 2048, sectors: 50_000 }, { type: 0x07, start: 3000, sectors: 10 }, { type: 0x07, start: 4000, sectors: 10 }],
+      [
+        { type: 0x83, start: 2048, sectors: 50_000 },
+        { type: 0x07, start: 3000, sectors: 10 },
+        { type: 0x07, start: 4000, sectors: 10 },
+      ],
       /partition 3 .* overlaps partition 1/,
     ],
     ['wrapping past 2^32 sectors', [{ type: 0x83, start: 0xfffff000, sectors: 0xfffff000 }], /beyond the end/],
@@ -70,16 +89,25 @@ describe('readPartitionTable', () => {
   });
 
   it('stops at a loop in the chain of logical partitions', async () => {
-    const ebr = mbr([{ type: 0x83, start: 2048, sectors: 100 }, { type: 0x05, start: 0, sectors: 10_000 }]); // next EBR = itself
-    const t = await readPartitionTable(disk({ lba: 0, data: mbr([{ type: 0x0f, start: 10_000, sectors: 20_000 }]) }, { lba: 10_000, data: ebr }));
+    const ebr = mbr([
+      { type: 0x83, start: 2048, sectors: 100 },
+      { type: 0x05, start: 0, sectors: 10_000 },
+    ]); // next EBR = itself
+    const t = await readPartitionTable(
+      disk({ lba: 0, data: mbr([{ type: 0x0f, start: 10_000, sectors: 20_000 }]) }, { lba: 10_000, data: ebr }),
+    );
     expect(t.problems.join(' ')).toMatch(/loops back to sector 10000/);
     expect(t.partitions.filter((p) => p.logical)).toHaveLength(1);
   });
 
   it('detects GPT by its protective entry and by its header', async () => {
-    expect((await readPartitionTable(disk({ lba: 0, data: mbr([{ type: 0xee, start: 1, sectors: SECTORS - 1 }]) }))).scheme).toBe('gpt');
+    expect(
+      (await readPartitionTable(disk({ lba: 0, data: mbr([{ type: 0xee, start: 1, sectors: SECTORS - 1 }]) }))).scheme,
+    ).toBe('gpt');
     const header = Buffer.from('EFI PART');
-    const t = await readPartitionTable(disk({ lba: 0, data: mbr([{ type: 0x83, start: 2048, sectors: 100 }]) }, { lba: 1, data: header }));
+    const t = await readPartitionTable(
+      disk({ lba: 0, data: mbr([{ type: 0x83, start: 2048, sectors: 100 }]) }, { lba: 1, data: header }),
+    );
     expect(t).toMatchObject({ scheme: 'gpt', gptHeader: true });
     expect((await readPartitionTable(disk({ lba: 1, data: header }))).scheme).toBe('gpt');
   });

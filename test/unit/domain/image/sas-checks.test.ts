@@ -4,8 +4,19 @@ import { checkSasUrl, parseSasDate, redactSasUrl } from '../../../../domain/imag
 const NOW = new Date('2025-03-01T12:00:00Z');
 const SIG = 'c2VjcmV0LXNpZ25hdHVyZQ%3D%3D';
 
-function url(params: Record<string, string | undefined>, base = 'https://acct.blob.core.windows.net/vhds/os.vhd'): string {
-  const all: Record<string, string | undefined> = { sv: '2022-11-02', sr: 'c', sp: 'rl', st: '2025-02-27T00:00:00Z', se: '2025-04-01T00:00:00Z', sig: SIG, ...params };
+function url(
+  params: Record<string, string | undefined>,
+  base = 'https://acct.blob.core.windows.net/vhds/os.vhd',
+): string {
+  const all: Record<string, string | undefined> = {
+    sv: '2022-11-02',
+    sr: 'c',
+    sp: 'rl',
+    st: '2025-02-27T00:00:00Z',
+    se: '2025-04-01T00:00:00Z',
+    sig: SIG,
+    ...params,
+  };
   return `${base}?${Object.entries(all)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${v}`)
@@ -19,7 +30,14 @@ const failed = (rows: CheckRow[]) => rows.filter((r) => r.result === 'fail').map
 it('a good SAS URL passes every check', () => {
   const rows = check(url({}));
   expect(failed(rows)).toEqual([]);
-  expect(rows.map((r) => r.id)).toEqual(['sas.https', 'sas.vhdPath', 'sas.permissions', 'sas.start', 'sas.expiry', 'sas.signature']);
+  expect(rows.map((r) => r.id)).toEqual([
+    'sas.https',
+    'sas.vhdPath',
+    'sas.permissions',
+    'sas.start',
+    'sas.expiry',
+    'sas.signature',
+  ]);
 });
 
 it.each([
@@ -65,14 +83,19 @@ it.each([
 });
 
 it('date-only values are explained', () => {
-  expect(row(check(url({ st: '2025-01-01' })), 'sas.start').actual).toBe('st=2025-01-01 is not a full UTC date and time');
+  expect(row(check(url({ st: '2025-01-01' })), 'sas.start').actual).toBe(
+    'st=2025-01-01 is not a full UTC date and time',
+  );
   expect(row(check(url({ se: undefined })), 'sas.expiry').actual).toBe('no se parameter');
 });
 
 it('requires https, except for local development storage', () => {
   const http = url({}, 'http://127.0.0.1:10000/devstoreaccount1/vhds/os.vhd');
   expect(row(check(http), 'sas.https')).toMatchObject({ result: 'fail', actual: 'http to 127.0.0.1:10000' });
-  expect(row(check(http, ['127.0.0.1:10000']), 'sas.https')).toMatchObject({ result: 'pass', actual: expect.stringMatching(/local development storage/) });
+  expect(row(check(http, ['127.0.0.1:10000']), 'sas.https')).toMatchObject({
+    result: 'pass',
+    actual: expect.stringMatching(/local development storage/),
+  });
   expect(row(check(http, ['127.0.0.1']), 'sas.https').result).toBe('pass');
   expect(row(check(http, ['localhost:10000']), 'sas.https').result).toBe('fail');
   expect(row(check(url({}, 'ftp://x/os.vhd'), ['x']), 'sas.https').result).toBe('fail');
@@ -89,7 +112,9 @@ it('never echoes the signature, whatever fails', () => {
     expect(JSON.stringify(check(u))).not.toContain(SIG);
   }
   expect(row(check(url({ sig: undefined })), 'sas.signature').result).toBe('fail');
-  expect(check('::::')).toEqual([expect.objectContaining({ id: 'sas.url', result: 'fail', actual: 'not a valid URL' })]);
+  expect(check('::::')).toEqual([
+    expect.objectContaining({ id: 'sas.url', result: 'fail', actual: 'not a valid URL' }),
+  ]);
 });
 
 it('redacts URLs for display', () => {

@@ -1,10 +1,22 @@
-import { CatalogQuery, inPreviewAudience, matchesQuery, parseCatalogQuery, publicListing, searchCatalog } from '../../../../domain/listing/catalog';
+import {
+  CatalogQuery,
+  inPreviewAudience,
+  matchesQuery,
+  parseCatalogQuery,
+  publicListing,
+  searchCatalog,
+} from '../../../../domain/listing/catalog';
 import { buildListing, Listing } from '../../../../domain/listing/listing';
 import { sampleOffer } from '../../../../domain/offer/sample-offer';
 
 const M = 'microsoft-azure-marketplace.';
 // Listings are built after step 1 has ingested the images, so their logos are stored URLs.
-const INGESTED_LOGOS = Object.fromEntries(['small-40x40', 'medium-90x90', 'large-115x115', 'wide-255x115'].map((n) => [`${M}${n.split('-')[0]}Logo`, `https://contoso.example.com/marketplace/${n}.png`]));
+const INGESTED_LOGOS = Object.fromEntries(
+  ['small-40x40', 'medium-90x90', 'large-115x115', 'wide-255x115'].map((n) => [
+    `${M}${n.split('-')[0]}Logo`,
+    `https://contoso.example.com/marketplace/${n}.png`,
+  ]),
+);
 const V = 'microsoft-azure-virtualmachines.';
 
 function listing(offerId: string, offer: Record<string, unknown>, os: 'Linux' | 'Windows' = 'Linux'): Listing {
@@ -21,8 +33,16 @@ const query = (params: Record<string, string>): CatalogQuery => {
   return parsed.query;
 };
 
-const linux = listing('contoso-vm', { [M + 'title']: 'Contoso Analytics', [M + 'description']: '<p>Streams <b>telemetry</b> &amp; logs</p>', [M + 'categories']: ['analytics', 'devService'] });
-const windows = listing('fabrikam-sql', { [M + 'title']: 'Fabrikam SQL', [M + 'summary']: 'A database server.', [M + 'categories']: ['databases'] }, 'Windows');
+const linux = listing('contoso-vm', {
+  [M + 'title']: 'Contoso Analytics',
+  [M + 'description']: '<p>Streams <b>telemetry</b> &amp; logs</p>',
+  [M + 'categories']: ['analytics', 'devService'],
+});
+const windows = listing(
+  'fabrikam-sql',
+  { [M + 'title']: 'Fabrikam SQL', [M + 'summary']: 'A database server.', [M + 'categories']: ['databases'] },
+  'Windows',
+);
 
 describe('matchesQuery', () => {
   it('matches every word, case-insensitively, in title, summaries or description text', () => {
@@ -54,7 +74,10 @@ describe('matchesQuery', () => {
 
 describe('parseCatalogQuery', () => {
   it('refuses an unknown OS family and an overlong q', () => {
-    expect(parseCatalogQuery((n) => (n === 'os' ? 'beos' : null))).toEqual({ ok: false, message: expect.stringContaining('os:') });
+    expect(parseCatalogQuery((n) => (n === 'os' ? 'beos' : null))).toEqual({
+      ok: false,
+      message: expect.stringContaining('os:'),
+    });
     expect(parseCatalogQuery((n) => (n === 'q' ? 'x'.repeat(201) : null)).ok).toBe(false);
   });
 });
@@ -79,7 +102,12 @@ describe('searchCatalog', () => {
 });
 
 describe('preview audience', () => {
-  const l = listing('contoso-vm', { [M + 'allowedSubscriptions']: ['6F1F9C2E-3B1A-4C55-9F0E-2D7B8A1C4E90', { subscriptionId: 'b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b' }] });
+  const l = listing('contoso-vm', {
+    [M + 'allowedSubscriptions']: [
+      '6F1F9C2E-3B1A-4C55-9F0E-2D7B8A1C4E90',
+      { subscriptionId: 'b2d4e6f8-1a3c-4e5f-8a9b-0c1d2e3f4a5b' },
+    ],
+  });
 
   it('admits listed subscriptions whatever their case', () => {
     expect(inPreviewAudience(l, '6f1f9c2e-3b1a-4c55-9f0e-2d7b8a1c4e90')).toBe(true);

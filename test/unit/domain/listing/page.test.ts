@@ -5,7 +5,12 @@ import { sampleOffer } from '../../../../domain/offer/sample-offer';
 
 const M = 'microsoft-azure-marketplace.';
 // Listings are built after step 1 has ingested the images, so their logos are stored URLs.
-const INGESTED_LOGOS = Object.fromEntries(['small-40x40', 'medium-90x90', 'large-115x115', 'wide-255x115'].map((n) => [`${M}${n.split('-')[0]}Logo`, `https://contoso.example.com/marketplace/${n}.png`]));
+const INGESTED_LOGOS = Object.fromEntries(
+  ['small-40x40', 'medium-90x90', 'large-115x115', 'wide-255x115'].map((n) => [
+    `${M}${n.split('-')[0]}Logo`,
+    `https://contoso.example.com/marketplace/${n}.png`,
+  ]),
+);
 
 function listing(offer: Record<string, unknown> = {}, change: (l: Listing) => void = () => undefined): Listing {
   const doc = sampleOffer();
@@ -45,10 +50,17 @@ describe('renderProductPage', () => {
 
   it('escapes every plain value, in text and in attributes', () => {
     const html = renderProductPage(
-      listing({ [M + 'title']: '<b>Bold</b> & "quoted"', [M + 'summary']: "<img src=x onerror=alert('s')>", [M + 'supportContactName']: '<script>alert(1)</script>' }, (l) => {
-        l.plans[0].regions = ['US"><script>alert(2)</script>'];
-        l.categories = ['<i>cat</i>'];
-      }),
+      listing(
+        {
+          [M + 'title']: '<b>Bold</b> & "quoted"',
+          [M + 'summary']: "<img src=x onerror=alert('s')>",
+          [M + 'supportContactName']: '<script>alert(1)</script>',
+        },
+        (l) => {
+          l.plans[0].regions = ['US"><script>alert(2)</script>'];
+          l.categories = ['<i>cat</i>'];
+        },
+      ),
     );
     expect(html).toContain('<h1>&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quoted&quot;</h1>');
     expect(html).toContain('alt="&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quoted&quot; logo"');
@@ -61,15 +73,19 @@ describe('renderProductPage', () => {
   it('sanitises the description again, even if the stored listing was not', () => {
     const html = renderProductPage(
       listing({}, (l) => {
-        l.descriptionHtml = '<p>Keep me</p><script>alert(1)</script><a href="javascript:alert(2)">x</a><p onclick="alert(3)">y</p><iframe src="https://evil.example"></iframe><a href="https://docs.example.com">docs</a>';
+        l.descriptionHtml =
+          '<p>Keep me</p><script>alert(1)</script><a href="javascript:alert(2)">x</a><p onclick="alert(3)">y</p><iframe src="https://evil.example"></iframe><a href="https://docs.example.com">docs</a>';
         l.plans[0].description = '<b>plan</b><img src=x onerror="alert(4)">';
       }),
     );
     expect(html).toContain('<p>Keep me</p>');
     expect(html).toContain('<p>y</p>');
     expect(html).toContain('<b>plan</b>');
-    expect(html).toMatch(/<a href="https:\/\/docs\.example\.com"[^>]*rel="noopener noreferrer nofollow"[^>]*>docs<\/a>/);
-    for (const bad of ['<script', 'alert(', 'javascript:', 'onclick', 'onerror', '<iframe']) expect(html).not.toContain(bad);
+    expect(html).toMatch(
+      /<a href="https:\/\/docs\.example\.com"[^>]*rel="noopener noreferrer nofollow"[^>]*>docs<\/a>/,
+    );
+    for (const bad of ['<script', 'alert(', 'javascript:', 'onclick', 'onerror', '<iframe'])
+      expect(html).not.toContain(bad);
   });
 
   it('drops URLs that are not http(s): javascript: privacy links, data: logos, plain-http images', () => {
@@ -87,7 +103,9 @@ describe('renderProductPage', () => {
     expect(html).not.toContain('data:image');
     expect(html).not.toContain('http://contoso.example.com/m.png');
     expect(html).not.toContain('Privacy policy');
-    expect(html).toContain('<a href="https://contoso.example.com/terms" rel="noopener noreferrer nofollow">Terms of use</a>');
+    expect(html).toContain(
+      '<a href="https://contoso.example.com/terms" rel="noopener noreferrer nofollow">Terms of use</a>',
+    );
     expect(html).toContain('alt="Screenshot 1"');
     expect(html).not.toContain('mailto:');
     expect(html).toContain('&quot;&gt;&lt;script&gt;x&lt;/script&gt;@x');
@@ -99,13 +117,18 @@ describe('renderProductPage', () => {
     expect(html).toContain('Preview: visible only to');
   });
 
-  it('allows no script and only the page\'s own stylesheet, by hash', () => {
+  it("allows no script and only the page's own stylesheet, by hash", () => {
     const html = renderProductPage(listing());
     const css = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
-    expect(CONTENT_SECURITY_POLICY).toContain(`style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`);
+    expect(CONTENT_SECURITY_POLICY).toContain(
+      `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
+    );
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src|unsafe-inline|unsafe-eval/);
-    expect(PAGE_HEADERS).toMatchObject({ 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' });
+    expect(PAGE_HEADERS).toMatchObject({
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+    });
     expect(html).not.toMatch(/<script|\son\w+=/i);
   });
 });

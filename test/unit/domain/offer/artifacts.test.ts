@@ -15,7 +15,10 @@ describe('artifactRefs / withArtifactUrls', () => {
     Object.assign(doc.definition.offer, {
       [`${M}heroLogo`]: 'https://x.example/hero.png',
       [`${M}screenshots`]: ['https://x.example/s1.png', 'https://x.example/s2.png'],
-      [`${M}videos`]: [{ videoName: 'v', videoLink: 'https://youtu.be/x', thumbnailLink: 'https://x.example/t.png' }, { videoName: 'no thumb', videoLink: 'https://youtu.be/y' }],
+      [`${M}videos`]: [
+        { videoName: 'v', videoLink: 'https://youtu.be/x', thumbnailLink: 'https://x.example/t.png' },
+        { videoName: 'no thumb', videoLink: 'https://youtu.be/y' },
+      ],
     });
     const refs = artifactRefs(doc);
     expect(refs.map((r) => `${formatPath(r.path)}=${r.kind}`)).toEqual([
@@ -28,7 +31,13 @@ describe('artifactRefs / withArtifactUrls', () => {
       `definition.offer.${M}screenshots[1]=screenshot`,
       `definition.offer.${M}videos[0].thumbnailLink=videoThumbnail`,
     ]);
-    const rewritten = withArtifactUrls(doc, new Map([['https://x.example/s2.png', 'https://ours/s2.png'], ['https://x.example/t.png', 'https://ours/t.png']]));
+    const rewritten = withArtifactUrls(
+      doc,
+      new Map([
+        ['https://x.example/s2.png', 'https://ours/s2.png'],
+        ['https://x.example/t.png', 'https://ours/t.png'],
+      ]),
+    );
     expect(rewritten.definition.offer[`${M}screenshots`]).toEqual(['https://x.example/s1.png', 'https://ours/s2.png']);
     expect(rewritten.definition.offer[`${M}videos`]![0].thumbnailLink).toBe('https://ours/t.png');
     expect(doc.definition.offer[`${M}screenshots`]).toEqual(['https://x.example/s1.png', 'https://x.example/s2.png']); // the input is left alone
@@ -40,12 +49,18 @@ describe('checkPng', () => {
 
   test('a PNG of the right size passes; the wrong size is named in pixels', () => {
     expect(checkPng(png(40, 40), logo, crc32)).toEqual({ ok: true, width: 40, height: 40 });
-    expect(checkPng(png(41, 40), logo, crc32)).toEqual({ ok: false, reason: 'is 41×40 px; a small logo must be 40×40 px' });
+    expect(checkPng(png(41, 40), logo, crc32)).toEqual({
+      ok: false,
+      reason: 'is 41×40 px; a small logo must be 40×40 px',
+    });
     expect(checkPng(png(1280, 720), ARTIFACT_KINDS.screenshot, crc32).ok).toBe(true);
   });
 
   test('not a PNG, a truncated one, or a forged header is refused', () => {
-    expect(checkPng(Buffer.from('GIF89a....................................'), logo, crc32)).toEqual({ ok: false, reason: 'is not a PNG image' });
+    expect(checkPng(Buffer.from('GIF89a....................................'), logo, crc32)).toEqual({
+      ok: false,
+      reason: 'is not a PNG image',
+    });
     expect(checkPng(png(40, 40).subarray(0, 20), logo, crc32).ok).toBe(false);
     const forged = Buffer.from(png(4000, 4000));
     forged.writeUInt32BE(40, 16); // claims 40 wide without fixing the checksum

@@ -16,14 +16,25 @@ const AAD = {
   directoryId: '12345678-8af1-4a5f-1234-12234d01db47',
   applicationKey: '1234ABCDEDFRZ/G/FdY0aUABCEDcqhbLn/ST122345nBc=',
 };
-const O365 = { instanceUrl: 'https://contoso.crm4.dynamics.com', authentication: 'Office 365', username: 'contoso@contoso.onmicrosoft.com', password: 'P@ssw0rd' };
-const MARKETO = { munchkinId: '123-PQR-789', formId: '1179', clientId: '5f2b6c1e-8d3a-4e7f-9b0c-1a2b3c4d5e6f', clientSecret: 'mkto-secret-value' };
+const O365 = {
+  instanceUrl: 'https://contoso.crm4.dynamics.com',
+  authentication: 'Office 365',
+  username: 'contoso@contoso.onmicrosoft.com',
+  password: 'P@ssw0rd',
+};
+const MARKETO = {
+  munchkinId: '123-PQR-789',
+  formId: '1179',
+  clientId: '5f2b6c1e-8d3a-4e7f-9b0c-1a2b3c4d5e6f',
+  clientSecret: 'mkto-secret-value',
+};
 
 function withDestination(kind: 'Dynamics' | 'Marketo', config: Record<string, string | undefined>) {
   const doc = sampleOffer() as any;
   doc.definition.offer[`${M}leadDestination`] = kind;
   delete doc.definition.offer[`${M}tableLeadConfiguration`];
-  doc.definition.offer[kind === 'Dynamics' ? `${M}dynamicsLeadConfiguration` : `${M}marketoLeadConfiguration`] = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
+  doc.definition.offer[kind === 'Dynamics' ? `${M}dynamicsLeadConfiguration` : `${M}marketoLeadConfiguration`] =
+    Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   // Still a well-typed draft: these are warnings, not 400s.
   const parsed = parseOfferDraft(doc);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
@@ -37,7 +48,10 @@ describe('Dynamics 365 lead destination', () => {
   it.each([
     ['Azure Active Directory', AAD],
     ['Azure Active Directory by default (no authentication given)', { ...AAD, authentication: undefined }],
-    ['Azure Active Directory spelt without spaces, and a domain name as the directory', { ...AAD, authentication: 'azureactivedirectory', directoryId: 'contoso.onmicrosoft.com' }],
+    [
+      'Azure Active Directory spelt without spaces, and a domain name as the directory',
+      { ...AAD, authentication: 'azureactivedirectory', directoryId: 'contoso.onmicrosoft.com' },
+    ],
     ['Office 365 with user name and password', O365],
     ['an instance URL with a trailing slash', { ...AAD, instanceUrl: 'https://contoso.crm4.dynamics.com/' }],
   ])('accepts %s', (_name, config) => {
@@ -45,30 +59,67 @@ describe('Dynamics 365 lead destination', () => {
   });
 
   it.each([
-    ['no configuration at all', {}, [['instanceUrl', 'required'], ['applicationId', 'required'], ['directoryId', 'required'], ['applicationKey', 'required']]],
+    [
+      'no configuration at all',
+      {},
+      [
+        ['instanceUrl', 'required'],
+        ['applicationId', 'required'],
+        ['directoryId', 'required'],
+        ['applicationKey', 'required'],
+      ],
+    ],
     ['no instance URL', { ...AAD, instanceUrl: undefined }, [['instanceUrl', 'required']]],
     ['an http instance URL', { ...AAD, instanceUrl: 'http://contoso.crm4.dynamics.com' }, [['instanceUrl', 'url']]],
-    ['an instance URL with a path', { ...AAD, instanceUrl: 'https://contoso.crm4.dynamics.com/main.aspx?appid=1' }, [['instanceUrl', 'url']]],
-    ['an instance URL with credentials', { ...AAD, instanceUrl: 'https://me:pw@contoso.crm4.dynamics.com' }, [['instanceUrl', 'url']]],
+    [
+      'an instance URL with a path',
+      { ...AAD, instanceUrl: 'https://contoso.crm4.dynamics.com/main.aspx?appid=1' },
+      [['instanceUrl', 'url']],
+    ],
+    [
+      'an instance URL with credentials',
+      { ...AAD, instanceUrl: 'https://me:pw@contoso.crm4.dynamics.com' },
+      [['instanceUrl', 'url']],
+    ],
     ['a relative instance URL', { ...AAD, instanceUrl: 'contoso.crm4.dynamics.com' }, [['instanceUrl', 'url']]],
     ['an unknown authentication', { ...AAD, authentication: 'Kerberos' }, [['authentication', 'enum']]],
     ['AAD without application id', { ...AAD, applicationId: ' ' }, [['applicationId', 'required']]],
-    ['AAD with an application id that is not a GUID', { ...AAD, applicationId: 'contoso-app' }, [['applicationId', 'guid']]],
+    [
+      'AAD with an application id that is not a GUID',
+      { ...AAD, applicationId: 'contoso-app' },
+      [['applicationId', 'guid']],
+    ],
     ['AAD without directory id', { ...AAD, directoryId: undefined }, [['directoryId', 'required']]],
-    ['AAD with a directory id that could change the token URL', { ...AAD, directoryId: 'contoso.com/../common' }, [['directoryId', 'pattern']]],
+    [
+      'AAD with a directory id that could change the token URL',
+      { ...AAD, directoryId: 'contoso.com/../common' },
+      [['directoryId', 'pattern']],
+    ],
     ['AAD without application key', { ...AAD, applicationKey: '' }, [['applicationKey', 'required']]],
-    ['Office 365 without user name and password', { ...O365, username: undefined, password: undefined }, [['username', 'required'], ['password', 'required']]],
+    [
+      'Office 365 without user name and password',
+      { ...O365, username: undefined, password: undefined },
+      [
+        ['username', 'required'],
+        ['password', 'required'],
+      ],
+    ],
     ['Office 365 with a malformed directory id', { ...O365, directoryId: 'x?y' }, [['directoryId', 'pattern']]],
-  ] as [string, Record<string, string | undefined>, [string, string][]][])('warns about %s', (_name, config, expected) => {
-    expect(found('Dynamics', config)).toEqual(expected.map(([field, rule]) => ({ path: `${DYN}.${field}`, rule })));
-  });
+  ] as [string, Record<string, string | undefined>, [string, string][]][])(
+    'warns about %s',
+    (_name, config, expected) => {
+      expect(found('Dynamics', config)).toEqual(expected.map(([field, rule]) => ({ path: `${DYN}.${field}`, rule })));
+    },
+  );
 
   it('never quotes the configured values, secrets or not', () => {
     const config = { instanceUrl: 'http://SECRET-HOST.example.com/SECRET-PATH', authentication: 'SECRET-MODE' };
     const text = JSON.stringify(validatePrerequisites('contoso-vm', withDestination('Dynamics', config)));
     expect(text).not.toContain('SECRET');
     const aad = { ...AAD, applicationId: 'SECRET-app', directoryId: 'SECRET/tenant', applicationKey: 'SECRET-key' };
-    expect(JSON.stringify(validatePrerequisites('contoso-vm', withDestination('Dynamics', aad)))).not.toContain('SECRET');
+    expect(JSON.stringify(validatePrerequisites('contoso-vm', withDestination('Dynamics', aad)))).not.toContain(
+      'SECRET',
+    );
   });
 });
 
@@ -79,17 +130,38 @@ describe('Marketo lead destination', () => {
   });
 
   it.each([
-    ['no configuration at all', {}, [['munchkinId', 'required'], ['formId', 'required'], ['clientId', 'required'], ['clientSecret', 'required']]],
-    ['a Munchkin id that would change the host', { ...MARKETO, munchkinId: '123-PQR-789.evil.example.com' }, [['munchkinId', 'pattern']]],
+    [
+      'no configuration at all',
+      {},
+      [
+        ['munchkinId', 'required'],
+        ['formId', 'required'],
+        ['clientId', 'required'],
+        ['clientSecret', 'required'],
+      ],
+    ],
+    [
+      'a Munchkin id that would change the host',
+      { ...MARKETO, munchkinId: '123-PQR-789.evil.example.com' },
+      [['munchkinId', 'pattern']],
+    ],
     ['a Munchkin id with a path', { ...MARKETO, munchkinId: '123-PQR-789/x' }, [['munchkinId', 'pattern']]],
     ['a form id that is not a number', { ...MARKETO, formId: 'mktoForm_1179' }, [['formId', 'pattern']]],
     ['no client secret', { ...MARKETO, clientSecret: undefined }, [['clientSecret', 'required']]],
-  ] as [string, Record<string, string | undefined>, [string, string][]][])('warns about %s', (_name, config, expected) => {
-    expect(found('Marketo', config)).toEqual(expected.map(([field, rule]) => ({ path: `${MKTO}.${field}`, rule })));
-  });
+  ] as [string, Record<string, string | undefined>, [string, string][]][])(
+    'warns about %s',
+    (_name, config, expected) => {
+      expect(found('Marketo', config)).toEqual(expected.map(([field, rule]) => ({ path: `${MKTO}.${field}`, rule })));
+    },
+  );
 
   it('never quotes the configured values', () => {
-    const text = JSON.stringify(validatePrerequisites('contoso-vm', withDestination('Marketo', { munchkinId: 'SECRET-1', formId: 'SECRET-2', clientId: 'c' })));
+    const text = JSON.stringify(
+      validatePrerequisites(
+        'contoso-vm',
+        withDestination('Marketo', { munchkinId: 'SECRET-1', formId: 'SECRET-2', clientId: 'c' }),
+      ),
+    );
     expect(text).not.toContain('SECRET');
   });
 });
@@ -105,9 +177,17 @@ describe('Dynamics and Marketo secrets', () => {
   it('are never returned: application key, password and client secret are removed, the rest kept', () => {
     const out = redactSecrets(doc());
     expect(out.definition.offer[`${M}dynamicsLeadConfiguration`]).toEqual({
-      instanceUrl: AAD.instanceUrl, authentication: AAD.authentication, applicationId: AAD.applicationId, directoryId: AAD.directoryId, username: O365.username,
+      instanceUrl: AAD.instanceUrl,
+      authentication: AAD.authentication,
+      applicationId: AAD.applicationId,
+      directoryId: AAD.directoryId,
+      username: O365.username,
     });
-    expect(out.definition.offer[`${M}marketoLeadConfiguration`]).toEqual({ munchkinId: MARKETO.munchkinId, formId: MARKETO.formId, clientId: MARKETO.clientId });
+    expect(out.definition.offer[`${M}marketoLeadConfiguration`]).toEqual({
+      munchkinId: MARKETO.munchkinId,
+      formId: MARKETO.formId,
+      clientId: MARKETO.clientId,
+    });
     const text = JSON.stringify(out);
     for (const secret of [AAD.applicationKey, O365.password, MARKETO.clientSecret]) expect(text).not.toContain(secret);
   });
@@ -118,6 +198,8 @@ describe('Dynamics and Marketo secrets', () => {
     expect(back).toEqual(stored);
     const changed = redactSecrets(stored);
     changed.definition.offer[`${M}marketoLeadConfiguration`].clientSecret = 'rotated';
-    expect(restoreSecrets(changed, stored).definition.offer[`${M}marketoLeadConfiguration`].clientSecret).toBe('rotated');
+    expect(restoreSecrets(changed, stored).definition.offer[`${M}marketoLeadConfiguration`].clientSecret).toBe(
+      'rotated',
+    );
   });
 });

@@ -20,7 +20,10 @@ const rules = (ws: { path: string; rule: string }[]) => ws.map((w) => `${w.path}
 describe('draft schema', () => {
   test('categoryMap: the subcategory key must be named after its own category', () => {
     const doc = sampleOffer();
-    doc.definition.offer[`${M}categoryMap`] = [{ categoryL1: 'analytics', 'categoryL2-analytics': ['data-insights'] }, { categoryL1: 'compute', 'categoryL2-analytics': ['x'] }];
+    doc.definition.offer[`${M}categoryMap`] = [
+      { categoryL1: 'analytics', 'categoryL2-analytics': ['data-insights'] },
+      { categoryL1: 'compute', 'categoryL2-analytics': ['x'] },
+    ];
     const parsed = parseOfferDraft(doc);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.issues.map((i) => i.path)).toEqual([`${P}categoryMap[1].categoryL2-analytics`]);
@@ -31,12 +34,19 @@ describe('draft schema', () => {
     doc.definition.offer[`${M}usefulLinks`] = [{ linkTitle: 'a', linkURL: 'https://x' }];
     doc.definition.offer[`${M}videos`] = [{ videoName: 'v', videoLink: 'https://y', thumbnail: 'z' }];
     const parsed = parseOfferDraft(doc);
-    expect(!parsed.ok && parsed.issues.map((i) => `${i.path}:${i.message}`)).toEqual([`${P}usefulLinks[0].linkURL:unknown field`, `${P}videos[0].thumbnail:unknown field`]);
+    expect(!parsed.ok && parsed.issues.map((i) => `${i.path}:${i.message}`)).toEqual([
+      `${P}usefulLinks[0].linkURL:unknown field`,
+      `${P}videos[0].thumbnail:unknown field`,
+    ]);
   });
 
   test('the top-level offerTypeVersions is a map of namespace to a whole number', () => {
-    expect(parseOfferDraft({ ...sampleOffer(), offerTypeVersions: { 'microsoft-azure-virtualmachines': 87 } }).ok).toBe(true);
-    expect(parseOfferDraft({ ...sampleOffer(), offerTypeVersions: { 'microsoft-azure-virtualmachines': '87' } }).ok).toBe(false);
+    expect(parseOfferDraft({ ...sampleOffer(), offerTypeVersions: { 'microsoft-azure-virtualmachines': 87 } }).ok).toBe(
+      true,
+    );
+    expect(
+      parseOfferDraft({ ...sampleOffer(), offerTypeVersions: { 'microsoft-azure-virtualmachines': '87' } }).ok,
+    ).toBe(false);
   });
 });
 
@@ -50,7 +60,12 @@ describe('publish-time rules', () => {
       d.definition.offer[`${M}usefulLinks`] = [{ linkTitle: '', linkUrl: 'ftp://x' }];
       d.definition.offer[`${M}videos`] = [{ videoName: 'Intro', videoLink: 'http://youtu.be/x' }];
     });
-    expect(rules(ws)).toEqual([`${P}usefulLinks[0].linkTitle:required`, `${P}usefulLinks[0].linkUrl:url`, `${P}videos[0].videoLink:url`, `${P}videos[0].thumbnailLink:required`]);
+    expect(rules(ws)).toEqual([
+      `${P}usefulLinks[0].linkTitle:required`,
+      `${P}usefulLinks[0].linkUrl:url`,
+      `${P}videos[0].videoLink:url`,
+      `${P}videos[0].thumbnailLink:required`,
+    ]);
   });
 
   test('the marketing URL identifier follows the offer id rules; categoryMap at most two categories of two subcategories', () => {
@@ -62,7 +77,12 @@ describe('publish-time rules', () => {
         { categoryL1: 'a' },
       ];
     });
-    expect(rules(ws)).toEqual([`${P}categoryMap:range`, `${P}categoryMap[0].categoryL2-a:range`, `${P}categoryMap[2].categoryL1:unique`, `${P}offerMarketingUrlIdentifier:pattern`]);
+    expect(rules(ws)).toEqual([
+      `${P}categoryMap:range`,
+      `${P}categoryMap[0].categoryL2-a:range`,
+      `${P}categoryMap[2].categoryL1:unique`,
+      `${P}offerMarketingUrlIdentifier:pattern`,
+    ]);
   });
 
   test('cloud availability: Public Azure is required; other clouds are a notice that does not block', () => {
@@ -70,7 +90,13 @@ describe('publish-time rules', () => {
     expect(rules(blocking(missing))).toEqual([`definition.plans[0].${V}cloudAvailability:cloud`]);
     const extra = warnings((d) => (d.definition.plans[0][`${V}cloudAvailability`] = ['PublicAzure', 'Fairfax']));
     expect(blocking(extra)).toEqual([]);
-    expect(extra).toEqual([expect.objectContaining({ path: `definition.plans[0].${V}cloudAvailability[1]`, severity: 'notice', message: expect.stringContaining('Plan "standard"') })]);
+    expect(extra).toEqual([
+      expect.objectContaining({
+        path: `definition.plans[0].${V}cloudAvailability[1]`,
+        severity: 'notice',
+        message: expect.stringContaining('Plan "standard"'),
+      }),
+    ]);
   });
 
   test('windowsOSType belongs to Windows plans; pricing problems carry the plan and the pricing path', () => {
@@ -78,7 +104,10 @@ describe('publish-time rules', () => {
       d.definition.plans[0][`${V}windowsOSType`] = 'Other';
       d.definition.plans[0].virtualMachinePricing = { isByol: false };
     });
-    expect(rules(ws)).toEqual([`definition.plans[0].${V}windowsOSType:osFamily`, 'definition.plans[0].virtualMachinePricing.coreMultiplier:required']);
+    expect(rules(ws)).toEqual([
+      `definition.plans[0].${V}windowsOSType:osFamily`,
+      'definition.plans[0].virtualMachinePricing.coreMultiplier:required',
+    ]);
     expect(ws[1].message).toMatch(/^Plan "standard": pricing: a priced plan/);
   });
 

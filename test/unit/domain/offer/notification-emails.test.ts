@@ -36,18 +36,32 @@ describe('parseNotificationEmails', () => {
   });
 
   it.each([[''], [' , ; '], [undefined], [42], [['a@x.com']], ['x'.repeat(10_001)]])('refuses %j', (input) => {
-    expect(parseNotificationEmails(input)).toEqual({ ok: false, message: expect.stringContaining('notification-emails') });
+    expect(parseNotificationEmails(input)).toEqual({
+      ok: false,
+      message: expect.stringContaining('notification-emails'),
+    });
   });
 });
 
 describe('isEmailAddress', () => {
-  it.each(['a@x.com', 'o\'brien@x.ie', 'a.b-c_d@mail.x-y.co.uk'])('accepts %s', (value) => {
+  it.each(['a@x.com', "o'brien@x.ie", 'a.b-c_d@mail.x-y.co.uk'])('accepts %s', (value) => {
     expect(isEmailAddress(value)).toBe(true);
   });
-  it.each(['', 'a', '@x.com', 'a@', 'a@x', 'a@.com', 'a@x..com', '.a@x.com', 'a.@x.com', 'a..b@x.com', 'a@-x.com', 'a@x.c0m', `${'a'.repeat(65)}@x.com`])(
-    'refuses %j',
-    (value) => {
-      expect(isEmailAddress(value)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'a',
+    '@x.com',
+    'a@',
+    'a@x',
+    'a@.com',
+    'a@x..com',
+    '.a@x.com',
+    'a.@x.com',
+    'a..b@x.com',
+    'a@-x.com',
+    'a@x.c0m',
+    `${'a'.repeat(65)}@x.com`,
+  ])('refuses %j', (value) => {
+    expect(isEmailAddress(value)).toBe(false);
+  });
 });

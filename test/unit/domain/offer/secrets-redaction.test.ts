@@ -26,6 +26,8 @@ describe.each(FIELDS)('%s.%s', (config, field, value) => {
     const back = restoreSecrets(redactSecrets(doc()), stored);
     expect((back.definition.offer[`${M}${config}`] as Record<string, string>)[field]).toBe(value);
     const changed = { definition: { offer: { [`${M}${config}`]: { [field]: 'new-value' } }, plans: [] } };
-    expect((restoreSecrets(changed, stored).definition.offer[`${M}${config}`] as Record<string, string>)[field]).toBe('new-value');
+    expect((restoreSecrets(changed, stored).definition.offer[`${M}${config}`] as Record<string, string>)[field]).toBe(
+      'new-value',
+    );
   });
 });

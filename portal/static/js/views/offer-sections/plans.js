@@ -30,20 +30,29 @@ const CLOUDS = [
 export function plansSection(def, reg, onChange) {
   if (!Array.isArray(def.plans)) def.plans = [];
   const list = h('div', { class: 'plans' });
-  const addPlan = h('button', {
-    type: 'button',
-    onclick: () => {
-      const plan = { planId: '' };
-      def.plans.push(plan);
-      const el = planEl(def, plan, reg, onChange, list);
-      list.append(el);
-      reg.refresh();
-      onChange();
-      el.querySelector('input')?.focus();
+  const addPlan = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        const plan = { planId: '' };
+        def.plans.push(plan);
+        const el = planEl(def, plan, reg, onChange, list);
+        list.append(el);
+        reg.refresh();
+        onChange();
+        el.querySelector('input')?.focus();
+      },
     },
-  }, 'Add plan');
+    'Add plan',
+  );
   for (const plan of def.plans) list.append(planEl(def, plan, reg, onChange, list));
-  return h('section', { class: 'form-section', 'aria-labelledby': 'sec-plans' }, h('h2', { id: 'sec-plans' }, 'Plans'), group(reg, 'Plans (SKUs)', () => ['definition', 'plans'], list, addPlan));
+  return h(
+    'section',
+    { class: 'form-section', 'aria-labelledby': 'sec-plans' },
+    h('h2', { id: 'sec-plans' }, 'Plans'),
+    group(reg, 'Plans (SKUs)', () => ['definition', 'plans'], list, addPlan),
+  );
 }
 
 /**
@@ -57,7 +66,8 @@ function planEl(def, plan, reg, onChange, list) {
   const path = () => /** @type {Path} */ (['definition', 'plans', def.plans.indexOf(plan)]);
   const at = (/** @type {string} */ key) => () => /** @type {Path} */ ([...path(), key]);
   const f = (/** @type {FieldSpec} */ spec) => field(reg, spec, onChange);
-  const vm = (/** @type {string} */ key, /** @type {string} */ label, /** @type {Partial<FieldSpec>} */ extra = {}) => f({ label, path: at(VM + key), ...textOf(() => plan, VM + key), ...extra });
+  const vm = (/** @type {string} */ key, /** @type {string} */ label, /** @type {Partial<FieldSpec>} */ extra = {}) =>
+    f({ label, path: at(VM + key), ...textOf(() => plan, VM + key), ...extra });
   const legendText = () => `Plan ${def.plans.indexOf(plan) + 1}${plan.planId ? `: ${plan.planId}` : ''}`;
   // The Windows type is asked for Windows plans (and shown wherever one is set, so it can be cleared).
   const windowsType = vm('windowsOSType', 'Windows type', { hint: 'E.g. Windows Server 2022, or Other.' });
@@ -70,48 +80,99 @@ function planEl(def, plan, reg, onChange, list) {
     reg,
     legendText(),
     path,
-    f({ label: 'Plan (SKU) id', required: true, max: 50, hint: 'Lowercase letters, digits and "-".', path: at('planId'), ...textOf(() => plan, 'planId') }),
+    f({
+      label: 'Plan (SKU) id',
+      required: true,
+      max: 50,
+      hint: 'Lowercase letters, digits and "-".',
+      path: at('planId'),
+      ...textOf(() => plan, 'planId'),
+    }),
     vm('skuTitle', 'Plan title', { required: true, max: 50 }),
     vm('skuSummary', 'Plan summary', { required: true, max: 100 }),
     vm('skuDescription', 'Plan description', { kind: 'textarea' }),
-    checkField(reg, {
-      label: 'Hidden plan',
-      hint: 'Not shown in the marketplace: it can be deployed only through a solution template.',
-      path: at(VM + 'hideSKUForSolutionTemplate'),
-      ...boolOf(() => plan, VM + 'hideSKUForSolutionTemplate'),
-    }, onChange),
-    field(reg, { label: 'Operating system family', kind: 'select', required: true, options: [['', 'Not set'], ['Linux', 'Linux'], ['Windows', 'Windows']], path: at(VM + 'operatingSystemFamily'), ...textOf(() => plan, VM + 'operatingSystemFamily') }, () => {
-      showWindowsType();
-      onChange();
-    }),
+    checkField(
+      reg,
+      {
+        label: 'Hidden plan',
+        hint: 'Not shown in the marketplace: it can be deployed only through a solution template.',
+        path: at(VM + 'hideSKUForSolutionTemplate'),
+        ...boolOf(() => plan, VM + 'hideSKUForSolutionTemplate'),
+      },
+      onChange,
+    ),
+    field(
+      reg,
+      {
+        label: 'Operating system family',
+        kind: 'select',
+        required: true,
+        options: [
+          ['', 'Not set'],
+          ['Linux', 'Linux'],
+          ['Windows', 'Windows'],
+        ],
+        path: at(VM + 'operatingSystemFamily'),
+        ...textOf(() => plan, VM + 'operatingSystemFamily'),
+      },
+      () => {
+        showWindowsType();
+        onChange();
+      },
+    ),
     windowsType,
     vm('operationSystem', 'Operating system name', { required: true, hint: 'E.g. Ubuntu 22.04.' }),
-    f({ label: 'Recommended VM sizes', required: true, hint: '1–6 sizes separated by commas, e.g. standard_d2s_v5.', path: at(VM + 'recommendedVMSizes'), ...listOf(() => plan, VM + 'recommendedVMSizes') }),
-    f({ label: 'Countries/regions', required: true, hint: 'Two-letter codes separated by commas, e.g. US, DE.', path: at('regions'), ...listOf(() => plan, 'regions') }),
-    checkSet(reg, {
-      legend: 'Cloud availability',
-      hint: 'The Azure clouds the plan is offered in.',
-      path: at(VM + 'cloudAvailability'),
-      options: CLOUDS,
-      ...stringsOf(() => plan, VM + 'cloudAvailability'),
-    }, onChange),
-    f({ label: 'Azure Government certifications', hint: 'Separated by commas, e.g. FedRAMP High, DoD IL4.', path: at(VM + 'certificationsFairfax'), ...listOf(() => plan, VM + 'certificationsFairfax') }),
+    f({
+      label: 'Recommended VM sizes',
+      required: true,
+      hint: '1–6 sizes separated by commas, e.g. standard_d2s_v5.',
+      path: at(VM + 'recommendedVMSizes'),
+      ...listOf(() => plan, VM + 'recommendedVMSizes'),
+    }),
+    f({
+      label: 'Countries/regions',
+      required: true,
+      hint: 'Two-letter codes separated by commas, e.g. US, DE.',
+      path: at('regions'),
+      ...listOf(() => plan, 'regions'),
+    }),
+    checkSet(
+      reg,
+      {
+        legend: 'Cloud availability',
+        hint: 'The Azure clouds the plan is offered in.',
+        path: at(VM + 'cloudAvailability'),
+        options: CLOUDS,
+        ...stringsOf(() => plan, VM + 'cloudAvailability'),
+      },
+      onChange,
+    ),
+    f({
+      label: 'Azure Government certifications',
+      hint: 'Separated by commas, e.g. FedRAMP High, DoD IL4.',
+      path: at(VM + 'certificationsFairfax'),
+      ...listOf(() => plan, VM + 'certificationsFairfax'),
+    }),
     vm('licenseModel', 'License model', { hint: 'E.g. BYOL.' }),
     pricingEl(plan, path, reg, onChange),
     portsEl(plan, path, reg, onChange),
     imagesEl(plan, path, reg, onChange),
-    h('button', {
-      type: 'button',
-      class: 'danger small',
-      onclick: () => {
-        def.plans.splice(def.plans.indexOf(plan), 1);
-        fs.remove();
-        reg.refresh();
-        relabel(list, def);
-        onChange();
-        /** @type {HTMLElement | null} */ (list.parentElement?.querySelector('button:last-of-type') ?? null)?.focus();
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'danger small',
+        onclick: () => {
+          def.plans.splice(def.plans.indexOf(plan), 1);
+          fs.remove();
+          reg.refresh();
+          relabel(list, def);
+          onChange();
+          /** @type {HTMLElement | null} */ (list.parentElement?.querySelector('button:last-of-type') ?? null)?.focus();
+        },
       },
-    }, 'Remove this plan'),
+      'Remove this plan',
+    ),
   );
   fs.classList.add('plan');
   // Keep the legend in step with the id typed.
@@ -151,12 +212,23 @@ function portsEl(plan, planPath, reg, onChange) {
     const path = () => /** @type {Path} */ ([...planPath(), KEY, ports().indexOf(port)]);
     const name = h('input', { type: 'text', 'aria-label': 'Port name', autocomplete: 'off' });
     name.value = port.name ?? '';
-    const protocol = h('select', { 'aria-label': 'Protocol' }, h('option', { value: 'TCP' }, 'TCP'), h('option', { value: 'UDP' }, 'UDP'));
+    const protocol = h(
+      'select',
+      { 'aria-label': 'Protocol' },
+      h('option', { value: 'TCP' }, 'TCP'),
+      h('option', { value: 'UDP' }, 'UDP'),
+    );
     protocol.value = port.protocol ?? 'TCP';
-    const number = h('input', { type: 'number', min: 1, max: 65535, 'aria-label': 'Port number', inputmode: 'numeric' });
+    const number = h('input', {
+      type: 'number',
+      min: 1,
+      max: 65535,
+      'aria-label': 'Port number',
+      inputmode: 'numeric',
+    });
     number.value = port.port === undefined ? '' : String(port.port);
     const slot = h('div', { class: 'field-warnings', id: uid('warn'), hidden: true });
-    name.addEventListener('input', () => ((name.value.trim() ? (port.name = name.value) : delete port.name), onChange()));
+    name.addEventListener('input', () => (name.value.trim() ? (port.name = name.value) : delete port.name, onChange()));
     protocol.addEventListener('change', () => ((port.protocol = protocol.value), onChange()));
     number.addEventListener('input', () => {
       const n = Number(number.value);
@@ -164,7 +236,30 @@ function portsEl(plan, planPath, reg, onChange) {
       else port.port = n;
       onChange();
     });
-    const tr = h('tr', {}, h('td', {}, name, slot), h('td', {}, protocol), h('td', {}, number), h('td', {}, h('button', { type: 'button', class: 'small', onclick: () => { ports().splice(ports().indexOf(port), 1); tr.remove(); tidy(); } }, 'Remove')));
+    const tr = h(
+      'tr',
+      {},
+      h('td', {}, name, slot),
+      h('td', {}, protocol),
+      h('td', {}, number),
+      h(
+        'td',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small',
+            onclick: () => {
+              ports().splice(ports().indexOf(port), 1);
+              tr.remove();
+              tidy();
+            },
+          },
+          'Remove',
+        ),
+      ),
+    );
     reg.add({ el: tr, path, slot, control: null, label: 'Open port' });
     return tr;
   }
@@ -173,18 +268,42 @@ function portsEl(plan, planPath, reg, onChange) {
     reg,
     'Open ports',
     () => [...planPath(), KEY],
-    h('div', { class: 'table-wrap', role: 'region', 'aria-label': 'Open ports', tabindex: 0 }, h('table', { class: 'data compact' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Protocol'), h('th', { scope: 'col' }, 'Port'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))), body)),
-    h('button', {
-      type: 'button',
-      class: 'small',
-      onclick: () => {
-        const port = { protocol: 'TCP' };
-        ports().push(port);
-        const tr = row(port);
-        body.append(tr);
-        tidy();
-        tr.querySelector('input')?.focus();
+    h(
+      'div',
+      { class: 'table-wrap', role: 'region', 'aria-label': 'Open ports', tabindex: 0 },
+      h(
+        'table',
+        { class: 'data compact' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Name'),
+            h('th', { scope: 'col' }, 'Protocol'),
+            h('th', { scope: 'col' }, 'Port'),
+            h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')),
+          ),
+        ),
+        body,
+      ),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        onclick: () => {
+          const port = { protocol: 'TCP' };
+          ports().push(port);
+          const tr = row(port);
+          body.append(tr);
+          tidy();
+          tr.querySelector('input')?.focus();
+        },
       },
-    }, 'Add port'),
+      'Add port',
+    ),
   );
 }
