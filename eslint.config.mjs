@@ -26,7 +26,7 @@ const NO_SIDE_EFFECT_IMPORTS = {
       message: 'orchestrators are replayed: no I/O modules (call an activity instead).',
     },
     {
-      group: ['../adapters/*', '../activities/*', '../functions/*', '../devhost/*'],
+      group: ['../adapters/*', '../activities/*', '../functions/*', '@offer-go-live/devhost'],
       allowTypeImports: true,
       message: 'orchestrators import domain/ and durable-functions only (type imports are fine).',
     },
@@ -40,6 +40,8 @@ export default tseslint.config(
       'node_modules/**',
       'portal/**',
       'test/fixtures/**',
+      'packages/*/test/fixtures/**',
+      'packages/*/dist/**',
       '**/*.js',
       '**/*.mjs',
       '.azurite/**',
@@ -104,8 +106,25 @@ export default tseslint.config(
     },
   },
   {
+    // The devhost is its own package: it runs any Functions app and knows nothing of this one.
+    files: ['packages/devhost/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(functions|orchestrators|activities|domain|adapters|tools|bench|portal)(/|$)',
+              message: 'the devhost imports nothing of the app it runs.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests probe untyped JSON answers and browser globals on purpose.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  roots: ['<rootDir>/test'],
+  // The app's tests and the devhost package's, in one run.
+  roots: ['<rootDir>/test', '<rootDir>/packages/devhost/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testEnvironment: 'node',

@@ -2,7 +2,7 @@
 // beside streaming the whole blob once in the same run — what a naive checker would have to do.
 import { BlobServiceClient } from '@azure/storage-blob';
 import { certifyDisks } from '../adapters/image/certify-images';
-import { startAzurite } from '../devhost/storage/azurite';
+import { startAzurite } from '@offer-go-live/devhost';
 import { uploadVhd } from '../test/support/vhd-images';
 import { Row } from './report';
 

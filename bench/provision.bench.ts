@@ -4,7 +4,7 @@
 // take this machine most of an hour).
 import { BlobServiceClient } from '@azure/storage-blob';
 import { copyImage } from '../adapters/images/copy-image';
-import { startAzurite } from '../devhost/storage/azurite';
+import { startAzurite } from '@offer-go-live/devhost';
 import { uploadVhd, GiB } from '../test/support/vhd-images';
 import { Row } from './report';
 

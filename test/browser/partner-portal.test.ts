@@ -628,7 +628,7 @@ test('the portal is served with a strict CSP, correct types, and nothing outside
     '/js',
     '/index.html%00.js',
     '/..\\host.json',
-    '/devhost/host.ts',
+    '/packages/devhost/src/host.ts',
   ]) {
     expect({ path, status: (await raw(path)).status }).toEqual({ path, status: 404 });
   }

@@ -3,7 +3,7 @@
 // connection strings stored in the offer still reach it), and the publish in flight completes.
 // A second start while one runs is refused with a message, never a second Azurite on the folder.
 //
-// This runs the real command (`node dist/devhost/cli.js --settings-fallback local.settings.example.json`
+// This runs the real command (`devhost --settings-fallback local.settings.example.json`, what `npm start` runs,
 // in the project folder, the publisher keys from the example settings) with its data folder and its
 // ports moved by settings to a temporary folder and free ports that stay fixed across the restart.
 import { ChildProcess, spawn } from 'node:child_process';
@@ -13,8 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { sampleOffer } from '../../domain/offer/sample-offer';
-import { isAlive, LOCK_FILE, LockRecord } from '../../devhost/storage/azurite-lock';
-import { devConnectionString } from '../../devhost/storage/azurite';
+import { DEVHOST_CLI, devConnectionString, isAlive, LOCK_FILE, LockRecord } from '@offer-go-live/devhost';
 import { Partner } from '../support/partner-api';
 import { SlowProxy, startSlowProxy } from '../support/slow-proxy';
 import { Stack, waitUntil } from '../support/stack';
@@ -23,7 +22,7 @@ import { uploadVhd } from '../support/vhd-images';
 jest.setTimeout(300_000);
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/devhost/cli.js');
+const CLI = DEVHOST_CLI;
 const EXAMPLE = JSON.parse(fs.readFileSync(path.join(ROOT, 'local.settings.example.json'), 'utf8')) as {
   Values: Record<string, string>;
 };

@@ -3,7 +3,7 @@
 // the SDK's own retry absorbs it), never the host's — the publish still reaches sign-off and the
 // devhost keeps serving.
 import path from 'node:path';
-import { startAzurite, AzuriteHandle } from '../../devhost/storage/azurite';
+import { startAzurite, AzuriteHandle } from '@offer-go-live/devhost';
 import { sampleOffer } from '../../domain/offer/sample-offer';
 import { status as engineStatus } from '../support/durable-http';
 import { FaultProxy, startFaultProxy } from '../support/fault-proxy';

@@ -8,7 +8,7 @@ import { EmailMessage } from '../../../adapters/email/email';
 import { rowKeyOfIdempotencyKey } from '../../../adapters/email/keys';
 import { sendOnce } from '../../../adapters/email/once';
 import { OutboxEmailSender } from '../../../adapters/email/outbox-email-sender';
-import { AzuriteHandle, startAzurite } from '../../../devhost/storage/azurite';
+import { AzuriteHandle, startAzurite } from '@offer-go-live/devhost';
 import { FakeAcs, startFakeAcs } from '../../support/fake-acs';
 
 let acs: FakeAcs;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AzuriteHandle, startAzurite } from '../../../devhost/storage/azurite';
+import { AzuriteHandle, startAzurite } from '@offer-go-live/devhost';
 import { main } from '../../../tools/certify-cli';
 import { buildImage, BuiltImage, compliantTree, GiB, tempDir } from '../../support/image-fixtures';
 import { buildFixedVhdFooter } from '../../../domain/image/vhd-footer';

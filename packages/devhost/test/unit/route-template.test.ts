@@ -1,4 +1,4 @@
-import { compileRoute, sortRoutes, RouteTemplateError } from '../../../devhost/http/route-template';
+import { compileRoute, sortRoutes, RouteTemplateError } from '../../src/http/route-template';
 
 const match = (template: string, path: string) => compileRoute(template).match(path);
 

@@ -3,13 +3,14 @@
 // cookies, status codes, failures, the body size limit and malformed requests.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { startStack, Stack } from '../../support/stack';
+import { startStack, Stack } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 const MAX_BODY = 1024 * 1024;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/http-app', {
+  stack = await startStack(fixture('http-app'), {
     DEVHOST_FUNCTION_KEYS: 'fkey1',
     DEVHOST_MASTER_KEY: 'mkey',
     DEVHOST_MAX_REQUEST_BYTES: String(MAX_BODY),

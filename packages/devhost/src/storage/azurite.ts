@@ -70,7 +70,7 @@ export function parsePorts(value: string, what = 'DEVHOST_AZURITE_PORTS'): Azuri
 function wrapperScript(): string {
   const beside = path.join(__dirname, 'azurite-process.js');
   if (fs.existsSync(beside)) return beside;
-  const built = path.resolve(__dirname, '../../dist/devhost/storage/azurite-process.js');
+  const built = path.resolve(__dirname, '../../dist/src/storage/azurite-process.js');
   if (fs.existsSync(built)) return built;
   throw new Error(`${beside} is missing: build first (npm run build).`);
 }

@@ -1,11 +1,12 @@
 // kill -9 while orchestrations run, start again on the same storage: every orchestration continues
 // from its history and completes, and no recorded activity result is lost or duplicated.
-import { start, status, waitForStatus } from '../../support/durable-http';
-import { startStack, Stack, waitUntil } from '../../support/stack';
+import { start, status, waitForStatus } from '../../src/testing/durable-http';
+import { startStack, Stack, waitUntil } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/durable-samples');
+  stack = await startStack(fixture('durable-samples'));
 });
 afterAll(async () => {
   await stack?.stop();

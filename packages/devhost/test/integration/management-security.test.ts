@@ -10,11 +10,12 @@
 import http from 'node:http';
 import net from 'node:net';
 import { AddressInfo } from 'node:net';
-import { DevhostProcess, startStack, Stack, waitUntil } from '../../support/stack';
+import { DevhostProcess, startStack, Stack, waitUntil } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 const WEBHOOK = '/runtime/webhooks/durabletask';
 const RPC = '/durabletask';
-const APP = 'test/fixtures/fault-app';
+const APP = fixture('fault-app');
 
 interface Status {
   runtimeStatus: string;

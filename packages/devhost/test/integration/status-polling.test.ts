@@ -2,12 +2,13 @@
 // durable-extension, src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs, HandleGetStatusRequestAsync:
 // Running/Pending/ContinuedAsNew/Suspended → 202 with `Location` (the request's own URL) and
 // `Retry-After: 5`; a finished one → 200 without them.
-import { start, waitForStatus } from '../../support/durable-http';
-import { startStack, Stack } from '../../support/stack';
+import { start, waitForStatus } from '../../src/testing/durable-http';
+import { startStack, Stack } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/durable-samples');
+  stack = await startStack(fixture('durable-samples'));
 });
 afterAll(async () => {
   await stack?.stop();

@@ -6,7 +6,8 @@
 // must not grow by more than twice the limit however large the bodies sent.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startStack, Stack } from '../../support/stack';
+import { startStack, Stack } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 const LIMIT = 16 * 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -14,7 +15,7 @@ const run = promisify(execFile);
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/http-app', {
+  stack = await startStack(fixture('http-app'), {
     DEVHOST_MAX_REQUEST_BYTES: String(LIMIT),
     DEVHOST_MASTER_KEY: 'mkey',
   });

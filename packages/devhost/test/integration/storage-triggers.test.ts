@@ -5,8 +5,9 @@ import { odata, TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { randomUUID } from 'node:crypto';
-import { advanceClock } from '../../support/durable-http';
-import { startStack, Stack, waitUntil } from '../../support/stack';
+import { advanceClock } from '../../src/testing/durable-http';
+import { startStack, Stack, waitUntil } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 type Row = Record<string, unknown> & { rowKey: string };
 
@@ -16,7 +17,7 @@ let realStart: number;
 
 beforeAll(async () => {
   realStart = Date.now();
-  stack = await startStack('test/fixtures/trigger-app', {
+  stack = await startStack(fixture('trigger-app'), {
     ORDERS_QUEUE_NAME: 'orders-from-setting',
     DEVHOST_BLOB_POLL_MS: '250',
   });

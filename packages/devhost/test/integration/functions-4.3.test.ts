@@ -5,9 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, Stack } from '../../support/stack';
+import { startStack, Stack } from '../../src/testing/stack';
 
-const ROOT = path.resolve(__dirname, '../../..');
 let dir = '';
 let stack: Stack;
 
@@ -28,7 +27,7 @@ app.http('hello', { route: 'hello/{name?}', methods: ['GET', 'HEAD', 'POST', 'DE
   // The app's own dependency: @azure/functions 4.3.0 (installed under an alias by the project).
   fs.mkdirSync(path.join(dir, 'node_modules', '@azure'), { recursive: true });
   fs.symlinkSync(
-    path.join(ROOT, 'node_modules', 'azure-functions-4.3'),
+    path.dirname(require.resolve('azure-functions-4.3/package.json')),
     path.join(dir, 'node_modules', '@azure', 'functions'),
     'dir',
   );

@@ -1,12 +1,13 @@
 // The official Durable Functions JS sample shapes, run on the devhost through the real durable
 // client and the management API, asserting outputs, runtime statuses and recorded history.
 import { odata, TableClient } from '@azure/data-tables';
-import { advanceClock, raise, start, status, waitForStatus } from '../../support/durable-http';
-import { startStack, Stack, waitUntil } from '../../support/stack';
+import { advanceClock, raise, start, status, waitForStatus } from '../../src/testing/durable-http';
+import { startStack, Stack, waitUntil } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/durable-samples');
+  stack = await startStack(fixture('durable-samples'));
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,4 +1,4 @@
-import { CronError, parseCron, parseTimeSpanSchedule } from '../../../devhost/triggers/ncrontab';
+import { CronError, parseCron, parseTimeSpanSchedule } from '../../src/triggers/ncrontab';
 
 const at = (iso: string): Date => new Date(iso);
 const next = (expr: string, after: string): string | null => parseCron(expr).next(at(after))?.toISOString() ?? null;

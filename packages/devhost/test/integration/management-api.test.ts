@@ -1,8 +1,9 @@
 // The Durable management HTTP API, at the public webhook prefix and at the loopback-only rpcBaseUrl
 // prefix the JS durable client uses: error statuses and bodies for every kind of bad call, instance
 // id conflicts, purge and restart rules, and system keys when host keys are configured.
-import { start, status, waitForStatus } from '../../support/durable-http';
-import { startStack, Stack, waitUntil } from '../../support/stack';
+import { start, status, waitForStatus } from '../../src/testing/durable-http';
+import { startStack, Stack, waitUntil } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 const WEBHOOK = '/runtime/webhooks/durabletask';
 const RPC = '/durabletask';
@@ -27,7 +28,7 @@ async function expectError(res: Response, statusCode: number, code?: string): Pr
 describe('without host keys', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack('test/fixtures/durable-samples');
+    stack = await startStack(fixture('durable-samples'));
   });
   afterAll(async () => {
     await stack?.stop();
@@ -329,7 +330,7 @@ interface Payload {
 describe('with a master key', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack('test/fixtures/durable-samples', { DEVHOST_MASTER_KEY: 'mkey' });
+    stack = await startStack(fixture('durable-samples'), { DEVHOST_MASTER_KEY: 'mkey' });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -429,7 +430,7 @@ describe('with a master key', () => {
 describe('with function keys only', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack('test/fixtures/durable-samples', { DEVHOST_FUNCTION_KEYS: 'fkey1' });
+    stack = await startStack(fixture('durable-samples'), { DEVHOST_FUNCTION_KEYS: 'fkey1' });
   });
   afterAll(async () => {
     await stack?.stop();

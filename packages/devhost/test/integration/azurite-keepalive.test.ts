@@ -2,7 +2,7 @@
 // With Azurite's default (5 s) a client reusing a connection just as the server closed it got a
 // reset, and the SDK's retry back-off made the first API call after a short pause take seconds.
 import http from 'node:http';
-import { AzuriteHandle, startAzurite } from '../../../devhost/storage/azurite';
+import { AzuriteHandle, startAzurite } from '../../src/storage/azurite';
 
 let azurite: AzuriteHandle;
 beforeAll(async () => {

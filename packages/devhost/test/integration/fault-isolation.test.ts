@@ -5,7 +5,8 @@
 // retried per its policy, an HTTP function answers 500, an error after a function returned is only
 // logged, and the host keeps serving throughout. Also: a retried activity whose input is too large
 // for a table row (over 32K characters) still completes, its input kept in the large-message blobs.
-import { startStack, Stack, waitUntil } from '../../support/stack';
+import { startStack, Stack, waitUntil } from '../../src/testing/stack';
+import { fixture } from '../fixture';
 
 const WEBHOOK = '/runtime/webhooks/durabletask';
 
@@ -17,7 +18,7 @@ interface Status {
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack('test/fixtures/fault-app');
+  stack = await startStack(fixture('fault-app'));
 });
 afterAll(async () => {
   await stack?.stop();
