@@ -1,16 +1,11 @@
-import * as df from 'durable-functions';
 import type { RecordStepInput } from '../domain/publishing/contract';
-import { ACTIVITY } from '../domain/publishing/stages';
-import { applyStepChange } from '../domain/publishing/status';
-import { nowIso, statuses } from './_shared/context';
+import { recordTransitions, Stores } from './_shared/context';
 
 export type { RecordStepInput };
 
-/** Writes one step change into the offer's status, unless a newer publish has taken over. */
-export async function recordStep(input: RecordStepInput): Promise<void> {
-  await statuses.update(input.publisherId, input.offerId, nowIso, (s) =>
-    s.publishingVersion === input.version ? applyStepChange(s, input.change, nowIso()) : undefined,
-  );
+/** Writes one transition of a stage (started, completed, rejected) into the offer's status. */
+export function makeRecordStep(d: Pick<Stores, 'statuses' | 'now'>) {
+  return async function recordStep(input: RecordStepInput): Promise<void> {
+    await recordTransitions(d, input, [input.transition]);
+  };
 }
-
-df.app.activity(ACTIVITY.recordStep, { handler: recordStep });

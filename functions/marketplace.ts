@@ -11,6 +11,7 @@ import { inPreviewAudience, parseCatalogQuery, publicListing, searchCatalog } fr
 import { Listing } from '../domain/listing/listing';
 import { PAGE_HEADERS, renderProductPage } from '../domain/listing/page';
 import { fail, handle } from './_shared/http';
+import { TABLE } from '../adapters/storage/table-names';
 
 const offers = new OfferStore();
 const slugs = new SlugStore();
@@ -101,7 +102,7 @@ app.http('marketplaceDeploymentTemplate', {
  * offer (or feed a search index) at Go Live and query that instead.
  */
 async function liveListings(): Promise<Listing[]> {
-  const slots = await table('OfferSlots');
+  const slots = await table(TABLE.offerSlots);
   const out: Listing[] = [];
   for await (const e of slots.listEntities<Record<string, unknown>>()) {
     if (String(e.rowKey).endsWith('|production')) out.push(fromChunks<Listing>(e));

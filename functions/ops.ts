@@ -11,7 +11,7 @@ import { StatusStore } from '../adapters/offers/status-store';
 import { SupportRequestStore } from '../adapters/support/support-request-store';
 import { PublishInput } from '../domain/publishing/events';
 import { ORCHESTRATOR } from '../domain/publishing/stages';
-import { applyStepChange, isInFlight } from '../domain/publishing/status';
+import { releasedByOps, releaseMessage } from '../domain/publishing/lifecycle';
 import { isValidOfferId } from '../domain/offer/ids';
 import { fail, handle, nowIso } from './_shared/http';
 
@@ -351,20 +351,12 @@ async function releasePublish(status: DurableOrchestrationStatus, reason: string
   if (status.name !== ORCHESTRATOR.publishOffer) return false;
   const input = status.input as Partial<PublishInput> | null;
   if (!input?.publisherId || !input.offerId) return false;
-  const text = `Publishing was stopped by the operations team: ${reason} Publish again, or open a support request.`;
+  const text = releaseMessage(reason);
   let released = false;
   await statuses.update(input.publisherId, input.offerId, nowIso, (s) => {
-    if (s.instanceId !== status.instanceId || !isInFlight(s)) return undefined;
-    const at =
-      s.steps.find((x) => x.status === 'inProgress' || x.status === 'waitingForPublisherReview') ??
-      s.steps.find((x) => x.status !== 'complete') ??
-      s.steps[s.steps.length - 1];
-    released = true;
-    return applyStepChange(
-      s,
-      { step: at.id, status: 'rejected', offerStatus: 'failed', messages: [{ level: 'error', text }] },
-      nowIso(),
-    );
+    const next = releasedByOps(s, status.instanceId, reason, nowIso());
+    released = next !== undefined;
+    return next;
   });
   if (released && input.operationId)
     await operations.update(input.publisherId, input.operationId, {

@@ -9,6 +9,7 @@ import { table } from '../adapters/storage/connection';
 import { ApiError, keys } from './_shared/http';
 import { requestSignoff, startPublish } from './_shared/offer-commands';
 import { notifyOutcome } from './_shared/notify-outcome';
+import { TABLE } from '../adapters/storage/table-names';
 
 const MAX_DEQUEUE = 5; // host.json extensions.queues.maxDequeueCount
 
@@ -27,7 +28,7 @@ const commandSchema = z.strictObject({
 });
 
 async function record(partition: string, id: string, fields: Record<string, unknown>): Promise<void> {
-  const t = await table('CommandOutcomes');
+  const t = await table(TABLE.commandOutcomes);
   await t.upsertEntity({ partitionKey: partition, rowKey: id, At: new Date().toISOString(), ...fields }, 'Merge');
 }
 

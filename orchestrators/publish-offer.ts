@@ -5,8 +5,8 @@ import * as df from 'durable-functions';
 import { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { CANCEL_EVENT, GO_LIVE_EVENT, PublishInput, SignoffEvent } from '../domain/publishing/events';
 import { ACTIVITY, ORCHESTRATOR, PIPELINE, PublishRef, StageOutcome } from '../domain/publishing/stages';
-import { StepChange } from '../domain/publishing/status';
-import { NEXT_ACTION, StepId } from '../domain/publishing/steps';
+import type { Transition } from '../domain/publishing/lifecycle';
+import { StepId } from '../domain/publishing/steps';
 import type { SendPublishEmailInput } from '../domain/publishing/contract';
 import type { EmailKind } from '../domain/publishing/emails';
 import { activityCaller } from './activity-caller';
@@ -23,14 +23,14 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
     operationId: input.operationId,
   };
   const { call } = activityCaller(context, retryPolicy(input.retry));
-  const record = (change: StepChange): Task => call(ACTIVITY.recordStep, { ...ref, change });
+  const record = (transition: Transition): Task => call(ACTIVITY.recordStep, { ...ref, transition });
   const email = (kind: EmailKind, extra: Partial<SendPublishEmailInput> = {}): Task =>
     call(ACTIVITY.sendPublishEmail, { ...ref, kind, to: input.notificationEmails, ...extra });
 
   yield email('publish-accepted');
   for (const stage of PIPELINE) {
     if (!context.df.isReplaying) context.log(`${ref.publisherId}/${ref.offerId} v${ref.version}: ${stage.step}`);
-    yield record({ step: stage.step, status: 'inProgress', offerStatus: 'running' });
+    yield record({ kind: 'stepStarted', step: stage.step });
     let outcome: StageOutcome = { ok: true, messages: [] };
     try {
       if ('orchestrator' in stage.run) {
@@ -54,15 +54,10 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
       outcome = transientFailure(e);
     }
     if (!outcome.ok) {
-      const messages = [
-        ...outcome.messages,
-        { level: 'error' as const, text: `What to do next: ${NEXT_ACTION[stage.step]}` },
-      ];
       yield record({
+        kind: 'stepRejected',
         step: stage.step,
-        status: 'rejected',
-        offerStatus: 'failed',
-        messages,
+        messages: outcome.messages,
         reportUrl: outcome.reportUrl,
       });
       yield call(ACTIVITY.completeOperation, {
@@ -73,7 +68,12 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
       yield email('step-failed', { step: stage.step, messages: outcome.messages.map((m) => m.text) });
       return { outcome: 'failed', step: stage.step } satisfies PublishResult;
     }
-    yield record({ step: stage.step, status: 'complete', messages: outcome.messages, reportUrl: outcome.reportUrl });
+    yield record({
+      kind: 'stepCompleted',
+      step: stage.step,
+      messages: outcome.messages,
+      reportUrl: outcome.reportUrl,
+    });
   }
 
   yield call(ACTIVITY.openPreview, ref);

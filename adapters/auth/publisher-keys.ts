@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isNotFound, table } from '../storage/connection';
+import { TABLE } from '../storage/table-names';
 
 const PARTITION = 'keys';
 
@@ -35,7 +36,7 @@ export class PublisherKeys {
   }
 
   private async store(key: string, publisherId: string, source: string): Promise<void> {
-    const t = await table('PublisherKeys');
+    const t = await table(TABLE.publisherKeys);
     await t.upsertEntity(
       {
         partitionKey: PARTITION,
@@ -56,7 +57,7 @@ export class PublisherKeys {
   }
 
   async revoke(key: string): Promise<boolean> {
-    const t = await table('PublisherKeys');
+    const t = await table(TABLE.publisherKeys);
     try {
       const e = await t.getEntity(PARTITION, hash(key));
       await t.updateEntity({ partitionKey: PARTITION, rowKey: e.rowKey!, Revoked: true }, 'Merge');
@@ -81,7 +82,7 @@ export class PublisherKeys {
 
   private async lookup(key: string): Promise<string | undefined> {
     await this.seedFromSettings();
-    const t = await table('PublisherKeys');
+    const t = await table(TABLE.publisherKeys);
     try {
       const e = await t.getEntity<{ PublisherId: string; Revoked: boolean }>(PARTITION, hash(key));
       return e.Revoked ? undefined : e.PublisherId;

@@ -1,13 +1,14 @@
 import { TableClient } from '@azure/data-tables';
 import { EmailMessage, EmailSender, SendResult } from './email';
 import { partitionKeyOf, rowKeyOfIdempotencyKey } from './keys';
+import { TABLE } from '../storage/table-names';
 
 // "Never sent twice for one event, even when an activity re-runs after a crash."
 // The EmailLog row for (publisher, key) moves sending → sent. A `sending` row carries a lease: while it is
 // live another call is sending and we wait for it; once it has expired the sender crashed, and we send
 // again with the same idempotency key (ACS keys the operation by it, the outbox by a marker row).
 
-export const EMAIL_LOG_TABLE = 'EmailLog';
+export const EMAIL_LOG_TABLE = TABLE.emailLog;
 
 export interface SendOnceOptions {
   /** How long a `sending` claim holds off other callers; longer than a send normally takes. */

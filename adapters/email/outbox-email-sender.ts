@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { odata, TableClient, TableEntityResult } from '@azure/data-tables';
 import { EmailMessage, EmailSender, SendResult } from './email';
 import { partitionKeyOf, rowKeyOfIdempotencyKey } from './keys';
+import { TABLE } from '../storage/table-names';
 
 // The local stand-in for ACS: each mail becomes a row in the EmailOutbox table (partition = publisher),
 // where the portal and the user can read it.
 
-export const OUTBOX_TABLE = 'EmailOutbox';
+export const OUTBOX_TABLE = TABLE.emailOutbox;
 
 export interface OutboxEntry extends EmailMessage {
   id: string;

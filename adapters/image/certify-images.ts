@@ -1,10 +1,9 @@
 import { buildReport, certifyDisk, CertificationReport, CheckRow } from '../../domain/image/certify';
 import { OfferDraft } from '../../domain/offer/document';
+import { planDisks, planField } from '../../domain/offer/fields';
 import { allowedHosts, EgressRefused } from '../net/egress-policy';
 import { blobService } from '../storage/connection';
 import { openHttpRangeSource, SourceUnavailable } from './http-range-source';
-
-const V = 'microsoft-azure-virtualmachines.';
 
 export interface DiskToCertify {
   label: string;
@@ -15,28 +14,17 @@ export interface DiskToCertify {
 
 /** Every OS and data disk of every image version of the chosen plans (all plans by default). */
 export function disksOf(doc: OfferDraft, planId?: string): DiskToCertify[] {
-  const disks: DiskToCertify[] = [];
-  for (const plan of doc.definition.plans) {
-    if (planId && plan.planId !== planId) continue;
-    const p = plan as Record<string, unknown>;
-    const osFamily = p[V + 'operatingSystemFamily'] as 'Linux' | 'Windows' | undefined;
-    for (const [version, image] of Object.entries(
-      (p[V + 'vmImages'] as Record<
-        string,
-        { osVhdUrl?: string; lunVhdDetails?: { lun?: number; lunVhdUri?: string }[] }
-      >) ?? {},
-    )) {
-      disks.push({ label: `plan ${plan.planId} ${version} OS disk`, url: image.osVhdUrl ?? '', role: 'os', osFamily });
-      for (const d of image.lunVhdDetails ?? [])
-        disks.push({
-          label: `plan ${plan.planId} ${version} data disk LUN ${d.lun}`,
-          url: d.lunVhdUri ?? '',
-          role: 'data',
-          osFamily,
-        });
-    }
-  }
-  return disks;
+  return doc.definition.plans
+    .filter((plan) => !planId || plan.planId === planId)
+    .flatMap((plan) => {
+      const osFamily = planField(plan, 'operatingSystemFamily');
+      return planDisks(plan).map((d) => ({
+        label: `plan ${plan.planId} ${d.version} ${d.role === 'os' ? 'OS disk' : `data disk LUN ${d.lun}`}`,
+        url: d.url,
+        role: d.role,
+        osFamily,
+      }));
+    });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { odata } from '@azure/data-tables';
 import { Lead } from '../../domain/leads/lead';
 import { isNotFound, queueService, table } from '../storage/connection';
+import { TABLE } from '../storage/table-names';
 
 export type LeadState = 'pending' | 'delivered' | 'failed';
 export const LEAD_STATES: readonly LeadState[] = ['pending', 'delivered', 'failed'];
@@ -29,17 +30,16 @@ export interface LeadDeliveryMessage {
 }
 
 export const LEAD_DELIVERY_QUEUE = 'lead-deliveries';
-const TABLE = 'CustomerLeads';
 
 /** Customer leads partitioned by publisher (`CustomerLeads`), so a publisher's list never scans others'. */
 export class LeadStore {
   async create(r: CustomerLeadRecord): Promise<void> {
-    const t = await table(TABLE);
+    const t = await table(TABLE.customerLeads);
     await t.createEntity({ partitionKey: r.publisherId, rowKey: r.leadId, ...columns(r) });
   }
 
   async get(publisherId: string, leadId: string): Promise<CustomerLeadRecord | undefined> {
-    const t = await table(TABLE);
+    const t = await table(TABLE.customerLeads);
     try {
       return toRecord(await t.getEntity<Record<string, unknown>>(publisherId, leadId));
     } catch (e) {
@@ -49,12 +49,12 @@ export class LeadStore {
   }
 
   async update(r: CustomerLeadRecord): Promise<void> {
-    const t = await table(TABLE);
+    const t = await table(TABLE.customerLeads);
     await t.upsertEntity({ partitionKey: r.publisherId, rowKey: r.leadId, ...columns(r) }, 'Replace');
   }
 
   async delete(publisherId: string, leadId: string): Promise<void> {
-    const t = await table(TABLE);
+    const t = await table(TABLE.customerLeads);
     await t.deleteEntity(publisherId, leadId).catch((e) => {
       if (!isNotFound(e)) throw e;
     });
@@ -66,7 +66,7 @@ export class LeadStore {
     top: number,
     continuationToken?: string,
   ): Promise<{ leads: CustomerLeadRecord[]; continuationToken?: string }> {
-    const t = await table(TABLE);
+    const t = await table(TABLE.customerLeads);
     const filter = state
       ? odata`PartitionKey eq ${publisherId} and State eq ${state}`
       : odata`PartitionKey eq ${publisherId}`;

@@ -1,6 +1,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { fromChunks, textColumn, toChunks } from '../storage/chunked-json';
 import { isConflict, isNotFound, table } from '../storage/connection';
+import { TABLE } from '../storage/table-names';
 
 export interface StoredOffer {
   publisherId: string;
@@ -22,12 +23,24 @@ export class ConcurrencyError extends Error {}
 export class OfferGone extends Error {}
 
 /**
+ * What the publishing pipeline needs of the offers: the snapshot it works on (and its artifact
+ * rewrite), the draft (ETag-guarded), the preview/production slots and the live flag. The Azure
+ * Tables store and the tests' in-memory one both give it.
+ */
+export type PublishingOffers = Pick<
+  OfferStore,
+  'get' | 'version' | 'rewriteVersion' | 'updateDraftIf' | 'setLive' | 'writeSlot' | 'clearSlot' | 'slot'
+>;
+
+/**
  * Offers partitioned by publisher: the draft (`Offers`), immutable publishing snapshots
  * (`OfferVersions`), and the preview/production slots (`OfferSlots`).
  */
 export class OfferStore {
+  constructor(private readonly tables: (name: string) => Promise<TableClient> = table) {}
+
   private async offers(): Promise<TableClient> {
-    return table('Offers');
+    return this.tables(TABLE.offers);
   }
 
   async get(publisherId: string, offerId: string): Promise<StoredOffer | undefined> {
@@ -110,7 +123,7 @@ export class OfferStore {
    */
   async snapshot(offer: StoredOffer, now: string): Promise<number> {
     const version = offer.publishedVersion + 1;
-    const versions = await table('OfferVersions');
+    const versions = await this.tables(TABLE.offerVersions);
     try {
       await versions.createEntity({
         partitionKey: offer.publisherId,
@@ -144,7 +157,7 @@ export class OfferStore {
    * version row goes, and the offer's last version is put back if nothing moved it since.
    */
   async undoSnapshot(publisherId: string, offerId: string, version: number): Promise<void> {
-    const versions = await table('OfferVersions');
+    const versions = await this.tables(TABLE.offerVersions);
     await versions.deleteEntity(publisherId, versionKey(offerId, version)).catch((e) => {
       if (!isNotFound(e)) throw e;
     });
@@ -161,7 +174,7 @@ export class OfferStore {
   }
 
   async version(publisherId: string, offerId: string, version: number): Promise<Record<string, unknown> | undefined> {
-    const versions = await table('OfferVersions');
+    const versions = await this.tables(TABLE.offerVersions);
     try {
       return fromChunks(await versions.getEntity<Record<string, unknown>>(publisherId, versionKey(offerId, version)));
     } catch (e) {
@@ -180,7 +193,7 @@ export class OfferStore {
     version: number,
     document: Record<string, unknown>,
   ): Promise<void> {
-    const versions = await table('OfferVersions');
+    const versions = await this.tables(TABLE.offerVersions);
     const row = await versions.getEntity<Record<string, unknown>>(publisherId, versionKey(offerId, version));
     await versions.updateEntity(
       {
@@ -236,7 +249,7 @@ export class OfferStore {
     version: number,
     now: string,
   ): Promise<void> {
-    const slots = await table('OfferSlots');
+    const slots = await this.tables(TABLE.offerSlots);
     await slots.upsertEntity(
       {
         partitionKey: publisherId,
@@ -250,7 +263,7 @@ export class OfferStore {
   }
 
   async clearSlot(publisherId: string, offerId: string, slot: 'preview' | 'production'): Promise<void> {
-    const slots = await table('OfferSlots');
+    const slots = await this.tables(TABLE.offerSlots);
     await slots.deleteEntity(publisherId, `${offerId}|${slot}`).catch((e) => {
       if (!isNotFound(e)) throw e;
     });
@@ -261,7 +274,7 @@ export class OfferStore {
     offerId: string,
     slot: 'preview' | 'production',
   ): Promise<{ listing: T; version: number } | undefined> {
-    const slots = await table('OfferSlots');
+    const slots = await this.tables(TABLE.offerSlots);
     try {
       const e = await slots.getEntity<Record<string, unknown>>(publisherId, `${offerId}|${slot}`);
       return { listing: fromChunks<T>(e), version: Number(e.Version) };

@@ -1,12 +1,24 @@
-import { odata } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { Operation, SubmissionState } from '../../domain/publishing/operation-view';
 import { isNotFound, table } from '../storage/connection';
+import { TABLE } from '../storage/table-names';
 
 export type { Operation, SubmissionState, SubmissionType } from '../../domain/publishing/operation-view';
 
-export class OperationStore {
+/** The submissions (operations) of offers; the Azure Tables store and the tests' in-memory one both give it. */
+export interface OperationRecords {
+  put(op: Operation): Promise<void>;
+  get(publisherId: string, id: string): Promise<Operation | undefined>;
+  /** Merges `patch` into the operation, if it exists. */
+  update(publisherId: string, id: string, patch: Partial<Operation>): Promise<void>;
+  forOffer(publisherId: string, offerId: string, states?: readonly SubmissionState[]): Promise<Operation[]>;
+}
+
+export class OperationStore implements OperationRecords {
+  constructor(private readonly tables: (name: string) => Promise<TableClient> = table) {}
+
   async put(op: Operation): Promise<void> {
-    const t = await table('Operations');
+    const t = await this.tables(TABLE.operations);
     await t.upsertEntity(
       {
         partitionKey: op.publisherId,
@@ -21,7 +33,7 @@ export class OperationStore {
   }
 
   async get(publisherId: string, id: string): Promise<Operation | undefined> {
-    const t = await table('Operations');
+    const t = await this.tables(TABLE.operations);
     try {
       return JSON.parse(String((await t.getEntity<Record<string, unknown>>(publisherId, id)).Json)) as Operation;
     } catch (e) {
@@ -37,7 +49,7 @@ export class OperationStore {
 
   /** The offer's operations, newest first; `states` keeps only those in one of these states. */
   async forOffer(publisherId: string, offerId: string, states?: readonly SubmissionState[]): Promise<Operation[]> {
-    const t = await table('Operations');
+    const t = await this.tables(TABLE.operations);
     const filter = odata`PartitionKey eq ${publisherId} and OfferId eq ${offerId}`;
     const ops: Operation[] = [];
     for await (const e of t.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {

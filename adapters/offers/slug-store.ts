@@ -1,7 +1,9 @@
 // Listing URL slugs (`offerMarketingUrlIdentifier`): one table row per slug naming the offer that
 // holds it, so a slug is unique across publishers. A create is the claim: two publishers racing for
 // one slug cannot both win.
+import type { TableClient } from '@azure/data-tables';
 import { isConflict, isNotFound, table } from '../storage/connection';
+import { TABLE } from '../storage/table-names';
 
 const PARTITION = 'slug';
 
@@ -13,8 +15,10 @@ export interface SlugOwner {
 export type ClaimResult = { ok: true } | { ok: false; owner: SlugOwner };
 
 export class SlugStore {
+  constructor(private readonly tables: (name: string) => Promise<TableClient> = table) {}
+
   async owner(slug: string): Promise<SlugOwner | undefined> {
-    const t = await table('MarketingSlugs');
+    const t = await this.tables(TABLE.marketingSlugs);
     try {
       const e = await t.getEntity<Record<string, unknown>>(PARTITION, slug);
       return { publisherId: String(e.PublisherId), offerId: String(e.OfferId) };
@@ -26,7 +30,7 @@ export class SlugStore {
 
   /** Claims `slug` for the offer; answers who holds it when another offer does. */
   async claim(slug: string, who: SlugOwner): Promise<ClaimResult> {
-    const t = await table('MarketingSlugs');
+    const t = await this.tables(TABLE.marketingSlugs);
     try {
       await t.createEntity({
         partitionKey: PARTITION,
@@ -47,7 +51,7 @@ export class SlugStore {
   async release(slug: string, who: SlugOwner): Promise<void> {
     const owner = await this.owner(slug);
     if (!owner || owner.publisherId !== who.publisherId || owner.offerId !== who.offerId) return;
-    const t = await table('MarketingSlugs');
+    const t = await this.tables(TABLE.marketingSlugs);
     await t.deleteEntity(PARTITION, slug).catch((e) => {
       if (!isNotFound(e)) throw e;
     });

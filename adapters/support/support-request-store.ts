@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { odata, TableClient, TableEntityResult } from '@azure/data-tables';
 import { isConflict, isNotFound, table } from '../storage/connection';
+import { TABLE } from '../storage/table-names';
 
-export const SUPPORT_REQUESTS_TABLE = 'SupportRequests';
+export const SUPPORT_REQUESTS_TABLE = TABLE.supportRequests;
 export type SupportRequestState = 'open' | 'resolved';
 
 export interface SupportRequest {

@@ -3,8 +3,9 @@
 // The Dynamics 365 and Marketo request bodies and answers are in crm-bodies.ts.
 import { z } from 'zod';
 import { Lead } from './lead';
+import { MARKETPLACE } from '../offer/fields';
 
-const M = 'microsoft-azure-marketplace.';
+const M = MARKETPLACE;
 
 export type LeadDestination =
   | { kind: 'None' }

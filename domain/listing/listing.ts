@@ -1,6 +1,7 @@
 // The machine-readable listing built from an offer snapshot: what the product page and the
 // marketplace catalogue show. Marketing text is sanitised here, once.
 import { OfferDraft, OfferListing, Plan } from '../offer/document';
+import { ListingKey, listingField, planField, planImages } from '../offer/fields';
 import { priceModel, PricingSummary, pricingSummary } from '../offer/pricing';
 import type { DeploymentTemplate } from './deployment-template';
 import { safeUrl, sanitizeDescription } from './sanitize';
@@ -56,9 +57,6 @@ export interface Listing {
   deploymentTemplates?: Record<string, DeploymentTemplate>;
 }
 
-const M = 'microsoft-azure-marketplace.';
-const V = 'microsoft-azure-virtualmachines.';
-
 /**
  * A URL the listing may hand to browsers: absolute http(s) only. Anything else (`javascript:`,
  * `data:`, relative junk) is left out here, once, whatever a snapshot holds.
@@ -67,12 +65,17 @@ export function listingUrl(raw: string | undefined): string | undefined {
   return safeUrl(raw, ['https:', 'http:']);
 }
 
+/** The marketplace fields that hold one text. */
+type TextKey = {
+  [K in ListingKey]: OfferListing[`microsoft-azure-marketplace.${K}`] extends string | undefined ? K : never;
+}[ListingKey];
+
 export function buildListing(publisherId: string, offerId: string, version: number, doc: OfferDraft): Listing {
-  const o = doc.definition.offer as Record<string, unknown>;
-  const s = (k: string) => (typeof o[M + k] === 'string' ? (o[M + k] as string) : undefined);
-  const url = (k: string) => listingUrl(s(k));
-  const audience = ((o[M + 'allowedSubscriptions'] as unknown[]) ?? []).map((a) =>
-    (typeof a === 'string' ? a : (a as { subscriptionId: string }).subscriptionId).toLowerCase(),
+  const o = doc.definition.offer;
+  const s = <K extends TextKey>(k: K) => listingField(o, k);
+  const url = (k: TextKey) => listingUrl(s(k));
+  const audience = (listingField(o, 'allowedSubscriptions') ?? []).map((a) =>
+    (typeof a === 'string' ? a : a.subscriptionId).toLowerCase(),
   );
   return {
     publisherId,
@@ -84,13 +87,13 @@ export function buildListing(publisherId: string, offerId: string, version: numb
     descriptionHtml: sanitizeDescription(s('description') ?? ''),
     categories: categoriesOf(doc.definition.offer),
     logos: { small: url('smallLogo'), medium: url('mediumLogo'), large: url('largeLogo'), wide: url('wideLogo') },
-    screenshots: ((o[M + 'screenshots'] as string[]) ?? []).map(listingUrl).filter((u): u is string => !!u),
+    screenshots: (listingField(o, 'screenshots') ?? []).map(listingUrl).filter((u): u is string => !!u),
     heroLogo: url('heroLogo'),
-    videos: (doc.definition.offer['microsoft-azure-marketplace.videos'] ?? [])
+    videos: (listingField(o, 'videos') ?? [])
       .map((v) => ({ name: v.videoName ?? '', url: listingUrl(v.videoLink), thumbnail: listingUrl(v.thumbnailLink) }))
       .filter((v): v is { name: string; url: string; thumbnail: string | undefined } => v.url !== undefined)
       .map(({ thumbnail, ...v }) => (thumbnail ? { ...v, thumbnail } : v)),
-    usefulLinks: (doc.definition.offer['microsoft-azure-marketplace.usefulLinks'] ?? [])
+    usefulLinks: (listingField(o, 'usefulLinks') ?? [])
       .map((l) => ({ title: l.linkTitle ?? l.linkUrl ?? '', url: listingUrl(l.linkUrl) }))
       .filter((l): l is { title: string; url: string } => l.url !== undefined),
     marketingUrlIdentifier: s('offerMarketingUrlIdentifier') || undefined,
@@ -100,8 +103,8 @@ export function buildListing(publisherId: string, offerId: string, version: numb
     support: { name: s('supportContactName'), email: s('supportContactEmail'), phone: s('supportContactPhone') },
     previewAudience: audience,
     plans: doc.definition.plans.map((p) => {
-      const pr = p as Record<string, unknown>;
-      const ps = (k: string) => (typeof pr[V + k] === 'string' ? (pr[V + k] as string) : '');
+      const ps = (k: 'skuTitle' | 'skuSummary' | 'skuDescription' | 'operatingSystemFamily' | 'operationSystem') =>
+        planField(p, k) ?? '';
       return {
         planId: p.planId ?? '',
         title: ps('skuTitle'),
@@ -109,16 +112,14 @@ export function buildListing(publisherId: string, offerId: string, version: numb
         description: sanitizeDescription(ps('skuDescription')),
         operatingSystemFamily: ps('operatingSystemFamily'),
         operatingSystem: ps('operationSystem'),
-        recommendedVMSizes: (pr[V + 'recommendedVMSizes'] as string[]) ?? [],
+        recommendedVMSizes: planField(p, 'recommendedVMSizes') ?? [],
         regions: p.regions ?? [],
         licenseModel: licenseOf(p),
-        imageVersions: Object.keys((pr[V + 'vmImages'] as object) ?? {}),
-        hidden: p['microsoft-azure-virtualmachines.hideSKUForSolutionTemplate'] === true,
+        imageVersions: Object.keys(planImages(p)),
+        hidden: planField(p, 'hideSKUForSolutionTemplate') === true,
         pricing: pricingSummary(p.virtualMachinePricing),
-        cloudAvailability: p['microsoft-azure-virtualmachines.cloudAvailability'] ?? ['PublicAzure'],
-        ...(p['microsoft-azure-virtualmachines.windowsOSType']
-          ? { windowsOSType: p['microsoft-azure-virtualmachines.windowsOSType'] }
-          : {}),
+        cloudAvailability: planField(p, 'cloudAvailability') ?? ['PublicAzure'],
+        ...(planField(p, 'windowsOSType') ? { windowsOSType: planField(p, 'windowsOSType') } : {}),
       };
     }),
   };
@@ -129,8 +130,8 @@ export function buildListing(publisherId: string, offerId: string, version: numb
  * `categoryMap` (each category followed by its subcategories), without repeats.
  */
 export function categoriesOf(offer: OfferListing): string[] {
-  const keys = [...(offer['microsoft-azure-marketplace.categories'] ?? [])];
-  for (const entry of offer['microsoft-azure-marketplace.categoryMap'] ?? []) {
+  const keys = [...(listingField(offer, 'categories') ?? [])];
+  for (const entry of listingField(offer, 'categoryMap') ?? []) {
     keys.push(entry.categoryL1, ...((entry[`categoryL2-${entry.categoryL1}`] as string[] | undefined) ?? []));
   }
   return [...new Set(keys.filter(Boolean))];
@@ -141,5 +142,5 @@ function licenseOf(p: Plan): string {
   const model = priceModel(p.virtualMachinePricing);
   if (model === 'byol') return 'BYOL';
   if (model !== 'none') return 'PAYG';
-  return p['microsoft-azure-virtualmachines.licenseModel'] || 'BYOL';
+  return planField(p, 'licenseModel') || 'BYOL';
 }

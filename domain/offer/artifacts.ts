@@ -6,8 +6,9 @@
  * rewrites the document; the downloading itself is an adapter's.
  */
 import type { OfferDraft } from './document';
+import { MARKETPLACE } from './fields';
 
-const MP = 'microsoft-azure-marketplace.';
+const MP = MARKETPLACE;
 
 export interface ArtifactKind {
   label: string;

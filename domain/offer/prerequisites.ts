@@ -17,6 +17,7 @@ import {
 import { formatPath, type OfferDraft, type OfferListing, type Plan, type VmImage } from './document';
 import { isEmailAddress } from './notification-emails';
 import { checkPricing } from './pricing';
+import { MARKETPLACE, VIRTUAL_MACHINES } from './fields';
 
 export interface Warning {
   path: string;
@@ -35,8 +36,8 @@ type Warn = (path: PropertyKey[], rule: string, message: string, severity?: 'not
 /** The warnings that stop a publish (the rest are notices). */
 export const blocking = (warnings: readonly Warning[]): Warning[] => warnings.filter((w) => w.severity !== 'notice');
 
-const MP = 'microsoft-azure-marketplace.';
-const VM = 'microsoft-azure-virtualmachines.';
+const MP = MARKETPLACE;
+const VM = VIRTUAL_MACHINES;
 const OFFER: PropertyKey[] = ['definition', 'offer'];
 
 const IDENTIFIER_MAX = 50;

@@ -4,11 +4,13 @@
 // types from here.
 import type { EmailKind } from './emails';
 import type { PublishRef, StageOutcome } from './stages';
-import type { Link, StepChange } from './status';
+import type { Transition } from './lifecycle';
+import type { Link } from './status';
 import type { StepId } from './steps';
 
+/** What happened at a stage, for the lifecycle to turn into the offer's status. */
 export interface RecordStepInput extends PublishRef {
-  change: StepChange;
+  transition: Transition;
 }
 
 export interface CopyInput extends PublishRef {

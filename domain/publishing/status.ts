@@ -1,5 +1,6 @@
-// The publish status record kept per offer, and its projection onto the documented status body.
-import { StepId, STEPS, stepDefinition } from './steps';
+// The publish status record kept per offer, its projection onto the documented status body, and
+// the bounds of a step's messages. How a status changes is decided in lifecycle.ts alone.
+import { StepId, stepDefinition } from './steps';
 
 export type OfferStatus =
   'neverPublished' | 'notStarted' | 'waitingForPublisherReview' | 'running' | 'succeeded' | 'canceled' | 'failed';
@@ -51,26 +52,6 @@ export interface PublishStatus {
   provisionedRegions?: string[];
 }
 
-export function initialSteps(): StepState[] {
-  return STEPS.map((s) => ({ id: s.id, status: 'notStarted', progressPercentage: 0, messages: [] }));
-}
-
-export function neverPublished(now: string): PublishStatus {
-  return {
-    status: 'neverPublished',
-    publishingVersion: null,
-    operationId: null,
-    instanceId: null,
-    notificationEmails: '',
-    steps: initialSteps(),
-    messages: [],
-    previewLinks: [],
-    liveLinks: [],
-    signoff: 'none',
-    changedTime: now,
-  };
-}
-
 /** The status body of the partner API (marketplace.md "Status body"). */
 export function statusBody(s: PublishStatus) {
   return {
@@ -103,17 +84,6 @@ export function isInFlight(s: PublishStatus): boolean {
   return s.status === 'running' || s.status === 'waitingForPublisherReview';
 }
 
-export interface StepChange {
-  step: StepId;
-  status: StepStatus;
-  progressPercentage?: number;
-  messages?: { text: string; level: MessageLevel }[];
-  offerStatus?: OfferStatus;
-  previewLinks?: Link[];
-  liveLinks?: Link[];
-  reportUrl?: string;
-}
-
 /**
  * Bounds of a step's messages, so that no offer, however many plans, versions and disks it has,
  * can grow its status record past what one table entity holds: each message is cut at
@@ -134,7 +104,8 @@ function cut(text: string): string {
 
 const RANK: Record<MessageLevel, number> = { error: 0, warning: 1, information: 2 };
 
-function withMessages(
+/** A step's messages with `incoming` added within the bounds above; used by the lifecycle only. */
+export function withMessages(
   existing: StatusMessage[],
   incoming: { text: string; level: MessageLevel }[],
   now: string,
@@ -169,26 +140,4 @@ function withMessages(
     }
   }
   return messages;
-}
-
-/**
- * Applies one step change. Idempotent: applying the same change twice (an activity re-run after a
- * crash) leaves the same record, because a message already present is not added again.
- */
-export function applyStepChange(s: PublishStatus, c: StepChange, now: string): PublishStatus {
-  const steps = s.steps.map((st) => {
-    if (st.id !== c.step) return st;
-    const messages = withMessages(st.messages, c.messages ?? [], now);
-    const progress = c.progressPercentage ?? (c.status === 'complete' ? 100 : st.progressPercentage);
-    return { ...st, status: c.status, progressPercentage: progress, messages };
-  });
-  return {
-    ...s,
-    steps,
-    status: c.offerStatus ?? s.status,
-    previewLinks: c.previewLinks ?? s.previewLinks,
-    liveLinks: c.liveLinks ?? s.liveLinks,
-    reportUrl: c.reportUrl ?? s.reportUrl,
-    changedTime: now,
-  };
 }

@@ -21,7 +21,14 @@ import {
   publishInstanceId,
   SignoffEvent,
 } from '../../domain/publishing/events';
-import { initialSteps, isInFlight, PublishStatus } from '../../domain/publishing/status';
+import {
+  currentStep,
+  signoffRequested,
+  signoffWithdrawn,
+  started,
+  startUndone,
+} from '../../domain/publishing/lifecycle';
+import { isInFlight, PublishStatus } from '../../domain/publishing/status';
 import { stepDefinition } from '../../domain/publishing/steps';
 import { fail, nowIso } from './http';
 
@@ -56,8 +63,7 @@ function newOperation(
 }
 
 function currentStepName(s: PublishStatus): string {
-  const st = s.steps.find((x) => x.status === 'inProgress') ?? s.steps.find((x) => x.status !== 'complete');
-  return st ? stepDefinition(st.id).stepName : 'Live';
+  return stepDefinition(currentStep(s).id).stepName;
 }
 
 /** Creates or replaces a draft: schema-checked, ETag-guarded (`ifMatch`: an ETag, `*`, or none to create). */
@@ -183,19 +189,7 @@ export async function startPublish(
   }
   const op = newOperation(publisherId, offerId, 'publish', version!, notificationEmails, now);
   const instanceId = publishInstanceId(publisherId, offerId, version!);
-  const next: PublishStatus = {
-    status: 'running',
-    publishingVersion: version!,
-    operationId: op.id,
-    instanceId,
-    notificationEmails: notificationEmails.join(','),
-    steps: initialSteps(),
-    messages: [],
-    previewLinks: [],
-    liveLinks: [],
-    signoff: 'none',
-    changedTime: now,
-  };
+  const next = started({ version: version!, operationId: op.id, instanceId, notificationEmails }, now);
   // The ETag-guarded status write is the commit point: a concurrent publish loses here.
   try {
     await statuses.put(publisherId, offerId, statusRec, next);
@@ -220,10 +214,7 @@ export async function startPublish(
   } catch (e) {
     // Undo the commit so the partner can simply publish again.
     await statuses
-      .put(publisherId, offerId, await statuses.get(publisherId, offerId, now), {
-        ...statusRec.status,
-        changedTime: nowIso(),
-      })
+      .put(publisherId, offerId, await statuses.get(publisherId, offerId, now), startUndone(statusRec.status, nowIso()))
       .catch(() => undefined);
     await operations.update(publisherId, op.id, {
       submissionState: 'failed',
@@ -331,7 +322,7 @@ export async function requestSignoff(
       now,
     );
     try {
-      await statuses.put(publisherId, offerId, rec, { ...s, signoff: wanted, changedTime: now });
+      await statuses.put(publisherId, offerId, rec, signoffRequested(s, kind, now));
     } catch (e) {
       if (e instanceof StatusConflict) continue;
       throw e;
@@ -341,9 +332,7 @@ export async function requestSignoff(
     try {
       await client.raiseEvent(s.instanceId!, kind === 'golive' ? GO_LIVE_EVENT : CANCEL_EVENT, event);
     } catch (e) {
-      await statuses.update(publisherId, offerId, nowIso, (cur) =>
-        cur.signoff === wanted ? { ...cur, signoff: 'none' } : undefined,
-      );
+      await statuses.update(publisherId, offerId, nowIso, (cur) => signoffWithdrawn(cur, kind));
       await operations.update(publisherId, op.id, {
         submissionState: 'failed',
         message: 'The request could not be delivered to the publishing workflow.',

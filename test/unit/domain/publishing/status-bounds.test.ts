@@ -2,9 +2,8 @@
 // cut and counted per step, errors stay, and applying a change again (an activity re-run after a
 // crash) changes nothing.
 import { toChunks } from '../../../../adapters/storage/chunked-json';
+import { applyStepChange, initialSteps } from '../../../../domain/publishing/lifecycle';
 import {
-  applyStepChange,
-  initialSteps,
   MAX_MESSAGE_CHARS,
   MAX_STEP_MESSAGES,
   MORE_MESSAGES_NOTE,
