@@ -12,6 +12,7 @@ import { table } from '../adapters/storage/connection';
 import { renderSupportRequestEmail } from '../adapters/support/support-request-email';
 import { newTicketId, SupportRequest, SupportRequestStore } from '../adapters/support/support-request-store';
 import { parseNotificationEmails } from '../domain/offer/notification-emails';
+import { supportTicketLinked, supportTicketUnlinked } from '../domain/publishing/lifecycle';
 import { PublishStatus } from '../domain/publishing/status';
 import { stepDefinition } from '../domain/publishing/steps';
 import { authenticate, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
@@ -63,9 +64,7 @@ async function open(request: HttpRequest, context: InvocationContext, publisherI
   // one ticket is linked and the other caller gets that one.
   const ticketId = newTicketId(new Date());
   const linked = await statuses.update(publisherId, offerId, nowIso, (s) =>
-    s.publishingVersion === seen.publishingVersion && !s.supportTicketId
-      ? { ...s, supportTicketId: ticketId }
-      : undefined,
+    supportTicketLinked(s, seen.publishingVersion!, ticketId),
   );
   if (linked.supportTicketId !== ticketId) {
     if (linked.supportTicketId) return existing(publisherId, linked);
@@ -104,9 +103,7 @@ async function open(request: HttpRequest, context: InvocationContext, publisherI
   } catch (e) {
     // Nothing half-written: unlink the ticket so the partner can simply try again.
     await statuses
-      .update(publisherId, offerId, nowIso, (s) =>
-        s.supportTicketId === ticketId ? { ...s, supportTicketId: undefined } : undefined,
-      )
+      .update(publisherId, offerId, nowIso, (s) => supportTicketUnlinked(s, ticketId))
       .catch(() => undefined);
     throw e;
   }

@@ -92,6 +92,16 @@ export function signoffWithdrawn(s: PublishStatus, kind: SignoffKind): PublishSt
   return s.signoff === SIGNOFF[kind] ? { ...s, signoff: 'none' } : undefined;
 }
 
+/** A support request was opened about this publishing version: the first ticket linked wins. */
+export function supportTicketLinked(s: PublishStatus, version: number, ticketId: string): PublishStatus | undefined {
+  return s.publishingVersion === version && !s.supportTicketId ? { ...s, supportTicketId: ticketId } : undefined;
+}
+
+/** The ticket could not be stored: it is unlinked, if it still is the one linked. */
+export function supportTicketUnlinked(s: PublishStatus, ticketId: string): PublishStatus | undefined {
+  return s.supportTicketId === ticketId ? { ...s, supportTicketId: undefined } : undefined;
+}
+
 /** The step a publish is at: the one running or awaiting review, else the first not done, else the last. */
 export function currentStep(s: PublishStatus): StepState {
   return (
