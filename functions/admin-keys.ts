@@ -1,16 +1,14 @@
 // Ops: issue and revoke publisher API keys. Guarded by the OPS_ADMIN_KEY setting (a bearer key
 // separate from every publisher key); without it set, these endpoints are switched off.
 import { app, HttpRequest } from '@azure/functions';
-import { checkOpsKey } from '../adapters/auth/ops-key';
 import { isValidOfferId } from '../domain/offer/ids';
 import { fail, handle, keys, readJson } from './_shared/http';
+import { requireOpsKey } from './_shared/require-ops';
 
 function requireOps(request: HttpRequest): void {
-  const check = checkOpsKey(request.headers.get('authorization'));
-  if (check === 'disabled')
-    fail(403, 'AdminDisabled', 'Key administration is disabled: set the OPS_ADMIN_KEY setting.');
-  if (check === 'refused')
-    fail(401, 'Unauthorized', 'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>".');
+  requireOpsKey(request, {
+    disabled: { code: 'AdminDisabled', message: 'Key administration is disabled: set the OPS_ADMIN_KEY setting.' },
+  });
 }
 
 app.http('issuePublisherKey', {

@@ -1,7 +1,7 @@
 // Customer leads: a customer asks to be contacted (or deploys) from a live listing; the lead is
 // recorded, then delivered to the partner's CRM from a queue so a CRM outage delays it, never loses it.
-import { randomUUID } from 'node:crypto';
 import { app, InvocationContext } from '@azure/functions';
+import { newId } from '../adapters/ids/new-id';
 import { deliverLead, LeadRejected } from '../adapters/leads/lead-destinations';
 import {
   CustomerLeadRecord,
@@ -44,7 +44,7 @@ app.http('customerLead', {
     if (!parsed.success) return fail(400, 'InvalidLead', firstIssue(parsed.error));
     const now = nowIso();
     const record: CustomerLeadRecord = {
-      leadId: newLeadId(Date.now(), randomUUID().slice(0, 8)),
+      leadId: newLeadId(Date.now(), newId().slice(0, 8)),
       publisherId,
       offerId,
       lead: customerLead(publisherId, offerId, live!.listing.title, parsed.data),
@@ -96,7 +96,7 @@ function setting(name: string, fallback: number): number {
 
 /**
  * Delivers one lead. A transient failure is thrown so the host retries; once the message has been
- * dequeued LEAD_REQUEUE_AT times (below host.json's maxDequeueCount, default 5) a fresh message is
+ * dequeued LEAD_REQUEUE_AT times (below host.json's maxDequeueCount, MAX_DEQUEUE) a fresh message is
  * enqueued with a growing delay instead, so the lead never lands in the poison queue.
  */
 export async function deliverCustomerLead(message: LeadDeliveryMessage, context: InvocationContext): Promise<void> {

@@ -2,7 +2,6 @@
 // and paging; one instance with input, output, custom status and history; raise event, terminate,
 // purge) and the open support requests. Authorised by the OPS_ADMIN_KEY bearer key, never by a
 // publisher key; OPS_READ_ONLY=true refuses every change.
-import { checkOpsKey } from '../adapters/auth/ops-key';
 import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { DurableClient, DurableOrchestrationStatus, OrchestrationRuntimeStatus } from 'durable-functions';
@@ -14,6 +13,7 @@ import { ORCHESTRATOR } from '../domain/publishing/stages';
 import { releasedByOps, releaseMessage } from '../domain/publishing/lifecycle';
 import { isValidOfferId } from '../domain/offer/ids';
 import { fail, handle, nowIso } from './_shared/http';
+import { requireOpsKey } from './_shared/require-ops';
 
 const durable = df.input.durableClient();
 const statuses = new StatusStore();
@@ -38,14 +38,10 @@ const readOnly = () => (process.env.OPS_READ_ONLY ?? '').trim().toLowerCase() ==
 
 /** The same rule as the key-administration endpoints (adapters/auth/ops-key.ts). */
 function requireOps(request: HttpRequest, change = false): void {
-  const check = checkOpsKey(request.headers.get('authorization'));
-  if (check === 'disabled') fail(403, 'OpsDisabled', 'The ops console is disabled: set the OPS_ADMIN_KEY setting.');
-  if (check === 'refused')
-    fail(
-      401,
-      'Unauthorized',
-      'An ops admin key is required: "Authorization: Bearer <OPS_ADMIN_KEY>". Publisher keys are not accepted here.',
-    );
+  requireOpsKey(request, {
+    disabled: { code: 'OpsDisabled', message: 'The ops console is disabled: set the OPS_ADMIN_KEY setting.' },
+    refusedNote: 'Publisher keys are not accepted here.',
+  });
   if (change && readOnly())
     fail(403, 'ReadOnly', 'The ops console is read-only here (OPS_READ_ONLY=true): nothing can be changed.');
 }

@@ -10,8 +10,7 @@ import { ApiError, keys } from './_shared/http';
 import { requestSignoff, startPublish } from './_shared/offer-commands';
 import { notifyOutcome } from './_shared/notify-outcome';
 import { TABLE } from '../adapters/storage/table-names';
-
-const MAX_DEQUEUE = 5; // host.json extensions.queues.maxDequeueCount
+import { MAX_DEQUEUE } from '../adapters/settings/queue-settings';
 
 const commandSchema = z.strictObject({
   requestId: z

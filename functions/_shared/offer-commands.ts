@@ -1,12 +1,12 @@
 // What partners can do to an offer — save a draft, publish, go live, cancel — independent of how
 // the request arrived (HTTP API, a dropped blob, a queue command). Failures are ApiErrors with the
 // status and message an HTTP caller gets; other entry points record them instead.
-import { randomUUID } from 'node:crypto';
 import { DurableClient } from 'durable-functions';
 import { ConcurrencyError, OfferGone, OfferStore, StoredOffer } from '../../adapters/offers/offer-store';
 import { Operation, OperationStore, SubmissionType } from '../../adapters/offers/operation-store';
 import { SlugStore } from '../../adapters/offers/slug-store';
 import { StatusConflict, StatusStore } from '../../adapters/offers/status-store';
+import { newId } from '../../adapters/ids/new-id';
 import { retrySettings } from '../../adapters/settings/retry-settings';
 import { DocumentTooLarge } from '../../adapters/storage/chunked-json';
 import { OFFER_TYPE_ID, OfferDraft, parseOfferDraft } from '../../domain/offer/document';
@@ -46,7 +46,7 @@ function newOperation(
   now: string,
 ): Operation {
   return {
-    id: randomUUID(),
+    id: newId(),
     offerId,
     offerVersion: version,
     offerTypeId: OFFER_TYPE_ID,
