@@ -106,6 +106,34 @@ export default tseslint.config(
     },
   },
   {
+    // One copy of each rule: random ids come from adapters/ids/new-id.ts, and activities are
+    // registered only in activities/register.ts, where the real adapters are wired.
+    files: ['functions/**/*.ts', 'activities/**/*.ts', 'adapters/**/*.ts', 'domain/**/*.ts'],
+    ignores: ['adapters/ids/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:crypto', importNames: ['randomUUID'], message: 'use newId() from adapters/ids/new-id.' },
+            { name: 'crypto', importNames: ['randomUUID'], message: 'use newId() from adapters/ids/new-id.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.property.name='app'][callee.property.name='activity']",
+          message: 'activities are registered in activities/register.ts, built from their factories.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['activities/register.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     // The devhost is its own package: it runs any Functions app and knows nothing of this one.
     files: ['packages/devhost/**/*.ts'],
     rules: {
