@@ -1,4 +1,7 @@
 import http from 'node:http';
+import { compileBindings } from './bindings/binding-plans';
+import { queueMessageEncoding } from './bindings/queue-output';
+import { StorageBindings } from './bindings/storage-bindings';
 import { applyLocalSettings, HostJson, loadApp, readHostJson } from './core/app-loader';
 import { createCoreApi, installCoreModule } from './core/core-api';
 import { installFaultHandlers } from './core/fault-isolation';
@@ -73,6 +76,14 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   const files = await loadApp(opts.appDir, registry);
   logger.info(`Loaded ${registry.functions.size} function(s) from ${files.length} file(s).`);
+  // Every binding is either played or refused here, before anything runs: none is dropped silently.
+  const bindings = compileBindings(registry.functions.values());
+  if (bindings.errors.length) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    uninstallFaultHandlers();
+    throw new Error(`The app cannot run on the devhost:\n${bindings.errors.map((e) => `  - ${e}`).join('\n')}`);
+  }
+  invoker.bindings = new StorageBindings(bindings.plans, queueMessageEncoding(hostJson));
 
   const hubName = hostJson.extensions?.durableTask?.hubName ?? 'TestHubName';
   const engine = new DurableEngine({

@@ -10,6 +10,12 @@ export interface InvocationInput {
   retryContext?: { retryCount: number; maxRetryCount: number };
 }
 
+/** Input and output bindings played around an invocation (bindings/storage-bindings.ts). */
+export interface BindingHooks {
+  inputs(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationInput['inputData']>;
+  outputs(fn: RegisteredFunction, input: InvocationInput, response: InvocationResponse | undefined): Promise<void>;
+}
+
 export interface InvocationOutcome {
   invocationId: string;
   response?: InvocationResponse;
@@ -28,6 +34,9 @@ export class Invoker {
     private readonly registry: Registry,
     private readonly logger: Logger,
   ) {}
+
+  /** Set once the app's bindings are known (after it loaded), before the first invocation. */
+  bindings: BindingHooks | undefined;
 
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
     const invocationId = randomUUID();
@@ -63,12 +72,14 @@ export class Invoker {
     const scope = { functionName: fn.metadata.name, invocationId };
     const model = this.registry.programmingModel;
     if (!model) throw new Error('No programming model was registered by the app.');
+    // Input bindings are read before the worker sees the invocation; a failed read fails it.
+    const bound = this.bindings ? await this.bindings.inputs(fn, input) : [];
     const coreCtx: CoreInvocationContext = {
       invocationId,
       request: {
         invocationId,
         functionId: fn.metadata.functionId ?? fn.metadata.name,
-        inputData: input.inputData,
+        inputData: bound.length ? [...input.inputData, ...bound] : input.inputData,
         triggerMetadata: input.triggerMetadata,
         retryContext: input.retryContext,
       },
@@ -131,7 +142,10 @@ export class Invoker {
     // What the function threw, as it threw it (the worker does not wrap it either).
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (post.error !== undefined && post.error !== null) throw post.error;
-    return invocationModel.getResponse(context, post.result);
+    const response = await invocationModel.getResponse(context, post.result);
+    // Output bindings are written before the invocation counts as done (a failed write fails it).
+    if (this.bindings) await this.bindings.outputs(fn, input, response);
+    return response;
   }
 
   readonly appHookData: Record<string, unknown> = {};

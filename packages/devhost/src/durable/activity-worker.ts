@@ -90,7 +90,9 @@ export class ActivityWorker {
     const value = parseJsonText(w.input);
     // The extension hands the activity its input as text: strings as they are, anything else as JSON.
     const data = { string: typeof value === 'string' ? value : JSON.stringify(value) };
-    const outcome = await this.invoker.invoke(fn, { inputData: [{ name: fn.triggerName, data }] });
+    // The extension's binding data for an activity names its orchestration (`{instanceId}` in binding paths).
+    const triggerMetadata = { instanceId: { string: w.instanceId } };
+    const outcome = await this.invoker.invoke(fn, { inputData: [{ name: fn.triggerName, data }], triggerMetadata });
     if (outcome.error) {
       return fail(`Activity function '${w.name}' failed: ${outcome.error.message}`, outcome.error.stack ?? '');
     }

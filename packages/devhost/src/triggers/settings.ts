@@ -6,11 +6,3 @@ export function resolvePlaceholders(value: string, env: NodeJS.ProcessEnv = proc
     return v;
   });
 }
-
-/** The connection string a binding's `connection` names (default: AzureWebJobsStorage). */
-export function storageConnection(connection: unknown, env: NodeJS.ProcessEnv = process.env): string {
-  const name = typeof connection === 'string' && connection ? connection : 'AzureWebJobsStorage';
-  const v = env[name] ?? env[`AzureWebJobs${name}`] ?? env[`${name}__connectionString`];
-  if (!v) throw new Error(`The storage connection setting '${name}' is not set.`);
-  return v;
-}

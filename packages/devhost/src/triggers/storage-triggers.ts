@@ -1,5 +1,7 @@
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
+import { blobService, queueService, resolveConnection } from '../bindings/connections';
+import { queueMessageEncoding } from '../bindings/queue-output';
 import { HostJson } from '../core/app-loader';
 import { Invoker } from '../core/invoker';
 import { Logger } from '../core/logger';
@@ -9,7 +11,7 @@ import { Clock } from '../durable/clock';
 import { BlobListener } from './blob-listener';
 import { compileBlobPath } from './blob-path';
 import { QueueListener } from './queue-listener';
-import { resolvePlaceholders, storageConnection } from './settings';
+import { resolvePlaceholders } from './settings';
 import { TimerListener } from './timer-listener';
 
 export interface StorageTriggerOptions {
@@ -30,16 +32,15 @@ export class StorageTriggers {
 
   async start(): Promise<void> {
     const q = this.o.hostJson.extensions?.queues ?? {};
-    const encoding =
-      ((q as { messageEncoding?: string }).messageEncoding ?? 'base64').toLowerCase() === 'none' ? 'none' : 'base64';
+    const encoding = queueMessageEncoding(this.o.hostJson);
     for (const fn of this.o.registry.byTrigger('queueTrigger')) {
       const t = fn.trigger as unknown as { queueName: string; connection?: string };
-      const conn = storageConnection(t.connection);
+      const queues = queueService(resolveConnection(t.connection));
       const name = resolvePlaceholders(t.queueName).toLowerCase();
       const listener = new QueueListener({
         fn,
-        queue: new QueueClient(conn, name),
-        poison: new QueueClient(conn, `${name}-poison`),
+        queue: queues.getQueueClient(name),
+        poison: queues.getQueueClient(`${name}-poison`),
         invoker: this.o.invoker,
         logger: this.o.logger,
         maxDequeueCount: q.maxDequeueCount ?? 5,
@@ -54,12 +55,12 @@ export class StorageTriggers {
     }
     for (const fn of this.o.registry.byTrigger('blobTrigger')) {
       const t = fn.trigger as unknown as { path: string; connection?: string };
-      const conn = storageConnection(t.connection);
+      const blobs = blobService(resolveConnection(t.connection));
       const path = compileBlobPath(resolvePlaceholders(t.path));
       const listener = new BlobListener({
         fn,
         path,
-        container: new ContainerClient(conn, path.container),
+        container: blobs.getContainerClient(path.container),
         receipts: new ContainerClient(this.o.connectionString, 'azure-webjobs-hosts'),
         poison: new QueueClient(this.o.connectionString, 'webjobs-blobtrigger-poison'),
         invoker: this.o.invoker,
