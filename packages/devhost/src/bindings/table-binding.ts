@@ -51,11 +51,12 @@ export async function readTable(table: TableClient, q: TableQuery): Promise<RpcT
 
 /** The entity as the extension's JObject has it: PascalCase system properties, then the entity's own. */
 function toJsonEntity(entity: Record<string, unknown>): Record<string, unknown> {
-  const { partitionKey, rowKey, timestamp, etag, ...props } = entity;
+  const { partitionKey, rowKey, timestamp, etag, 'odata.metadata': _metadata, ...props } = entity;
   const out: Record<string, unknown> = { PartitionKey: partitionKey, RowKey: rowKey, Timestamp: timestamp };
   if (etag !== undefined) out['odata.etag'] = etag;
   for (const [k, v] of Object.entries(props)) {
-    if (v instanceof Date) out[k] = v.toISOString();
+    if (typeof v === 'bigint') out[k] = Number(v);
+    else if (v instanceof Date) out[k] = v.toISOString();
     else if (v instanceof Uint8Array) out[k] = Buffer.from(v).toString('base64');
     else if (v && typeof v === 'object' && 'value' in v && (v as { type?: string }).type === 'Int64')
       out[k] = Number((v as { value: string }).value);
@@ -95,7 +96,9 @@ export async function writeTable(
     try {
       await submit();
     } catch (e) {
-      if ((e as { statusCode?: number }).statusCode !== 404 || !/TableNotFound|ResourceNotFound/i.test(String(e))) throw e;
+      const code = (e as { code?: string }).code;
+      if ((e as { statusCode?: number }).statusCode !== 404 || (code !== 'TableNotFound' && code !== 'ResourceNotFound'))
+        throw e;
       await table.createTable();
       await submit();
     }
