@@ -68,7 +68,9 @@ function jsonObjectProperties(text: string): BindingData {
   const out: BindingData = {};
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (v === null || Array.isArray(v)) continue;
-    out[k] = typeof v === 'object' ? v : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
+    if (typeof v === 'object') out[k] = v;
+    else if (typeof v === 'boolean') out[k] = v ? 'True' : 'False';
+    else if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
   }
   return out;
 }

@@ -70,16 +70,22 @@ export class BindingTemplate {
 
 function parseExpression(expression: string, pattern: string): Token {
   let text = expression.trim();
-  const builtin = /^rand-guid(?::|$)/i.test(text) ? 'rand-guid' : /^datetime(?::|$)/i.test(text) ? 'datetime' : undefined;
+  const builtin = /^rand-guid(?::|$)/i.test(text)
+    ? 'rand-guid'
+    : /^datetime(?::|$)/i.test(text)
+      ? 'datetime'
+      : undefined;
   let format: string | undefined;
   const colon = text.indexOf(':');
   if (colon > 0) {
     format = text.slice(colon + 1);
     text = text.slice(0, colon);
   }
-  if (!/^[A-Za-z0-9_$.-]+$/.test(text)) throw new Error(`Invalid template '${pattern}': '{${expression}}' is not a valid expression.`);
+  if (!/^[A-Za-z0-9_$.-]+$/.test(text))
+    throw new Error(`Invalid template '${pattern}': '{${expression}}' is not a valid expression.`);
   const parts = text.split('.');
-  if (parts.some((p) => !p)) throw new Error(`Invalid template '${pattern}': '{${expression}}' is not a valid expression.`);
+  if (parts.some((p) => !p))
+    throw new Error(`Invalid template '${pattern}': '{${expression}}' is not a valid expression.`);
   if (!builtin && parts[0].includes('-'))
     throw new Error(`Invalid template '${pattern}': the parameter name '${parts[0]}' is invalid.`);
   return { parts, format: format?.trim() ? format : undefined, builtin };
@@ -91,7 +97,8 @@ function evaluate(t: Extract<Token, { parts: string[] }>, data: BindingData): st
   if (found.present) {
     value = found.value;
     for (const part of t.parts.slice(1)) {
-      const next = value !== null && typeof value === 'object' ? lookup(value as Record<string, unknown>, part) : undefined;
+      const next =
+        value !== null && typeof value === 'object' ? lookup(value as Record<string, unknown>, part) : undefined;
       if (!next?.present) throw new Error(`Error while accessing '${part}': property doesn't exist.`);
       value = next.value;
     }
@@ -164,7 +171,7 @@ export function formatDate(d: Date, format: string): string {
   const pad = (n: number, w: number) => String(n).padStart(w, '0');
   const h12 = d.getUTCHours() % 12 || 12;
   let out = '';
-  for (let i = 0; i < format.length; ) {
+  for (let i = 0; i < format.length;) {
     const c = format[i];
     if (c === "'" || c === '"') {
       const end = format.indexOf(c, i + 1);
@@ -247,7 +254,8 @@ export function bindFilter(template: BindingTemplate, data: BindingData): string
   }
   return template.bind(data, (name, printed) => {
     if (quoted.get(name.toLowerCase())) return printed.replace(/'/g, "''");
-    if (/^(true|false)$/i.test(printed) || /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(printed.trim())) return printed;
+    if (/^(true|false)$/i.test(printed) || /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(printed.trim()))
+      return printed;
     throw new Error(`An invalid parameter value was specified for filter parameter '${name}'.`);
   });
 }

@@ -59,7 +59,14 @@ export function compileBindings(functions: Iterable<RegisteredFunction>, env = p
     const triggerType = fn.trigger.type.toLowerCase();
     for (const [name, b] of Object.entries(fn.metadata.bindings)) {
       const where = `function '${fn.metadata.name}'`;
-      const role = name === fn.triggerName ? 'trigger' : name === '$return' ? 'return value' : b.direction === 'in' ? 'input' : 'output';
+      const role =
+        name === fn.triggerName
+          ? 'trigger'
+          : name === '$return'
+            ? 'return value'
+            : b.direction === 'in'
+              ? 'input'
+              : 'output';
       const refuse = (why = 'is not supported by the devhost') =>
         errors.push(`${where}: binding '${b.type}' (${role}${name === '$return' ? '' : ` '${name}'`}) ${why}`);
       const type = String(b.type).toLowerCase();
@@ -116,10 +123,19 @@ function compileOne(name: string, b: RpcBindingInfo, role: string, env: NodeJS.P
     const label = `${role} '${name}' (blob '${path.pattern}')`;
     const blobs = blobService(connection);
     if (b.direction === 'out') return { kind: 'blobOut', name, label, connection, path, blobs };
-    const dataType = String(b.dataType ?? 'string').toLowerCase();
+    const dataType =
+      typeof b.dataType === 'string' ? b.dataType.toLowerCase() : b.dataType === undefined ? 'string' : '';
     if (!['string', 'binary', 'stream'].includes(dataType))
-      throw new Error(`dataType '${String(b.dataType)}' is not one of string, binary, stream.`);
-    return { kind: 'blobIn', name, label, connection, path, blobs, dataType: dataType === 'string' ? 'string' : 'binary' };
+      throw new Error(`dataType ${JSON.stringify(b.dataType)} is not one of string, binary, stream.`);
+    return {
+      kind: 'blobIn',
+      name,
+      label,
+      connection,
+      path,
+      blobs,
+      dataType: dataType === 'string' ? 'string' : 'binary',
+    };
   }
   if (type === 'queue') {
     requireService(connection, 'queue');

@@ -19,7 +19,9 @@ export function parseBlobPath(path: string): BlobRef {
   const container = slash < 0 ? path : path.slice(0, slash);
   const blob = slash < 0 ? '' : path.slice(slash + 1);
   if (!container || !blob)
-    throw new Error(`Invalid blob path specified : '${path}'. Blob identifiers must be in the format 'container/blob'.`);
+    throw new Error(
+      `Invalid blob path specified : '${path}'. Blob identifiers must be in the format 'container/blob'.`,
+    );
   if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(container) && container !== '$root' && container !== '$web')
     throw new Error(
       `Invalid container name: '${container}' (from blob path '${path}'): 3-63 lower-case letters, digits and single hyphens.`,

@@ -37,7 +37,8 @@ export function resolveConnection(connection: unknown, env: NodeJS.ProcessEnv = 
   for (const setting of candidates) {
     for (const key of [`ConnectionStrings__${setting}`, setting]) {
       const value = settings.get(key);
-      if (value !== undefined && value.trim()) return { name, setting: key, kind: 'connectionString', connectionString: value };
+      if (value !== undefined && value.trim())
+        return { name, setting: key, kind: 'connectionString', connectionString: value };
       const children = settings.children(key);
       if (Object.keys(children).length) return identityConnection(name, key, children, settings);
     }
@@ -57,8 +58,10 @@ function identityConnection(
   const endpoints: Partial<Record<StorageService, string>> = {};
   const account = children.accountname;
   for (const service of ['blob', 'queue', 'table'] as const) {
-    if (account) endpoints[service] = accountEndpoint(account, service, setting, settings);
-    else if (children[`${service}serviceuri`]) endpoints[service] = children[`${service}serviceuri`];
+    if (account) {
+      const url = accountEndpoint(account, service, settings);
+      if (url) endpoints[service] = url;
+    } else if (children[`${service}serviceuri`]) endpoints[service] = children[`${service}serviceuri`];
     else if (children.serviceuri) endpoints[service] = children.serviceuri;
   }
   for (const [service, url] of Object.entries(endpoints)) {
@@ -72,16 +75,15 @@ function identityConnection(
   return { name, setting, kind: 'identity', endpoints };
 }
 
-/** `accountName`: the account's public endpoint, or for the emulator's account the emulator AzureWebJobsStorage names. */
-function accountEndpoint(account: string, service: StorageService, setting: string, settings: CaseInsensitive): string {
+/**
+ * `accountName`: the account's public endpoint; for the emulator's account, the emulator's endpoint that
+ * AzureWebJobsStorage names (none when it names none: using that service is then an error, see endpointOf).
+ */
+function accountEndpoint(account: string, service: StorageService, settings: CaseInsensitive): string | undefined {
   if (account !== DEV_ACCOUNT) return `https://${account}.${service}.core.windows.net`;
   const storage = settings.get('AzureWebJobsStorage');
   const fromStorage = storage ? connectionStringEndpoint(storage, service) : undefined;
-  if (!fromStorage || !isEmulator(fromStorage))
-    throw new ConnectionError(
-      `'${setting}__accountName' names the emulator's account (${DEV_ACCOUNT}), but AzureWebJobsStorage is not an emulator connection string to take its ${service} endpoint from.`,
-    );
-  return fromStorage;
+  return fromStorage && isEmulator(fromStorage) ? fromStorage : undefined;
 }
 
 function connectionStringEndpoint(connectionString: string, service: StorageService): string | undefined {

@@ -22,19 +22,29 @@ export class StorageBindings implements BindingHooks {
     private readonly queueEncoding: 'base64' | 'none',
   ) {}
 
-  async inputs(fn: RegisteredFunction, input: InvocationInput): Promise<{ name: string; data: RpcTypedData | undefined }[]> {
+  async inputs(
+    fn: RegisteredFunction,
+    input: InvocationInput,
+  ): Promise<{ name: string; data: RpcTypedData | undefined }[]> {
     const plans = (this.plans.get(fn) ?? []).filter((p) => p.kind === 'blobIn' || p.kind === 'tableIn');
     if (!plans.length) return [];
     const data = bindingDataFor(fn, input);
     return Promise.all(plans.map(async (p) => ({ name: p.name, data: await this.read(p, data) })));
   }
 
-  async outputs(fn: RegisteredFunction, input: InvocationInput, response: InvocationResponse | undefined): Promise<void> {
-    const plans = (this.plans.get(fn) ?? []).filter((p) => p.kind === 'blobOut' || p.kind === 'queueOut' || p.kind === 'tableOut');
+  async outputs(
+    fn: RegisteredFunction,
+    input: InvocationInput,
+    response: InvocationResponse | undefined,
+  ): Promise<void> {
+    const plans = (this.plans.get(fn) ?? []).filter(
+      (p) => p.kind === 'blobOut' || p.kind === 'queueOut' || p.kind === 'tableOut',
+    );
     if (!plans.length || !response) return;
     const data = bindingDataFor(fn, input);
     const writes = plans.map(async (p) => {
-      const typed = p.name === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === p.name)?.data;
+      const typed =
+        p.name === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === p.name)?.data;
       const value = hostValue(typed);
       // Nothing set (or null): the host binds nothing for it.
       if (value === undefined || value === null) return;
@@ -84,7 +94,10 @@ export class StorageBindings implements BindingHooks {
   }
 }
 
-function tableKeys(t: TableTemplates, data: BindingData): { tableName: string; partitionKey?: string; rowKey?: string } {
+function tableKeys(
+  t: TableTemplates,
+  data: BindingData,
+): { tableName: string; partitionKey?: string; rowKey?: string } {
   const tableName = t.tableName.bind(data);
   validateTableName(tableName);
   return { tableName, partitionKey: t.partitionKey?.bind(data), rowKey: t.rowKey?.bind(data) };

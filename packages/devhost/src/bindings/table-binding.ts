@@ -13,7 +13,9 @@ import { collectorItems } from './output-values';
 
 export function validateTableName(name: string): void {
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name))
-    throw new Error(`'${name}' is not a valid name for an Azure table: 3-63 letters and digits, starting with a letter.`);
+    throw new Error(
+      `'${name}' is not a valid name for an Azure table: 3-63 letters and digits, starting with a letter.`,
+    );
 }
 
 export interface TableQuery {
@@ -97,7 +99,10 @@ export async function writeTable(
       await submit();
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if ((e as { statusCode?: number }).statusCode !== 404 || (code !== 'TableNotFound' && code !== 'ResourceNotFound'))
+      if (
+        (e as { statusCode?: number }).statusCode !== 404 ||
+        (code !== 'TableNotFound' && code !== 'ResourceNotFound')
+      )
         throw e;
       await table.createTable();
       await submit();
@@ -120,7 +125,9 @@ function toTableEntity(item: unknown, index: number, keys: { partitionKey?: stri
     else if (lower === 'rowkey') rowKey = keyText(v);
     else if (v === null || v === undefined) continue;
     else if (typeof v === 'object')
-      throw new Error(`Table output item ${index}: property '${k}' is an object or array; entity properties must be strings, numbers or booleans.`);
+      throw new Error(
+        `Table output item ${index}: property '${k}' is an object or array; entity properties must be strings, numbers or booleans.`,
+      );
     // JSON integers are 64-bit in .NET, so the extension stores them as Edm.Int64.
     else if (typeof v === 'number' && Number.isInteger(v)) props[k] = { value: String(v), type: 'Int64' };
     else props[k] = v;
@@ -141,5 +148,5 @@ function toTableEntity(item: unknown, index: number, keys: { partitionKey?: stri
 
 function keyText(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }

@@ -52,8 +52,6 @@ afterAll(async () => {
 const blobs = () => BlobServiceClient.fromConnectionString(azurite.connectionString);
 const blobText = async (container: string, name: string) =>
   (await blobs().getContainerClient(container).getBlobClient(name).downloadToBuffer()).toString('utf8');
-const blobExists = (container: string, name: string) =>
-  blobs().getContainerClient(container).getBlobClient(name).exists();
 const queue = (name: string) => new QueueClient(azurite.connectionString, name);
 const table = (name: string) =>
   TableClient.fromConnectionString(azurite.connectionString, name, { allowInsecureConnection: true });
@@ -61,13 +59,17 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
 async function messages(name: string, n: number): Promise<string[]> {
-  return waitUntil(async () => {
-    const peeked = await queue(name)
-      .peekMessages({ numberOfMessages: 32 })
-      .catch(() => undefined);
-    const texts = peeked?.peekedMessageItems.map((m) => unb64(m.messageText)) ?? [];
-    return texts.length >= n ? texts : undefined;
-  }, 20_000, `${n} message(s) in ${name}`);
+  return waitUntil(
+    async () => {
+      const peeked = await queue(name)
+        .peekMessages({ numberOfMessages: 32 })
+        .catch(() => undefined);
+      const texts = peeked?.peekedMessageItems.map((m) => unb64(m.messageText)) ?? [];
+      return texts.length >= n ? texts : undefined;
+    },
+    20_000,
+    `${n} message(s) in ${name}`,
+  );
 }
 
 async function entities(tableName: string, partitionKey: string): Promise<Record<string, unknown>[]> {
@@ -115,7 +117,9 @@ describe('blob bindings', () => {
     const names: string[] = [];
     for await (const b of blobs().getContainerClient('stamped').listBlobsFlat({ prefix: 'memo/' })) names.push(b.name);
     expect(names).toHaveLength(1);
-    const m = /^memo\/(\d{4}-\d{2}-\d{2})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/.exec(names[0]);
+    const m = /^memo\/(\d{4}-\d{2}-\d{2})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/.exec(
+      names[0],
+    );
     expect(m).not.toBeNull();
     expect([before, after]).toContain(m![1]);
     expect(JSON.parse(await blobText('stamped', names[0]))).toEqual({ kind: 'memo', n: 1 });
@@ -149,7 +153,10 @@ describe('queue and table bindings', () => {
     await queue('orders-in').sendMessage(b64(JSON.stringify(order)));
 
     const entity = await waitUntil(
-      () => table('orders').getEntity<Record<string, unknown>>('c1', 'o1').catch(() => undefined),
+      () =>
+        table('orders')
+          .getEntity<Record<string, unknown>>('c1', 'o1')
+          .catch(() => undefined),
       20_000,
       'the order entity',
     );
@@ -177,7 +184,14 @@ describe('queue and table bindings', () => {
   });
 
   test('table input: one entity by partition and row key, or no value when there is none', async () => {
-    await waitUntil(() => table('orders').getEntity('c1', 'o1').catch(() => undefined), 20_000, 'order c1/o1');
+    await waitUntil(
+      () =>
+        table('orders')
+          .getEntity('c1', 'o1')
+          .catch(() => undefined),
+      20_000,
+      'order c1/o1',
+    );
     const res = await fetch(stack.url('/api/orders/c1/o1'));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ PartitionKey: 'c1', RowKey: 'o1', amount: 5, note: 'from a queue' });
@@ -215,9 +229,15 @@ describe('queue and table bindings', () => {
     expect(noKey.status).toBe(500);
     expect(await entities('orders', 'c3')).toEqual([]);
 
-    const first = await fetch(stack.url('/api/orders/c4'), { method: 'POST', body: JSON.stringify({ RowKey: 'x', n: 1 }) });
+    const first = await fetch(stack.url('/api/orders/c4'), {
+      method: 'POST',
+      body: JSON.stringify({ RowKey: 'x', n: 1 }),
+    });
     expect(first.status).toBe(201);
-    const again = await fetch(stack.url('/api/orders/c4'), { method: 'POST', body: JSON.stringify({ RowKey: 'x', n: 2 }) });
+    const again = await fetch(stack.url('/api/orders/c4'), {
+      method: 'POST',
+      body: JSON.stringify({ RowKey: 'x', n: 2 }),
+    });
     expect(again.status).toBe(500);
     expect((await entities('orders', 'c4')).map((e) => e.n)).toEqual([BigInt(1)]);
   });
@@ -263,7 +283,9 @@ describe('the Durable sample backupSiteContent', () => {
 
 describe('start-up checks', () => {
   test('a binding the devhost cannot play stops the start with a message naming the function and the binding', async () => {
-    const host = new DevhostProcess(fixture('unsupported-binding-app'), { AzureWebJobsStorage: azurite.connectionString });
+    const host = new DevhostProcess(fixture('unsupported-binding-app'), {
+      AzureWebJobsStorage: azurite.connectionString,
+    });
     const failure = await host.start().then(
       () => undefined,
       (e: Error) => e,
