@@ -5,6 +5,7 @@ import { Registry } from '../core/registry';
 import { Clock } from './clock';
 import { EventType, parseJsonText, toJsonText } from './history';
 import { ControlItem, WorkItem } from './messages';
+import { callDurableHttp, HTTP_ACTIVITY, HttpCallError } from './http-activity';
 import { Delivered } from './queue-channel';
 
 /**
@@ -83,6 +84,16 @@ export class ActivityWorker {
   private async execute(w: WorkItem): Promise<ControlItem> {
     const base = { id: `result|${w.id}`, instanceId: w.instanceId, executionId: w.executionId, kind: 'event' as const };
     const fail = (reason: string, details: string): ControlItem => this.failed(w, reason, details);
+    if (w.name === HTTP_ACTIVITY) {
+      try {
+        const response = await callDurableHttp(w.input);
+        const event = { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso() };
+        return { ...base, event: { ...event, TaskScheduledId: w.taskScheduledId, Result: JSON.stringify(response) } };
+      } catch (e) {
+        if (!(e instanceof HttpCallError)) throw e;
+        return fail(`The HTTP call failed: ${e.message}`, '');
+      }
+    }
     const fn = this.registry.get(w.name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'activitytrigger') {
       return fail(`The function '${w.name}' doesn't exist, is disabled, or is not an activity function.`, '');

@@ -6,6 +6,10 @@ import { Logger } from '../core/logger';
 import { Registry } from '../core/registry';
 import { ActivityWorker } from './activity-worker';
 import { Clock } from './clock';
+import { EntityId, entityIdProblem, isEntityInstance, schedulerId } from './entities/entity-id';
+import { entityResends } from './entities/orchestration-actions';
+import { EntitySession } from './entities/entity-session';
+import { Deduplicator, parseSchedulerState } from './entities/entity-state';
 import { EventType, HistoryEvent, isTerminal, RuntimeStatus } from './history';
 import { InstanceRow, InstanceState, InstanceStore } from './instance-store';
 import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
@@ -64,6 +68,7 @@ export class DurableEngine {
   readonly hub: TaskHubStorage;
   readonly store: InstanceStore;
   private readonly session: OrchestrationSession;
+  private readonly entities: EntitySession;
   private readonly control: QueueChannel<ControlItem>;
   private readonly work: QueueChannel<WorkItem>;
   private readonly timers: TimerService;
@@ -79,6 +84,16 @@ export class DurableEngine {
     this.hub = new TaskHubStorage(o.hubName, o.connectionString);
     this.store = new InstanceStore(this.hub);
     this.session = new OrchestrationSession(this.store, o.clock, this.runOrchestrator);
+    // A copy of a client's signal can only be a queue redelivery, which comes within a lease.
+    const idWindowMs = (2 * o.leaseSeconds + 10) * 1000;
+    this.entities = new EntitySession(
+      this.store,
+      o.clock,
+      o.registry,
+      o.invoker,
+      new Deduplicator(o.clock.now(), idWindowMs),
+      o.logger,
+    );
     this.control = new QueueChannel<ControlItem>({
       name: 'control',
       queue: this.hub.control,
@@ -206,10 +221,10 @@ export class DurableEngine {
   private async step(instanceId: string, mb: Mailbox): Promise<boolean> {
     const batch = mb.items.slice(0, 500);
     try {
-      const res = await this.session.process(
-        instanceId,
-        batch.map((d) => d.item),
-      );
+      const items = batch.map((d) => d.item);
+      const res = isEntityInstance(instanceId)
+        ? await this.entities.process(instanceId, items)
+        : await this.session.process(instanceId, items);
       await this.dispatch(res.outbound);
       mb.items = mb.items.filter((d) => {
         if (!res.consumed.has(d.item.id) || !batch.includes(d)) return true;
@@ -252,7 +267,7 @@ export class DurableEngine {
       const row = await this.store.entityToRow(e);
       const state = await this.store.load(row.instanceId);
       if (!state) continue;
-      const out = this.resendFor(state, row);
+      const out = isEntityInstance(row.instanceId) ? this.entities.resend(state) : this.resendFor(state, row);
       if (isTerminal(state.status)) await this.store.putInstanceRow(state);
       await this.dispatch(out);
       count++;
@@ -281,6 +296,7 @@ export class DurableEngine {
       return out;
     }
     const p = state.engine.parent;
+    out.control.push(...entityResends(state));
     if (isTerminal(state.status)) {
       if (p) {
         const ok = state.status === 'Completed';
@@ -351,6 +367,38 @@ export class DurableEngine {
     return out;
   }
 
+  // ---- entities -----------------------------------------------------------------------------
+
+  /** A client's signal (`client.signalEntity`, POST entities/{name}/{key}): durable once this returns. */
+  async signalEntity(id: EntityId, operation: string, inputText: string | null): Promise<void> {
+    const problem = entityIdProblem(id);
+    if (problem) throw new EngineError(400, problem);
+    const fn = this.o.registry.get(id.name);
+    // As the extension's client (ThrowIfFunctionDoesNotExist), which HttpApiHandler answers with 400.
+    if (!fn || fn.trigger.type.toLowerCase() !== 'entitytrigger')
+      throw new EngineError(400, `The function '${id.name}' doesn't exist, is disabled, or is not an entity function.`);
+    const requestId = randomUUID();
+    await this.results.send({
+      id: requestId,
+      instanceId: schedulerId(id),
+      kind: 'entity',
+      entity: {
+        type: 'request',
+        request: { op: operation, signal: true, ...(inputText === null ? {} : { input: inputText }), id: requestId },
+        at: this.o.clock.nowIso(),
+      },
+    });
+  }
+
+  /** The entity's state as JSON text, or undefined when it does not exist (never created, or deleted). */
+  async readEntityState(id: EntityId): Promise<{ state: string | null; lastOperationTime: string } | undefined> {
+    if (entityIdProblem(id)) return undefined;
+    const row = await this.currentRow(schedulerId(id));
+    if (!row) return undefined;
+    const sched = parseSchedulerState(row.input);
+    return sched.exists ? { state: sched.state ?? null, lastOperationTime: row.lastUpdatedTime } : undefined;
+  }
+
   // ---- management operations ----------------------------------------------------------------
 
   async startNew(name: string, instanceId: string | undefined, inputText: string | null): Promise<string> {
@@ -368,6 +416,7 @@ export class DurableEngine {
         'Instance ids are 1–256 characters and may not contain /, \\, #, ? or control characters.',
       );
     }
+    if (isEntityInstance(id)) throw new EngineError(400, `Instance ids starting with '@' name entities: '${id}'.`);
     const existing = await this.currentRow(id);
     if (existing && !isTerminal(existing.status)) {
       throw new EngineError(409, `An orchestration instance with id '${id}' already exists and is ${existing.status}.`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { odata, TableEntity, TransactionAction } from '@azure/data-tables';
+import type { EntityBookkeeping, HeldLock } from './entities/entity-state';
 import { EventType, HistoryEvent, RuntimeStatus } from './history';
 import { TaskHubStorage } from './task-hub';
 
@@ -40,6 +41,10 @@ export interface EngineState {
   parent?: { instanceId: string; executionId: string; taskScheduledId: number };
   /** The orchestrator returned, but a timer or activity it started is still open. */
   pendingOutput?: string | null;
+  /** An orchestration's critical section (`context.df.lock`), released on ReleaseEntities or when it ends. */
+  lock?: HeldLock;
+  /** An entity's scheduler bookkeeping (entity instances only). */
+  entity?: EntityBookkeeping;
 }
 
 export interface InstanceState {

@@ -5,6 +5,7 @@ import { Clock } from './clock';
 import { DurableEngine, EngineError, QueryFilter } from './engine';
 import { ALL_STATUSES, isTerminal } from './history';
 import { managementPayload } from './client-binding';
+import { handleEntities } from './entities/entity-http-api';
 import { statusBody } from './status-format';
 
 export interface ManagementContext {
@@ -52,6 +53,7 @@ export async function handleManagement(
       const payload = managementPayload(origin, ctx.hubName, ctx.systemKey, instanceId);
       return sendJson(res, 202, payload, { Location: payload.statusQueryGetUri, 'Retry-After': '10' });
     }
+    if (head === 'entities') return await handleEntities(ctx, req, res, url, seg.slice(1) as string[], readBody);
     if (head !== 'instances') return notFound(res);
     if (!id) {
       if (method === 'GET') return await list(ctx, req, res, url);
@@ -224,7 +226,7 @@ function flag(url: URL, key: string, dflt: boolean): boolean {
  * in the developer's browser out: a cross-site `fetch` or form can send `text/plain` without a CORS
  * preflight, but not `application/json`.
  */
-function requireJsonBody(req: IncomingMessage, evenWithoutBody = false): void {
+export function requireJsonBody(req: IncomingMessage, evenWithoutBody = false): void {
   const method = (req.method ?? 'GET').toUpperCase();
   if (method !== 'POST' && method !== 'PUT') return;
   const length = req.headers['content-length'];

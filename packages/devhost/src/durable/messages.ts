@@ -1,3 +1,4 @@
+import { EntityMessage } from './entities/entity-messages';
 import { HistoryEvent } from './history';
 
 export interface ParentLink {
@@ -6,15 +7,17 @@ export interface ParentLink {
   taskScheduledId: number;
 }
 
-/** An item on the control queue: one event or command for one orchestration instance. */
+/** An item on the control queue: one event or command for one orchestration instance, or a message to an entity. */
 export interface ControlItem {
   /** Unique per logical message, so a redelivered one is recognised. */
   id: string;
   instanceId: string;
   /** When set, the item belongs to that execution only (older executions' leftovers are dropped). */
   executionId?: string;
-  kind: 'event' | 'terminate' | 'suspend' | 'resume';
+  kind: 'event' | 'terminate' | 'suspend' | 'resume' | 'entity';
   event?: HistoryEvent;
+  /** On kind 'entity': the request or release for the entity named by instanceId. */
+  entity?: EntityMessage;
   reason?: string;
   /** On ExecutionStarted of a sub-orchestration: whom to tell when it ends. */
   parent?: ParentLink;

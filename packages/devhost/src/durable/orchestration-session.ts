@@ -3,6 +3,8 @@ import { Clock } from './clock';
 import { EventType, HistoryEvent, isTerminal, parseJsonText, RuntimeStatus, toJsonText } from './history';
 import { EngineState, InstanceState, InstanceStore, newEngineState, RetryState } from './instance-store';
 import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
+import { applyEntityAction, EntityAction, releaseHeldLock } from './entities/orchestration-actions';
+import { HTTP_ACTIVITY } from './http-activity';
 import { completionTarget, openTasks, OpenTask } from './open-tasks';
 import { retryDelayMs } from './retry-policy';
 
@@ -29,11 +31,16 @@ const A = {
   ContinueAsNew: 4,
   CreateTimer: 5,
   WaitForExternalEvent: 6,
+  CallEntity: 7,
+  CallHttp: 8,
+  SignalEntity: 9,
   WhenAny: 11,
   WhenAll: 12,
+  LockEntities: 13,
+  ReleaseEntities: 14,
 };
 
-interface Action {
+interface Action extends EntityAction {
   actionType: number;
   functionName?: string;
   input?: unknown;
@@ -42,6 +49,7 @@ interface Action {
   fireAt?: string | Date;
   isCanceled?: boolean;
   compoundActions?: Action[];
+  httpRequest?: unknown;
 }
 
 export interface StepResult {
@@ -327,7 +335,8 @@ export class OrchestrationSession {
       isReplaying: state.history.some((e) => e.IsPlayed),
       parentInstanceId: state.engine.parent?.instanceId ?? null,
       upperSchemaVersion: 1,
-      upperSchemaVersionNew: 2,
+      // V4: the JS library's `context.df.lock` requires it (DurableOrchestrationContext.lock).
+      upperSchemaVersionNew: 3,
       longRunningTimerIntervalDuration: '3.00:00:00',
       maximumShortTimerDuration: '6.00:00:00',
       defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
@@ -398,11 +407,26 @@ export class OrchestrationSession {
           }
           case A.WaitForExternalEvent:
             break;
+          case A.CallHttp: {
+            // The host makes the call, as the built-in activity the extension schedules (http-activity.ts).
+            const taskId = id();
+            const input = JSON.stringify(a.httpRequest ?? null);
+            const ev = this.schedule(state, taskId, 'activity', HTTP_ACTIVITY, input, undefined, now, out);
+            state.history.push(ev);
+            open.set(taskId, { kind: 'activity', scheduled: ev });
+            break;
+          }
+          case A.CallEntity:
+          case A.SignalEntity:
+          case A.LockEntities:
+          case A.ReleaseEntities:
+            unsupported = applyEntityAction(state, a, now, out) ?? unsupported;
+            break;
           case A.ContinueAsNew:
             continueInput = a.input;
             break;
           default:
-            unsupported = `Action type ${a.actionType} (durable entities, HTTP calls) is not supported by this host.`;
+            unsupported = `Action type ${a.actionType} is not supported by this host.`;
         }
       }
       state.engine.knownActions = flat.length;
@@ -454,6 +478,7 @@ export class OrchestrationSession {
     state.completedTime = now;
     state.lastUpdatedTime = now;
     delete state.engine.pendingOutput;
+    releaseHeldLock(state, now, out);
     const terminated = status === 'Terminated';
     state.history.push(
       terminated
