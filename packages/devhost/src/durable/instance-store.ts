@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { odata, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { EntityBookkeeping, HeldLock } from './entities/entity-state';
+import type { HttpPoll } from './http-polling';
 import { EventType, HistoryEvent, RuntimeStatus } from './history';
 import { TaskHubStorage } from './task-hub';
 
@@ -43,6 +44,8 @@ export interface EngineState {
   pendingOutput?: string | null;
   /** An orchestration's critical section (`context.df.lock`), released on ReleaseEntities or when it ends. */
   lock?: HeldLock;
+  /** Durable HTTP calls waiting to poll a 202's Location, by the id of the timer they wait on. */
+  httpPolls?: Record<string, HttpPoll>;
   /** An entity's scheduler bookkeeping (entity instances only). */
   entity?: EntityBookkeeping;
 }

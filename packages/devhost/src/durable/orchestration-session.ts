@@ -5,6 +5,7 @@ import { EngineState, InstanceState, InstanceStore, newEngineState, RetryState }
 import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
 import { applyEntityAction, EntityAction, releaseHeldLock } from './entities/orchestration-actions';
 import { HTTP_ACTIVITY } from './http-activity';
+import { advanceHttpPoll, startsPoll } from './http-polling';
 import { completionTarget, openTasks, OpenTask } from './open-tasks';
 import { retryDelayMs } from './retry-policy';
 
@@ -139,7 +140,8 @@ export class OrchestrationSession {
         raised.add(item.id);
       }
       const retry = target ? state.engine.retries[String(target.id)] : undefined;
-      const retryAllocates = retry !== undefined && this.retryAllocates(retry, ev);
+      const task = target ? open.get(target.id) : undefined;
+      const retryAllocates = (retry !== undefined && this.retryAllocates(retry, ev)) || startsPoll(task, ev);
       // The JS engine numbers a retry's next timer/attempt the moment it replays the failure, before
       // user code resumes on later events; so such an event must be the first of its step.
       if (retryAllocates && newEvents.length > 0) {
@@ -156,6 +158,7 @@ export class OrchestrationSession {
       });
       if (target) open.delete(target.id);
       if (retry && target) this.advanceRetry(state, target.id, retry, ev, now, newEvents, out, open);
+      if (target) advanceHttpPoll(state, task, ev, now, newEvents, out, open);
     }
 
     if (!state || newEvents.length === 0) return { consumed, outbound: out, more };

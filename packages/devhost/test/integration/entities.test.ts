@@ -111,8 +111,9 @@ test('callEntity returns the operation result; an operation that throws fails th
 
 test('signals from an orchestration, and from one entity to another', async () => {
   const id = await start(stack, 'signalCounter', { key: 's1', times: 25 });
-  expect((await waitForStatus(stack, id)).runtimeStatus).toBe('Completed');
   await valueIs('s1', 25);
+  expect(await raise(stack, id, 'done', null)).toBe(202);
+  expect((await waitForStatus(stack, id)).runtimeStatus).toBe('Completed');
   // 'forward' signals counter s2 with s1's value, from inside the entity.
   expect(await signal('s1', 'forward', 's2')).toBe(202);
   await valueIs('s2', 25);
