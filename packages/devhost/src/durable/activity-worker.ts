@@ -87,7 +87,12 @@ export class ActivityWorker {
     if (w.name === HTTP_ACTIVITY) {
       try {
         const response = await callDurableHttp(w.input);
-        const event = { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: this.clock.nowIso() };
+        const event = {
+          EventType: EventType.TaskCompleted,
+          EventId: -1,
+          IsPlayed: false,
+          Timestamp: this.clock.nowIso(),
+        };
         return { ...base, event: { ...event, TaskScheduledId: w.taskScheduledId, Result: JSON.stringify(response) } };
       } catch (e) {
         if (!(e instanceof HttpCallError)) throw e;

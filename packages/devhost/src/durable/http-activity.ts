@@ -41,7 +41,7 @@ function requestOf(input: string | null): DurableHttpRequest {
     throw new HttpCallError('The HTTP request is not valid JSON.');
   }
   if (typeof req !== 'object' || req === null) throw new HttpCallError('The HTTP request is missing.');
-  return req as DurableHttpRequest;
+  return req;
 }
 
 function headersOf(h: unknown): Record<string, string> {
@@ -61,7 +61,9 @@ function headersOf(h: unknown): Record<string, string> {
 export async function callDurableHttp(input: string | null): Promise<DurableHttpResponse> {
   const req = requestOf(input);
   if (req.tokenSource)
-    throw new HttpCallError('Managed-identity tokens (tokenSource) are not available on the devhost; pass the Authorization header yourself.');
+    throw new HttpCallError(
+      'Managed-identity tokens (tokenSource) are not available on the devhost; pass the Authorization header yourself.',
+    );
   if (typeof req.uri !== 'string' || !req.uri) throw new HttpCallError('The HTTP request has no url.');
   let url: URL;
   try {
@@ -91,7 +93,8 @@ export async function callDurableHttp(input: string | null): Promise<DurableHttp
     return { statusCode: res.status, headers: out, content };
   } catch (e) {
     const err = e as Error & { cause?: { message?: string; code?: string } };
-    if (err.name === 'TimeoutError') throw new HttpCallError(`${method} ${url.href} timed out after ${limit / 1000} s.`);
+    if (err.name === 'TimeoutError')
+      throw new HttpCallError(`${method} ${url.href} timed out after ${limit / 1000} s.`);
     const cause = err.cause?.code ?? err.cause?.message ?? err.message;
     throw new HttpCallError(`${method} ${url.href} failed: ${cause}`);
   }

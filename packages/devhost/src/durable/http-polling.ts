@@ -49,7 +49,10 @@ function parse<T>(text: string | null | undefined): T | undefined {
 }
 
 /** The poll a completion asks for: a 202 with Location from a durable HTTP call with polling on. */
-function pollFor(task: OpenTask | undefined, ev: HistoryEvent): { location: string; delayMs: number; req: Request } | undefined {
+function pollFor(
+  task: OpenTask | undefined,
+  ev: HistoryEvent,
+): { location: string; delayMs: number; req: Request } | undefined {
   if (!task || task.kind !== 'activity' || task.scheduled.Name !== HTTP_ACTIVITY) return undefined;
   if (ev.EventType !== EventType.TaskCompleted) return undefined;
   const req = parse<Request>(task.scheduled.Input);
@@ -58,7 +61,11 @@ function pollFor(task: OpenTask | undefined, ev: HistoryEvent): { location: stri
   const location = header(res.headers, 'Location');
   if (!location) return undefined;
   const retryAfter = Number.parseInt(header(res.headers, 'Retry-After') ?? '', 10);
-  return { location, delayMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : DEFAULT_POLL_SLEEP_MS, req };
+  return {
+    location,
+    delayMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : DEFAULT_POLL_SLEEP_MS,
+    req,
+  };
 }
 
 export function startsPoll(task: OpenTask | undefined, ev: HistoryEvent): boolean {
@@ -84,13 +91,25 @@ export function advanceHttpPoll(
     const timerId = state.engine.nextSequence++;
     const taskId = state.engine.nextSequence++;
     const fireAt = new Date(Date.parse(now) + poll.delayMs).toISOString();
-    const created: HistoryEvent = { EventType: EventType.TimerCreated, EventId: timerId, IsPlayed: false, Timestamp: now, FireAt: fireAt };
+    const created: HistoryEvent = {
+      EventType: EventType.TimerCreated,
+      EventId: timerId,
+      IsPlayed: false,
+      Timestamp: now,
+      FireAt: fireAt,
+    };
     newEvents.push(created);
     open.set(timerId, { kind: 'timer', scheduled: created });
     out.timers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId, fireAt });
     const headers = { ...(poll.req.headers ?? {}) };
     for (const k of Object.keys(headers)) if (k.toLowerCase() === 'x-functions-key') delete headers[k];
-    const next = { method: 'GET', uri: poll.location, headers, tokenSource: poll.req.tokenSource, asynchronousPatternEnabled: true };
+    const next = {
+      method: 'GET',
+      uri: poll.location,
+      headers,
+      tokenSource: poll.req.tokenSource,
+      asynchronousPatternEnabled: true,
+    };
     polls[String(timerId)] = { taskId, input: JSON.stringify(next) };
     return;
   }

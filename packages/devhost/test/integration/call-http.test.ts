@@ -77,7 +77,9 @@ test('202 with Location is polled after Retry-After with durable timers until it
   expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
   const h = s.historyEvents!;
   expect(h.filter((e) => e.EventType === 'TimerCreated')).toHaveLength(3);
-  expect(h.filter((e) => e.EventType === 'TaskCompleted' && e.FunctionName === 'BuiltIn::HttpActivity')).toHaveLength(4);
+  expect(h.filter((e) => e.EventType === 'TaskCompleted' && e.FunctionName === 'BuiltIn::HttpActivity')).toHaveLength(
+    4,
+  );
   // The polls are GETs of the Location.
   expect(seen.filter((r) => r.url === '/job/status').every((r) => r.method === 'GET')).toBe(true);
 });

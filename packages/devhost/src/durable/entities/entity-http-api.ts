@@ -60,7 +60,8 @@ async function list(
 ): Promise<void> {
   const topText = url.searchParams.get('top');
   const top = topText === null ? 100 : Number(topText);
-  if (!Number.isInteger(top) || top < 1 || top > 1000) throw new EngineError(400, 'top must be a whole number from 1 to 1000.');
+  if (!Number.isInteger(top) || top < 1 || top > 1000)
+    throw new EngineError(400, 'top must be a whole number from 1 to 1000.');
   const fetchState = (url.searchParams.get('fetchState') ?? 'false').toLowerCase() === 'true';
   const header = req.headers['x-ms-continuation-token'];
   let token: string | undefined;

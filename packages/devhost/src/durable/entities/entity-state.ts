@@ -47,7 +47,7 @@ export function parseSchedulerState(text: string | null): SchedulerState {
   if (!text) return {};
   try {
     const v = JSON.parse(text) as unknown;
-    return typeof v === 'object' && v !== null ? (v as SchedulerState) : {};
+    return typeof v === 'object' && v !== null ? v : {};
   } catch {
     return {};
   }

@@ -22,7 +22,12 @@ export interface EntityAction {
 }
 
 /** Appends the action's history events and messages; answers why it cannot be done, if it cannot. */
-export function applyEntityAction(state: InstanceState, a: EntityAction, now: string, out: Outbound): string | undefined {
+export function applyEntityAction(
+  state: InstanceState,
+  a: EntityAction,
+  now: string,
+  out: Outbound,
+): string | undefined {
   const engine = state.engine;
   const send = (target: string, name: 'op' | 'release', message: RequestMessage | ReleaseMessage) => {
     const ev: HistoryEvent = {
@@ -57,7 +62,8 @@ export function applyEntityAction(state: InstanceState, a: EntityAction, now: st
     }
     case ENTITY_ACTIONS.LockEntities: {
       const lockSet = (a.lockSet ?? []).map((e) => ({ name: String(e.name).toLowerCase(), key: String(e.key) }));
-      const problem = lockSet.length === 0 ? 'A lock needs at least one entity.' : lockSet.map(entityIdProblem).find(Boolean);
+      const problem =
+        lockSet.length === 0 ? 'A lock needs at least one entity.' : lockSet.map(entityIdProblem).find(Boolean);
       if (problem) return problem;
       if (engine.lock) return 'The orchestration already holds a lock.';
       const id = a.lockRequestId ?? randomUUID();
@@ -66,7 +72,7 @@ export function applyEntityAction(state: InstanceState, a: EntityAction, now: st
       return undefined;
     }
     case ENTITY_ACTIONS.ReleaseEntities:
-      releaseLock(state, now, out, send);
+      releaseLock(state, send);
       return undefined;
     default:
       return `Action type ${a.actionType} is not an entity action.`;
@@ -79,12 +85,7 @@ export function releaseHeldLock(state: InstanceState, now: string, out: Outbound
   applyEntityAction(state, { actionType: ENTITY_ACTIONS.ReleaseEntities }, now, out);
 }
 
-function releaseLock(
-  state: InstanceState,
-  _now: string,
-  _out: Outbound,
-  send: (target: string, name: 'release', m: ReleaseMessage) => void,
-): void {
+function releaseLock(state: InstanceState, send: (target: string, name: 'release', m: ReleaseMessage) => void): void {
   const lock = state.engine.lock;
   if (!lock) return;
   delete state.engine.lock;
