@@ -197,7 +197,9 @@ describe('without host keys', () => {
       ['GET', '/instances/some-id/bogus'],
       ['POST', '/instances/some-id/bogus'],
       ['POST', '/instances/some-id/terminate/extra'],
-      ['GET', '/entities/x'],
+      // entities/{name}/{key} is a route (entities.test.ts); a deeper path is not.
+      ['GET', '/entities/x/y/z'],
+      ['PUT', '/entities/x/y'],
     ];
     for (const base of BASES) {
       for (const [method, p] of cases) {

@@ -3,7 +3,7 @@
 // entity does not exist; the key `$` means the empty key), GET without one lists entities, POST signals
 // the operation named by `?op=` (DELETE signals `delete`) and answers 202 once the signal is durable.
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../../http/respond';
+import { sendError, sendJson } from '../../http/respond';
 import { BodyReader } from '../../http/server';
 import { EngineError } from '../engine';
 import type { ManagementContext } from '../management-api';
@@ -24,11 +24,12 @@ export async function handleEntities(
 ): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const [name, key] = seg;
-  if (seg.length > 2) return empty(res, 404);
+  if (seg.length > 2) return noRoute(res);
   if (method === 'GET') {
     if (key === undefined) return list(ctx, req, res, url, name);
     const id: EntityId = { name, key: key === EMPTY_KEY ? '' : key };
     const found = await ctx.engine.readEntityState(id);
+    // No such entity: an empty 404, as HandleGetEntityRequestAsync answers.
     if (!found) return empty(res, 404);
     return sendJson(res, 200, parsed(found.state));
   }
@@ -47,7 +48,13 @@ export async function handleEntities(
     await ctx.engine.signalEntity({ name, key: key ?? '' }, operation, text || null);
     return empty(res, 202);
   }
-  return empty(res, 404);
+  // HttpApiHandler answers other methods with 404 too.
+  return noRoute(res);
+}
+
+/** A path or method the API does not have: the management API's JSON 404. */
+function noRoute(res: ServerResponse): void {
+  sendError(res, 404, 'NotFound', 'No durable task API at this path.');
 }
 
 /** Entities that exist, of one name or all: `{ entityId, lastOperationTime, state? }` (DurableEntityStatus.cs). */
