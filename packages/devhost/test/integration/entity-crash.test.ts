@@ -50,7 +50,8 @@ async function settlesAt(key: string, n: number): Promise<number | undefined> {
 
 test('client signals accepted before a kill -9 are applied exactly once after the restart', async () => {
   const N = 200;
-  // 'addSlowly' takes 20 ms an operation: the kill lands while batches are still being worked through.
+  // 'addSlowly' takes 50 ms an operation (5 s for the burst): the kill lands while batches are still
+  // being worked through.
   await burst('crash', 'addSlowly', N / 2);
   const before = (await value('crash')) ?? 0;
   await stack.host.kill();
