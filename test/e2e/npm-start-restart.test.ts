@@ -35,12 +35,23 @@ interface Ports {
   table: number;
 }
 
+// Ports from below the kernel's ephemeral range (32768 and up on Linux): a port the kernel handed out
+// with listen(0) can be taken again by any outgoing connection before Azurite binds it, which other
+// tests running alongside make likely. These must stay free across a restart, so they come from
+// 20000–32767 and are checked to be bindable now.
 async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    const server = net.createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise((r) => server.close(r));
+      return port;
+    }
+  }
 }
 
 async function freePorts(): Promise<Ports> {
