@@ -7,3 +7,16 @@ export type { LockRecord } from './storage/azurite-lock';
 export { DevhostProcess, DEVHOST_CLI, startStack, waitUntil } from './testing/stack';
 export type { Stack } from './testing/stack';
 export * as durableHttp from './testing/durable-http';
+export { OrchestrationTester } from './testing/orchestration-tester';
+export type {
+  ActivityCall,
+  ActivityFake,
+  ActivityFakes,
+  ActivityShape,
+  InstanceStatus,
+  OrchestrationTesterOptions,
+  RecordedCall,
+} from './testing/orchestration-tester';
+export { loadTestApp } from './testing/test-app';
+export type { TestApp } from './testing/test-app';
+export { MemoryInstanceStore } from './durable/memory-instance-store';

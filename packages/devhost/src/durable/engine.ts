@@ -11,7 +11,7 @@ import { entityResends } from './entities/orchestration-actions';
 import { EntitySession } from './entities/entity-session';
 import { Deduplicator, parseSchedulerState } from './entities/entity-state';
 import { EventType, HistoryEvent, isTerminal, RuntimeStatus } from './history';
-import { InstanceRow, InstanceState, InstanceStore } from './instance-store';
+import { InstanceRow, InstanceState, TableInstanceStore } from './instance-store';
 import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
 import { openTasks } from './open-tasks';
 import { OrchestrationSession, OrchestratorResult, RunOrchestrator } from './orchestration-session';
@@ -66,7 +66,7 @@ const INSTANCE_ID_RULE = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
  */
 export class DurableEngine {
   readonly hub: TaskHubStorage;
-  readonly store: InstanceStore;
+  readonly store: TableInstanceStore;
   private readonly session: OrchestrationSession;
   private readonly entities: EntitySession;
   private readonly control: QueueChannel<ControlItem>;
@@ -82,7 +82,7 @@ export class DurableEngine {
 
   constructor(private readonly o: EngineOptions) {
     this.hub = new TaskHubStorage(o.hubName, o.connectionString);
-    this.store = new InstanceStore(this.hub);
+    this.store = new TableInstanceStore(this.hub);
     this.session = new OrchestrationSession(this.store, o.clock, this.runOrchestrator);
     // A copy of a client's signal can only be a queue redelivery, which comes within a lease.
     const idWindowMs = (2 * o.leaseSeconds + 10) * 1000;

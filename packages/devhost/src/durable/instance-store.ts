@@ -11,7 +11,7 @@ export interface RetryState {
   /**
    * The EventId of the first attempt's TaskScheduled / SubOrchestrationInstanceCreated event, whose
    * Input every later attempt reuses. The input itself is not kept here: it can be any size, and this
-   * state is one table property (see InstanceStore.commit); the history row already stores it (in a
+   * state is one table property (see TableInstanceStore.commit); the history row already stores it (in a
    * blob when large).
    */
   inputEventId?: number;
@@ -107,11 +107,33 @@ const MAX_BATCH_BYTES = 2 * 1024 * 1024;
 const seqKey = (n: number) => n.toString(16).toUpperCase().padStart(16, '0');
 
 /**
+ * Where instances and their histories live. The engine keeps them in Azure Tables; a test of
+ * orchestrations keeps them in memory (memory-instance-store.ts) and drives the same session.
+ */
+export interface InstanceStore {
+  /** The instance as last committed (a Pending row counts, with no history yet), or undefined. */
+  load(instanceId: string): Promise<InstanceState | undefined>;
+  /**
+   * Makes `state` the committed one: its new history (all of it with `resetHistory`), engine state
+   * and row. Afterwards every event of `state.history` is played and `committedCount` covers it.
+   */
+  commit(state: InstanceState, opts?: { resetHistory?: boolean }): Promise<void>;
+  /** Drops what this process believes of the instance, so the next load reads the store. */
+  forget(instanceId: string): void;
+  /** The instance as this process last committed it, if it knows. */
+  cachedRow(instanceId: string): InstanceRow | undefined;
+  putInstanceRow(row: InstanceRow): Promise<void>;
+  getInstanceRow(instanceId: string): Promise<InstanceRow | undefined>;
+  /** Deletes the instance, its history and payloads. */
+  purge(instanceId: string): Promise<void>;
+}
+
+/**
  * Instances and histories in the Azure Storage provider's tables: `<hub>Instances` (PartitionKey =
  * instance id, RowKey = '') and `<hub>History` (PartitionKey = instance id, RowKey = sequence number,
  * plus a `sentinel` row whose ETag guards each commit).
  */
-export class InstanceStore {
+export class TableInstanceStore implements InstanceStore {
   private readonly cache = new Map<string, InstanceState>();
 
   constructor(
@@ -448,7 +470,8 @@ function statusFromHistory(history: HistoryEvent[], row: InstanceRow): Partial<I
   return history.length > 0 && row.status === 'Pending' ? { status: 'Running' } : {};
 }
 
-function rowOf(s: InstanceState): InstanceRow {
+/** The instance row a state mirrors. */
+export function rowOf(s: InstanceState): InstanceRow {
   return {
     instanceId: s.instanceId,
     executionId: s.executionId,
