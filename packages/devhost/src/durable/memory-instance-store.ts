@@ -28,7 +28,7 @@ export class MemoryInstanceStore implements InstanceStore {
     state.committedCount = state.history.length;
     state.committedRow = rowOf(state);
     this.committed.set(state.instanceId, structuredClone(state));
-    this.rows.set(state.instanceId, state.committedRow);
+    this.rows.set(state.instanceId, { ...state.committedRow });
   }
 
   forget(_instanceId: string): void {
@@ -36,7 +36,8 @@ export class MemoryInstanceStore implements InstanceStore {
   }
 
   cachedRow(instanceId: string): InstanceRow | undefined {
-    return this.rows.get(instanceId);
+    const row = this.rows.get(instanceId);
+    return row && { ...row };
   }
 
   async putInstanceRow(row: InstanceRow): Promise<void> {
@@ -48,8 +49,7 @@ export class MemoryInstanceStore implements InstanceStore {
   }
 
   async getInstanceRow(instanceId: string): Promise<InstanceRow | undefined> {
-    const row = this.rows.get(instanceId);
-    return row && { ...row };
+    return this.cachedRow(instanceId);
   }
 
   async purge(instanceId: string): Promise<void> {

@@ -128,7 +128,7 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
 
   /** Replaces (or supplies) the fake of one activity from now on. */
   fake<K extends keyof C>(name: K, implementation: ActivityFake<C[K]>): void {
-    this.fakes[name] = implementation as ActivityFakes<C>[K];
+    this.fakes[name] = implementation;
   }
 
   /**
