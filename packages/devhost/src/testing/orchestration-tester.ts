@@ -297,7 +297,9 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
     current.input = input;
     const fake = this.fakes[name as keyof C] as ((input: unknown, call: ActivityCall) => unknown) | undefined;
     if (!fake) {
-      const error = new Error(`The test supplies no fake for activity '${name}' (called by ${current.call.instanceId}).`);
+      const error = new Error(
+        `The test supplies no fake for activity '${name}' (called by ${current.call.instanceId}).`,
+      );
       this.problem ??= error;
       throw error;
     }
