@@ -25,6 +25,8 @@ export interface ActivityCall {
   instanceId: string;
   /** 1 for the first attempt; the retry policy's later attempts count on. */
   attempt: number;
+  /** When it ran, on the tester's clock (ISO-8601). */
+  at: string;
 }
 
 type InputOf<S> = S extends { input: infer I } ? I : unknown;
@@ -343,7 +345,7 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
   private async runActivity(item: WorkItem): Promise<void> {
     const state = await this.store.load(item.instanceId);
     const attempt = state?.engine.retries[String(item.taskScheduledId)]?.attempt ?? 1;
-    const call: ActivityCall = { name: item.name, instanceId: item.instanceId, attempt };
+    const call: ActivityCall = { name: item.name, instanceId: item.instanceId, attempt, at: this.clock.nowIso() };
     // Through the devhost's activity worker, so the input and a failure look as they do on the host.
     await new Promise<void>((done) => {
       this.current = { item, call, done };

@@ -112,6 +112,8 @@ test('retries: the backoff waits on the clock, then the next attempt gets the sa
     [2, 'failed'],
   ]);
   await t.advance(100);
+  const start = Date.parse(t.calls[0].at);
+  expect(t.calls.map((c) => Date.parse(c.at) - start)).toEqual([0, 50, 150]);
   expect(t.status(id)).toMatchObject({
     runtimeStatus: 'Completed',
     output: { ok: true, result: 'succeeded on attempt 3' },
@@ -152,6 +154,7 @@ test('continueAsNew with a timer each round', async () => {
   const id = await t.start('counter', { n: 0, until: 3 });
   await t.runUntilIdle();
   expect(t.status(id)?.runtimeStatus).toBe('Running');
+  expect(t.timers()).toEqual([{ instanceId: id, fireAt: new Date(t.clock.now() + 10).toISOString() }]);
   await t.advance(100);
   expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: 3 });
 });
