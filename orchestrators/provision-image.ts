@@ -7,7 +7,7 @@ import { PublishInput } from '../domain/publishing/events';
 import { ACTIVITY, ORCHESTRATOR, StageOutcome } from '../domain/publishing/stages';
 import type { ActivityOutput } from '../domain/publishing/contract';
 import { activityCaller } from './activity-caller';
-import { retryPolicy } from './retry-policy';
+import { failureText, retryPolicy } from './retry-policy';
 
 interface RegionResult {
   region: string;
@@ -61,9 +61,7 @@ const provisionRegion: OrchestrationHandler = function* (context: OrchestrationC
     yield activityCaller(context, retryPolicy(input.retry)).call(ACTIVITY.copyImageToRegion, { ...ref, region, total });
     return { region, ok: true } satisfies RegionResult;
   } catch (e) {
-    const msg =
-      e instanceof Error ? e.message.split('\n')[0].replace(/^Activity function '[^']+' failed: /, '') : String(e);
-    return { region, ok: false, error: msg } satisfies RegionResult;
+    return { region, ok: false, error: failureText(e) } satisfies RegionResult;
   }
 };
 df.app.orchestration(ORCHESTRATOR.provisionRegion, provisionRegion);

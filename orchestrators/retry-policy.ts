@@ -11,16 +11,19 @@ export function retryPolicy(settings: RetrySettings): df.RetryOptions {
   return retry;
 }
 
+/**
+ * What a failed activity said, as a partner can read it: the first line of the error the replay
+ * raises (`<reason> \n <details>`, so trimmed), without the engine's "Activity function … failed:".
+ */
+export function failureText(e: unknown): string {
+  const first = e instanceof Error ? e.message.split('\n')[0].trim() : String(e);
+  return first.replace(/^Activity function '[^']+' failed: /, '');
+}
+
 /** The outcome of a stage whose retries were exhausted: reported at the step, actionable. */
 export function transientFailure(e: unknown): StageOutcome {
-  const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
   return {
     ok: false,
-    messages: [
-      {
-        level: 'error',
-        text: `The step kept failing after several retries: ${detail.replace(/^Activity function '[^']+' failed: /, '')}`,
-      },
-    ],
+    messages: [{ level: 'error', text: `The step kept failing after several retries: ${failureText(e)}` }],
   };
 }

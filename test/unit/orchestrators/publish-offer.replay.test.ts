@@ -1,0 +1,251 @@
+// The publish orchestration replayed in memory (the devhost's orchestration session and the real
+// durable-functions replay, no Azurite), with fake activities and a clock the test moves: what the
+// partner would see at each turn, told by the activities called, their key inputs and the output.
+import { OrchestrationTester } from '@offer-go-live/devhost';
+import type { ActivityContract } from '../../../domain/publishing/contract';
+import { CANCEL_EVENT, GO_LIVE_EVENT } from '../../../domain/publishing/events';
+import { ORCHESTRATOR } from '../../../domain/publishing/stages';
+import { NEXT_ACTION, StepId } from '../../../domain/publishing/steps';
+import { INPUT, INSTANCE_ID, journey, publishTester, REF, TO_PREVIEW } from './publish-harness';
+
+const DAY = 24 * 3600 * 1000;
+
+async function startPublish(t: OrchestrationTester<ActivityContract>): Promise<string> {
+  return t.start(ORCHESTRATOR.publishOffer, INPUT, { instanceId: INSTANCE_ID });
+}
+
+const signoff = (operationId: string) => ({ operationId, requestedAt: '2030-01-01T00:00:00.000Z' });
+
+test('happy path: every stage, the preview, then it waits for the publisher and goes live', async () => {
+  const t = await publishTester();
+  const id = await startPublish(t);
+  await t.runUntilIdle();
+  expect(journey(t.calls)).toEqual(TO_PREVIEW);
+  expect(t.status(id)?.runtimeStatus).toBe('Running');
+
+  t.raiseEvent(id, GO_LIVE_EVENT, signoff('op-golive'));
+  await t.runUntilIdle();
+  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'goLive', 'email live']);
+  expect(t.callsOf('goLive')[0].input).toEqual({ ...REF, signoffOperationId: 'op-golive' });
+  expect(t.callsOf('sendPublishEmail').every((c) => c.input.to.join() === INPUT.notificationEmails.join())).toBe(true);
+  expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'live' } });
+  // Every stage activity works on this publishing version.
+  for (const c of t.calls) if (c.name !== 'planProvisioning') expect(c.input).toMatchObject(REF);
+});
+
+test('the stage outcomes are recorded at their step: messages and the certification report', async () => {
+  const t = await publishTester();
+  await startPublish(t);
+  await t.runUntilIdle();
+  const complete = (step: StepId) =>
+    t.callsOf('recordStep').find((c) => c.input.change.step === step && c.input.change.status === 'complete')?.input
+      .change;
+  expect(complete('displaydummycertify')?.messages?.map((m) => m.text)).toEqual([
+    'All required fields are set.',
+    'Artifacts ingested.',
+  ]);
+  expect(complete('displaycertify')).toMatchObject({ reportUrl: 'https://reports.example/cert/3' });
+  expect(complete('displayprovision')?.messages?.[0].text).toBe(
+    'The image was replicated to 3 regions: eastus, westeurope, japaneast.',
+  );
+});
+
+test('cancel at sign-off: the publish is cancelled, nothing goes live', async () => {
+  const t = await publishTester();
+  const id = await startPublish(t);
+  await t.runUntilIdle();
+  t.raiseEvent(id, CANCEL_EVENT, signoff('op-cancel'));
+  await t.runUntilIdle();
+  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'cancelPublish', 'email canceled']);
+  expect(t.callsOf('cancelPublish')[0].input).toEqual({ ...REF, signoffOperationId: 'op-cancel' });
+  expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'canceled' } });
+});
+
+test('Go Live raised before the orchestration ran at all: it goes live as soon as the preview is open', async () => {
+  const t = await publishTester();
+  const id = await startPublish(t);
+  t.raiseEvent(id, GO_LIVE_EVENT, signoff('op-early'));
+  await t.runUntilIdle();
+  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'goLive', 'email live']);
+  expect(t.callsOf('goLive')[0].input.signoffOperationId).toBe('op-early');
+  expect(t.status(id)?.output).toEqual({ outcome: 'live' });
+});
+
+test('Cancel raised during certification: the pipeline finishes, then it is cancelled without waiting', async () => {
+  const t = await publishTester({
+    certifyImage: (_ref, call) => {
+      t.raiseEvent(call.instanceId, CANCEL_EVENT, signoff('op-cancel-early'));
+      return { ok: true, messages: [] };
+    },
+  });
+  const id = await startPublish(t);
+  await t.runUntilIdle();
+  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'cancelPublish', 'email canceled']);
+  expect(t.status(id)?.output).toEqual({ outcome: 'canceled' });
+});
+
+test('there is no sign-off timeout: a month later it still waits, then Go Live still works', async () => {
+  const t = await publishTester();
+  const id = await startPublish(t);
+  await t.runUntilIdle();
+  expect(t.timers()).toEqual([]);
+  await t.advance(30 * DAY);
+  expect(t.status(id)?.runtimeStatus).toBe('Running');
+  expect(journey(t.calls)).toEqual(TO_PREVIEW);
+  t.raiseEvent(id, GO_LIVE_EVENT, signoff('op-late'));
+  await t.runUntilIdle();
+  expect(t.status(id)?.output).toEqual({ outcome: 'live' });
+});
+
+const rejected = (text: string) => ({ ok: false, messages: [{ level: 'error' as const, text }] });
+
+/**
+ * Each stage rejecting the partner's input: the stage's own activity says no. What the stage's earlier
+ * activities reported stays with it (`before`).
+ */
+const REJECTIONS: {
+  step: StepId;
+  problem: string;
+  before: string[];
+  stageCalls: string[];
+  fakes: Parameters<typeof publishTester>[0];
+}[] = [
+  {
+    step: 'displaydummycertify',
+    problem: 'The offer has no summary.',
+    before: [],
+    stageCalls: ['validatePrerequisites'],
+    fakes: { validatePrerequisites: () => rejected('The offer has no summary.') },
+  },
+  {
+    step: 'displaycertify',
+    problem: 'The image has no /etc/waagent.conf.',
+    before: [],
+    stageCalls: ['certifyImage'],
+    fakes: { certifyImage: () => ({ ...rejected('The image has no /etc/waagent.conf.'), reportUrl: 'https://r/1' }) },
+  },
+  {
+    step: 'displaypackage',
+    problem: 'The lead destination refused the test lead.',
+    before: ['Listing packaged.'],
+    stageCalls: ['packageListing', 'registerTestLead'],
+    fakes: { registerTestLead: () => rejected('The lead destination refused the test lead.') },
+  },
+];
+
+describe.each(REJECTIONS)('stage $step rejected', ({ step, problem, before, stageCalls, fakes }) => {
+  test('reports the step, completes the operation as failed, e-mails the partner and stops', async () => {
+    const t = await publishTester(fakes);
+    const id = await startPublish(t);
+    await t.runUntilIdle();
+    const upTo = TO_PREVIEW.indexOf(`recordStep ${step} inProgress`);
+    expect(journey(t.calls)).toEqual([
+      ...TO_PREVIEW.slice(0, upTo + 1),
+      ...TO_PREVIEW.slice(upTo + 1).filter((c) => stageCalls.includes(c)),
+      `recordStep ${step} rejected`,
+      'completeOperation',
+      `email step-failed ${step}`,
+    ]);
+    const record = t.callsOf('recordStep').at(-1)!.input.change;
+    expect(record).toMatchObject({ step, status: 'rejected', offerStatus: 'failed' });
+    expect(record.messages?.map((m) => m.text)).toEqual([...before, problem, `What to do next: ${NEXT_ACTION[step]}`]);
+    const told = [...before, problem];
+    expect(t.callsOf('completeOperation')[0].input).toEqual({ ...REF, state: 'failed', message: told.join(' ') });
+    expect(t.callsOf('sendPublishEmail').at(-1)?.input).toMatchObject({
+      kind: 'step-failed',
+      step,
+      messages: told,
+    });
+    expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'failed', step } });
+    // Rejections are the partner's to fix: never retried.
+    expect(t.calls.every((c) => c.attempt === 1)).toBe(true);
+  });
+});
+
+test('stage displaycertify rejected: its report link is kept at the step', async () => {
+  const t = await publishTester(REJECTIONS[1].fakes);
+  await startPublish(t);
+  await t.runUntilIdle();
+  expect(t.callsOf('recordStep').at(-1)?.input.change.reportUrl).toBe('https://r/1');
+});
+
+test('stage displayprovision rejected: a region that cannot be copied fails the step after its retries', async () => {
+  const t = await publishTester({
+    copyImageToRegion: ({ region }) => {
+      if (region === 'westeurope') throw new Error('The regional storage account is unreachable.');
+      return { region, copied: 1, skipped: 0 };
+    },
+  });
+  const id = await startPublish(t);
+  await t.advance(10 * 60_000);
+  const copies = journey(t.callsOf('copyImageToRegion'));
+  expect(copies.filter((c) => c.includes('westeurope'))).toEqual(
+    Array(3).fill('copyImageToRegion westeurope (failed)'),
+  );
+  expect(t.status(id)?.output).toEqual({ outcome: 'failed', step: 'displayprovision' });
+  const record = t.callsOf('recordStep').at(-1)!.input.change;
+  expect(record).toMatchObject({ step: 'displayprovision', status: 'rejected' });
+  expect(record.messages?.[0].text).toBe(
+    'Region westeurope could not be provisioned after retries: The regional storage account is unreachable.',
+  );
+  expect(journey(t.calls).slice(-2)).toEqual(['completeOperation', 'email step-failed displayprovision']);
+  expect(t.callsOf('packageListing')).toEqual([]);
+});
+
+test('a transient failure is retried after the policy backoff, and the publish carries on', async () => {
+  const t = await publishTester({
+    certifyImage: (_ref, call) => {
+      if (call.attempt === 1) throw new Error('The certification service timed out.');
+      return { ok: true, messages: [] };
+    },
+  });
+  const id = await startPublish(t);
+  await t.runUntilIdle();
+  expect(journey(t.calls).at(-1)).toBe('certifyImage (failed)');
+  await t.advance(INPUT.retry.firstRetryIntervalMs - 1);
+  expect(t.callsOf('certifyImage')).toHaveLength(1);
+  await t.advance(1);
+  const tries = t.callsOf('certifyImage');
+  expect(tries.map((c) => [c.attempt, c.outcome])).toEqual([
+    [1, 'failed'],
+    [2, 'completed'],
+  ]);
+  expect(tries[1].input).toEqual(tries[0].input);
+  expect(journey(t.calls).filter((c) => !c.startsWith('certifyImage'))).toEqual(
+    TO_PREVIEW.filter((c) => c !== 'certifyImage'),
+  );
+  expect(t.status(id)?.runtimeStatus).toBe('Running');
+});
+
+test('transient failures exhausted: after every attempt the step is reported failed, without the error prefix', async () => {
+  const t = await publishTester({
+    validatePrerequisites: () => {
+      throw new Error('Table storage is throttling requests.');
+    },
+  });
+  const id = await startPublish(t);
+  await t.advance(60_000);
+  const tries = t.callsOf('validatePrerequisites');
+  expect(tries.map((c) => c.attempt)).toEqual([1, 2, 3]);
+  // Exponential backoff from the policy: 1 s, then 2 s.
+  const t0 = Date.parse(tries[0].at);
+  expect(tries.map((c) => Date.parse(c.at) - t0)).toEqual([0, 1000, 3000]);
+  const problem = 'The step kept failing after several retries: Table storage is throttling requests.';
+  const record = t.callsOf('recordStep').at(-1)!.input.change;
+  expect(record).toMatchObject({ step: 'displaydummycertify', status: 'rejected', offerStatus: 'failed' });
+  expect(record.messages?.[0].text).toBe(problem);
+  expect(t.callsOf('sendPublishEmail').at(-1)?.input).toMatchObject({
+    kind: 'step-failed',
+    step: 'displaydummycertify',
+    messages: [problem],
+  });
+  expect(t.callsOf('ingestArtifacts')).toEqual([]);
+  expect(t.status(id)?.output).toEqual({ outcome: 'failed', step: 'displaydummycertify' });
+});
+
+test('a second publish of the same version while one runs is refused', async () => {
+  const t = await publishTester();
+  await startPublish(t);
+  await t.runUntilIdle();
+  await expect(startPublish(t)).rejects.toThrow(/already exists/);
+});
