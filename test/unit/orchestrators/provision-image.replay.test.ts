@@ -2,16 +2,16 @@
 // retrying its copy on the policy's backoff and reporting (not throwing) a final failure, so one bad
 // region neither hides nor stops the others.
 import { ORCHESTRATOR } from '../../../domain/publishing/stages';
-import { INPUT, journey, publishTester, REF, REGIONS } from './publish-harness';
+import { INPUT, journey, publishWorld, PublishTester, REF, REGIONS } from './publish-harness';
 
 const PARENT = 'provision-1';
 
-async function provision(t: Awaited<ReturnType<typeof publishTester>>) {
+async function provision(t: PublishTester) {
   return t.start(ORCHESTRATOR.provisionImage, INPUT, { instanceId: PARENT });
 }
 
 test('every region copied, each by its own sub-orchestration, with the region count', async () => {
-  const t = await publishTester();
+  const { t } = await publishWorld();
   const id = await provision(t);
   await t.runUntilIdle();
   expect(t.status(id)).toMatchObject({
@@ -34,7 +34,7 @@ test('every region copied, each by its own sub-orchestration, with the region co
 });
 
 test('one region failing for good: the others are still copied, and only it is reported', async () => {
-  const t = await publishTester({
+  const { t } = await publishWorld({
     copyImageToRegion: ({ region }) => {
       if (region === 'japaneast') throw new Error('Region japaneast: copying os.vhd failed (503).');
       return { region, copied: 1, skipped: 0 };
@@ -62,7 +62,7 @@ test('one region failing for good: the others are still copied, and only it is r
 });
 
 test('a region failing once is copied on its second attempt, after the backoff', async () => {
-  const t = await publishTester({
+  const { t } = await publishWorld({
     copyImageToRegion: ({ region }, call) => {
       if (region === 'westeurope' && call.attempt === 1) throw new Error('throttled');
       return { region, copied: 1, skipped: 0 };
@@ -83,7 +83,7 @@ test('a region failing once is copied on its second attempt, after the backoff',
 });
 
 test('planning failing for good fails provisioning itself (the publish reports it at its step)', async () => {
-  const t = await publishTester({
+  const { t } = await publishWorld({
     planProvisioning: () => {
       throw new Error('The region catalogue is unavailable.');
     },
@@ -97,7 +97,7 @@ test('planning failing for good fails provisioning itself (the publish reports i
 });
 
 test('within a publish, a failed provisioning is the displayprovision step failing after retries', async () => {
-  const t = await publishTester({
+  const { t, step } = await publishWorld({
     planProvisioning: () => {
       throw new Error('The region catalogue is unavailable.');
     },
@@ -105,10 +105,9 @@ test('within a publish, a failed provisioning is the displayprovision step faili
   const id = await t.start(ORCHESTRATOR.publishOffer, INPUT);
   await t.advance(60_000);
   expect(t.status(id)?.output).toEqual({ outcome: 'failed', step: 'displayprovision' });
-  const record = t.callsOf('recordStep').at(-1)!.input.change;
-  expect(record).toMatchObject({ step: 'displayprovision', status: 'rejected' });
+  expect(step('displayprovision').status).toBe('rejected');
   // The rest of the text is the host's wording of a failed sub-orchestration, which differs between hosts.
-  expect(record.messages?.[0].text).toMatch(
+  expect(step('displayprovision').messages[0].messageHtml).toMatch(
     /^The step kept failing after several retries: .*The region catalogue is unavailable\./,
   );
 });

@@ -1,57 +1,54 @@
 // The publish orchestration replayed in memory (the devhost's orchestration session and the real
-// durable-functions replay, no Azurite), with fake activities and a clock the test moves: what the
-// partner would see at each turn, told by the activities called, their key inputs and the output.
-import { OrchestrationTester } from '@offer-go-live/devhost';
-import type { ActivityContract } from '../../../domain/publishing/contract';
+// durable-functions replay, no Azurite), with a clock the test moves: the activities called in order
+// with their key inputs, the output, and the publish status the partner would see at each turn.
 import { CANCEL_EVENT, GO_LIVE_EVENT } from '../../../domain/publishing/events';
-import { ORCHESTRATOR } from '../../../domain/publishing/stages';
 import { NEXT_ACTION, StepId } from '../../../domain/publishing/steps';
-import { INPUT, INSTANCE_ID, journey, publishTester, REF, TO_PREVIEW } from './publish-harness';
+import { INPUT, journey, publishWorld, REF, startPublish, TO_PREVIEW } from './publish-harness';
 
 const DAY = 24 * 3600 * 1000;
-
-async function startPublish(t: OrchestrationTester<ActivityContract>): Promise<string> {
-  return t.start(ORCHESTRATOR.publishOffer, INPUT, { instanceId: INSTANCE_ID });
-}
+const STAGES: StepId[] = ['displaydummycertify', 'displaycertify', 'displayprovision', 'displaypackage'];
 
 const signoff = (operationId: string) => ({ operationId, requestedAt: '2030-01-01T00:00:00.000Z' });
+const texts = (step: { messages: { messageHtml: string }[] }) => step.messages.map((m) => m.messageHtml);
 
 test('happy path: every stage, the preview, then it waits for the publisher and goes live', async () => {
-  const t = await publishTester();
+  const { t, status, step } = await publishWorld();
   const id = await startPublish(t);
   await t.runUntilIdle();
   expect(journey(t.calls)).toEqual(TO_PREVIEW);
   expect(t.status(id)?.runtimeStatus).toBe('Running');
+  expect(status().status).toBe('waitingForPublisherReview');
+  for (const s of STAGES) expect(step(s).status).toBe('complete');
+  expect(step('publisher-signoff').status).toBe('waitingForPublisherReview');
 
   t.raiseEvent(id, GO_LIVE_EVENT, signoff('op-golive'));
   await t.runUntilIdle();
   expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'goLive', 'email live']);
   expect(t.callsOf('goLive')[0].input).toEqual({ ...REF, signoffOperationId: 'op-golive' });
-  expect(t.callsOf('sendPublishEmail').every((c) => c.input.to.join() === INPUT.notificationEmails.join())).toBe(true);
   expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'live' } });
-  // Every stage activity works on this publishing version.
+  expect(status()).toMatchObject({
+    status: 'succeeded',
+    liveLinks: [expect.objectContaining({ uri: expect.any(String) })],
+  });
+  expect(step('live').status).toBe('complete');
+  // Every e-mail goes to the publish's notification addresses; every stage works on this version.
+  expect(t.callsOf('sendPublishEmail').map((c) => c.input.to)).toEqual(Array(3).fill(INPUT.notificationEmails));
   for (const c of t.calls) if (c.name !== 'planProvisioning') expect(c.input).toMatchObject(REF);
 });
 
-test('the stage outcomes are recorded at their step: messages and the certification report', async () => {
-  const t = await publishTester();
+test('what each stage reported is kept at its step, with the certification report', async () => {
+  const { t, step, status } = await publishWorld();
   await startPublish(t);
   await t.runUntilIdle();
-  const complete = (step: StepId) =>
-    t.callsOf('recordStep').find((c) => c.input.change.step === step && c.input.change.status === 'complete')?.input
-      .change;
-  expect(complete('displaydummycertify')?.messages?.map((m) => m.text)).toEqual([
-    'All required fields are set.',
-    'Artifacts ingested.',
-  ]);
-  expect(complete('displaycertify')).toMatchObject({ reportUrl: 'https://reports.example/cert/3' });
-  expect(complete('displayprovision')?.messages?.[0].text).toBe(
+  expect(texts(step('displaydummycertify'))).toEqual(['All required fields are set.', 'Artifacts ingested.']);
+  expect(status().reportUrl).toBe('https://reports.example/cert/3');
+  expect(texts(step('displayprovision'))).toEqual([
     'The image was replicated to 3 regions: eastus, westeurope, japaneast.',
-  );
+  ]);
 });
 
 test('cancel at sign-off: the publish is cancelled, nothing goes live', async () => {
-  const t = await publishTester();
+  const { t, status } = await publishWorld();
   const id = await startPublish(t);
   await t.runUntilIdle();
   t.raiseEvent(id, CANCEL_EVENT, signoff('op-cancel'));
@@ -59,20 +56,22 @@ test('cancel at sign-off: the publish is cancelled, nothing goes live', async ()
   expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'cancelPublish', 'email canceled']);
   expect(t.callsOf('cancelPublish')[0].input).toEqual({ ...REF, signoffOperationId: 'op-cancel' });
   expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'canceled' } });
+  expect(status()).toMatchObject({ status: 'canceled', liveLinks: [], previewLinks: [] });
 });
 
 test('Go Live raised before the orchestration ran at all: it goes live as soon as the preview is open', async () => {
-  const t = await publishTester();
+  const { t, status } = await publishWorld();
   const id = await startPublish(t);
   t.raiseEvent(id, GO_LIVE_EVENT, signoff('op-early'));
   await t.runUntilIdle();
   expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'goLive', 'email live']);
   expect(t.callsOf('goLive')[0].input.signoffOperationId).toBe('op-early');
   expect(t.status(id)?.output).toEqual({ outcome: 'live' });
+  expect(status().status).toBe('succeeded');
 });
 
 test('Cancel raised during certification: the pipeline finishes, then it is cancelled without waiting', async () => {
-  const t = await publishTester({
+  const { t } = await publishWorld({
     certifyImage: (_ref, call) => {
       t.raiseEvent(call.instanceId, CANCEL_EVENT, signoff('op-cancel-early'));
       return { ok: true, messages: [] };
@@ -81,11 +80,12 @@ test('Cancel raised during certification: the pipeline finishes, then it is canc
   const id = await startPublish(t);
   await t.runUntilIdle();
   expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'cancelPublish', 'email canceled']);
+  expect(t.callsOf('cancelPublish')[0].input.signoffOperationId).toBe('op-cancel-early');
   expect(t.status(id)?.output).toEqual({ outcome: 'canceled' });
 });
 
 test('there is no sign-off timeout: a month later it still waits, then Go Live still works', async () => {
-  const t = await publishTester();
+  const { t } = await publishWorld();
   const id = await startPublish(t);
   await t.runUntilIdle();
   expect(t.timers()).toEqual([]);
@@ -100,15 +100,15 @@ test('there is no sign-off timeout: a month later it still waits, then Go Live s
 const rejected = (text: string) => ({ ok: false, messages: [{ level: 'error' as const, text }] });
 
 /**
- * Each stage rejecting the partner's input: the stage's own activity says no. What the stage's earlier
- * activities reported stays with it (`before`).
+ * Each stage rejecting the partner's input: the stage's own activity says no. What the stage's
+ * earlier activities reported stays with it (`before`).
  */
 const REJECTIONS: {
   step: StepId;
   problem: string;
   before: string[];
   stageCalls: string[];
-  fakes: Parameters<typeof publishTester>[0];
+  fakes: Parameters<typeof publishWorld>[0];
 }[] = [
   {
     step: 'displaydummycertify',
@@ -133,44 +133,46 @@ const REJECTIONS: {
   },
 ];
 
-describe.each(REJECTIONS)('stage $step rejected', ({ step, problem, before, stageCalls, fakes }) => {
+describe.each(REJECTIONS)('stage $step rejected', ({ step: stepId, problem, before, stageCalls, fakes }) => {
   test('reports the step, completes the operation as failed, e-mails the partner and stops', async () => {
-    const t = await publishTester(fakes);
+    const { t, status, step } = await publishWorld(fakes);
     const id = await startPublish(t);
     await t.runUntilIdle();
-    const upTo = TO_PREVIEW.indexOf(`recordStep ${step} inProgress`);
+    const upTo = TO_PREVIEW.indexOf(`recordStep stepStarted ${stepId}`);
     expect(journey(t.calls)).toEqual([
       ...TO_PREVIEW.slice(0, upTo + 1),
       ...TO_PREVIEW.slice(upTo + 1).filter((c) => stageCalls.includes(c)),
-      `recordStep ${step} rejected`,
+      `recordStep stepRejected ${stepId}`,
       'completeOperation',
-      `email step-failed ${step}`,
+      `email step-failed ${stepId}`,
     ]);
-    const record = t.callsOf('recordStep').at(-1)!.input.change;
-    expect(record).toMatchObject({ step, status: 'rejected', offerStatus: 'failed' });
-    expect(record.messages?.map((m) => m.text)).toEqual([...before, problem, `What to do next: ${NEXT_ACTION[step]}`]);
     const told = [...before, problem];
+    expect(status().status).toBe('failed');
+    expect(step(stepId).status).toBe('rejected');
+    // The lifecycle orders a step's messages (errors first); which ones are there is the orchestrator's doing.
+    expect(texts(step(stepId)).sort()).toEqual([...told, `What to do next: ${NEXT_ACTION[stepId]}`].sort());
     expect(t.callsOf('completeOperation')[0].input).toEqual({ ...REF, state: 'failed', message: told.join(' ') });
     expect(t.callsOf('sendPublishEmail').at(-1)?.input).toMatchObject({
       kind: 'step-failed',
-      step,
+      step: stepId,
       messages: told,
     });
-    expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'failed', step } });
+    expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'failed', step: stepId } });
     // Rejections are the partner's to fix: never retried.
     expect(t.calls.every((c) => c.attempt === 1)).toBe(true);
+    expect(t.timers()).toEqual([]);
   });
 });
 
-test('stage displaycertify rejected: its report link is kept at the step', async () => {
-  const t = await publishTester(REJECTIONS[1].fakes);
+test('stage displaycertify rejected: its report link is kept with the status', async () => {
+  const { t, status } = await publishWorld(REJECTIONS[1].fakes);
   await startPublish(t);
   await t.runUntilIdle();
-  expect(t.callsOf('recordStep').at(-1)?.input.change.reportUrl).toBe('https://r/1');
+  expect(status().reportUrl).toBe('https://r/1');
 });
 
 test('stage displayprovision rejected: a region that cannot be copied fails the step after its retries', async () => {
-  const t = await publishTester({
+  const { t, step } = await publishWorld({
     copyImageToRegion: ({ region }) => {
       if (region === 'westeurope') throw new Error('The regional storage account is unreachable.');
       return { region, copied: 1, skipped: 0 };
@@ -180,20 +182,23 @@ test('stage displayprovision rejected: a region that cannot be copied fails the 
   await t.advance(10 * 60_000);
   const copies = journey(t.callsOf('copyImageToRegion'));
   expect(copies.filter((c) => c.includes('westeurope'))).toEqual(
-    Array(3).fill('copyImageToRegion westeurope (failed)'),
+    Array(INPUT.retry.maxAttempts).fill('copyImageToRegion westeurope (failed)'),
   );
   expect(t.status(id)?.output).toEqual({ outcome: 'failed', step: 'displayprovision' });
-  const record = t.callsOf('recordStep').at(-1)!.input.change;
-  expect(record).toMatchObject({ step: 'displayprovision', status: 'rejected' });
-  expect(record.messages?.[0].text).toBe(
+  expect(step('displayprovision').status).toBe('rejected');
+  expect(texts(step('displayprovision'))[0]).toBe(
     'Region westeurope could not be provisioned after retries: The regional storage account is unreachable.',
   );
-  expect(journey(t.calls).slice(-2)).toEqual(['completeOperation', 'email step-failed displayprovision']);
+  expect(journey(t.calls).slice(-3)).toEqual([
+    'recordStep stepRejected displayprovision',
+    'completeOperation',
+    'email step-failed displayprovision',
+  ]);
   expect(t.callsOf('packageListing')).toEqual([]);
 });
 
 test('a transient failure is retried after the policy backoff, and the publish carries on', async () => {
-  const t = await publishTester({
+  const { t, step } = await publishWorld({
     certifyImage: (_ref, call) => {
       if (call.attempt === 1) throw new Error('The certification service timed out.');
       return { ok: true, messages: [] };
@@ -202,6 +207,7 @@ test('a transient failure is retried after the policy backoff, and the publish c
   const id = await startPublish(t);
   await t.runUntilIdle();
   expect(journey(t.calls).at(-1)).toBe('certifyImage (failed)');
+  expect(step('displaycertify').status).toBe('inProgress');
   await t.advance(INPUT.retry.firstRetryIntervalMs - 1);
   expect(t.callsOf('certifyImage')).toHaveLength(1);
   await t.advance(1);
@@ -215,10 +221,11 @@ test('a transient failure is retried after the policy backoff, and the publish c
     TO_PREVIEW.filter((c) => c !== 'certifyImage'),
   );
   expect(t.status(id)?.runtimeStatus).toBe('Running');
+  expect(step('displaycertify').status).toBe('complete');
 });
 
 test('transient failures exhausted: after every attempt the step is reported failed, without the error prefix', async () => {
-  const t = await publishTester({
+  const { t, step } = await publishWorld({
     validatePrerequisites: () => {
       throw new Error('Table storage is throttling requests.');
     },
@@ -231,9 +238,8 @@ test('transient failures exhausted: after every attempt the step is reported fai
   const t0 = Date.parse(tries[0].at);
   expect(tries.map((c) => Date.parse(c.at) - t0)).toEqual([0, 1000, 3000]);
   const problem = 'The step kept failing after several retries: Table storage is throttling requests.';
-  const record = t.callsOf('recordStep').at(-1)!.input.change;
-  expect(record).toMatchObject({ step: 'displaydummycertify', status: 'rejected', offerStatus: 'failed' });
-  expect(record.messages?.[0].text).toBe(problem);
+  expect(step('displaydummycertify').status).toBe('rejected');
+  expect(texts(step('displaydummycertify'))[0]).toBe(problem);
   expect(t.callsOf('sendPublishEmail').at(-1)?.input).toMatchObject({
     kind: 'step-failed',
     step: 'displaydummycertify',
@@ -244,7 +250,7 @@ test('transient failures exhausted: after every attempt the step is reported fai
 });
 
 test('a second publish of the same version while one runs is refused', async () => {
-  const t = await publishTester();
+  const { t } = await publishWorld();
   await startPublish(t);
   await t.runUntilIdle();
   await expect(startPublish(t)).rejects.toThrow(/already exists/);
