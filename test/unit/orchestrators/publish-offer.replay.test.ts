@@ -255,3 +255,11 @@ test('a second publish of the same version while one runs is refused', async () 
   await t.runUntilIdle();
   await expect(startPublish(t)).rejects.toThrow(/already exists/);
 });
+
+test('each stage is logged once, not again on every replay', async () => {
+  const { t } = await publishWorld();
+  await startPublish(t);
+  await t.runUntilIdle();
+  const stageLines = t.logs.filter((l) => l.includes(`${REF.publisherId}/${REF.offerId} v${REF.version}:`));
+  expect(stageLines.map((l) => l.split(': ').at(-1))).toEqual(STAGES);
+});
