@@ -8,15 +8,8 @@ export { DevhostProcess, DEVHOST_CLI, startStack, waitUntil } from './testing/st
 export type { Stack } from './testing/stack';
 export * as durableHttp from './testing/durable-http';
 export { OrchestrationTester } from './testing/orchestration-tester';
-export type {
-  ActivityCall,
-  ActivityFake,
-  ActivityFakes,
-  ActivityShape,
-  InstanceStatus,
-  OrchestrationTesterOptions,
-  RecordedCall,
-} from './testing/orchestration-tester';
+export type { InstanceStatus, OrchestrationTesterOptions } from './testing/orchestration-tester';
+export type { ActivityCall, ActivityFake, ActivityFakes, ActivityShape, RecordedCall } from './testing/activity-fakes';
 export { loadTestApp } from './testing/test-app';
 export type { TestApp } from './testing/test-app';
 export { MemoryInstanceStore } from './durable/memory-instance-store';

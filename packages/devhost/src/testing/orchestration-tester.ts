@@ -6,46 +6,14 @@ import { LogLevel } from '../core/types';
 import { ActivityWorker } from '../durable/activity-worker';
 import { EventType, isTerminal, parseJsonText, RuntimeStatus } from '../durable/history';
 import { MemoryInstanceStore } from '../durable/memory-instance-store';
-import { ControlItem, Outbound, TimerItem, WorkItem } from '../durable/messages';
+import { ControlItem, Outbound, WorkItem } from '../durable/messages';
 import { OrchestrationSession } from '../durable/orchestration-session';
 import { orchestratorRunner } from '../durable/orchestrator-runner';
 import { formatHistory } from '../durable/status-format';
+import { ActivityCall, ActivityFake, ActivityFakes, ActivityShape, RecordedCall, withFakes } from './activity-fakes';
 import { ManualClock } from './manual-clock';
 import { loadTestApp, TestApp } from './test-app';
-
-/** An activity's input and output, as an app's contract declares them. */
-export interface ActivityShape {
-  input: unknown;
-  output: unknown;
-}
-
-/** What a fake activity is told about the call it serves. */
-export interface ActivityCall {
-  name: string;
-  instanceId: string;
-  /** 1 for the first attempt; the retry policy's later attempts count on. */
-  attempt: number;
-  /** When it ran, on the tester's clock (ISO-8601). */
-  at: string;
-}
-
-type InputOf<S> = S extends { input: infer I } ? I : unknown;
-type OutputOf<S> = S extends { output: infer O } ? O : unknown;
-
-export type ActivityFake<S> = (input: InputOf<S>, call: ActivityCall) => OutputOf<S> | Promise<OutputOf<S>>;
-export type ActivityFakes<C> = { [K in keyof C]?: ActivityFake<C[K]> };
-
-/** One activity call as it happened, in the order the activities ran. */
-export type RecordedCall<C> = {
-  [K in keyof C]: ActivityCall & {
-    name: K;
-    /** The input as the activity received it. */
-    input: InputOf<C[K]>;
-    outcome: 'completed' | 'failed';
-    /** The failure as the orchestration sees it. */
-    error?: string;
-  };
-}[keyof C];
+import { TestTimers } from './test-timers';
 
 export interface InstanceStatus {
   instanceId: string;
@@ -96,7 +64,7 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
   private readonly mailboxes = new Map<string, ControlItem[]>();
   private readonly ready: string[] = [];
   private readonly work: WorkItem[] = [];
-  private readonly pendingTimers = new Map<string, TimerItem>();
+  private readonly timerQueue = new TestTimers();
   private readonly recorded: RecordedCall<C>[] = [];
   private current?: { item: WorkItem; call: ActivityCall; input?: unknown; done: () => void };
   private problem?: Error;
@@ -122,7 +90,7 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
       },
     });
     const logger = new Logger(options.logLevel ?? 'information', sink);
-    this.registry = this.withFakes(app.registry);
+    this.registry = withFakes(app.registry, (name, input) => this.callFake(name, input));
     const invoker = new Invoker(this.registry, logger);
     this.session = new OrchestrationSession(this.store, this.clock, orchestratorRunner(this.registry, invoker));
     this.worker = new ActivityWorker(this.registry, invoker, this.clock, (d) => this.activityDone(d.item), 1, logger);
@@ -233,9 +201,9 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('Time only moves forward.');
     const until = this.clock.now() + ms;
     await this.runUntilIdle();
-    for (let next = this.nextTimer(until); next; next = this.nextTimer(until)) {
-      this.clock.advanceTo(Date.parse(next.fireAt));
-      this.fireDueTimers();
+    for (let at = this.timerQueue.next(until); at !== undefined; at = this.timerQueue.next(until)) {
+      this.clock.advanceTo(at);
+      for (const fired of this.timerQueue.fire(at)) this.deliver(fired);
       await this.runUntilIdle();
     }
     this.clock.advanceTo(until);
@@ -274,25 +242,10 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
 
   /** Durable timers not fired yet (retry backoffs included), earliest first. */
   timers(): { instanceId: string; fireAt: string }[] {
-    return [...this.pendingTimers.values()]
-      .sort((a, b) => Date.parse(a.fireAt) - Date.parse(b.fireAt))
-      .map((t) => ({ instanceId: t.instanceId, fireAt: t.fireAt }));
+    return this.timerQueue.list();
   }
 
   // ---- the engine's part, in memory ----------------------------------------------------------
-
-  /** The app's registrations with every activity's body replaced by the test's fake of it. */
-  private withFakes(app: Registry): Registry {
-    const registry = new Registry();
-    registry.programmingModel = app.programmingModel;
-    Object.assign(registry.hooks, app.hooks);
-    for (const [key, fn] of app.functions) {
-      const activity = fn.trigger.type.toLowerCase() === 'activitytrigger';
-      const name = fn.metadata.name;
-      registry.functions.set(key, activity ? { ...fn, callback: (input: unknown) => this.callFake(name, input) } : fn);
-    }
-    return registry;
-  }
 
   private callFake(name: string, input: unknown): unknown {
     const current = this.current!;
@@ -338,8 +291,8 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
   private dispatch(out: Outbound): void {
     this.work.push(...out.workItems);
     for (const item of out.control) this.deliver(item);
-    for (const t of out.timers) this.pendingTimers.set(timerKey(t), t);
-    for (const t of out.cancelTimers) this.pendingTimers.delete(timerKey(t));
+    this.timerQueue.add(out.timers);
+    this.timerQueue.cancel(out.cancelTimers);
   }
 
   private async runActivity(item: WorkItem): Promise<void> {
@@ -366,40 +319,4 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
     this.deliver(result);
     current.done();
   }
-
-  private nextTimer(until: number): TimerItem | undefined {
-    let next: TimerItem | undefined;
-    for (const t of this.pendingTimers.values()) {
-      const at = Date.parse(t.fireAt);
-      if (at <= until && (!next || at < Date.parse(next.fireAt))) next = t;
-    }
-    return next;
-  }
-
-  /** As the devhost's timer service fires them: a TimerFired event per due timer. */
-  private fireDueTimers(): void {
-    const now = this.clock.now();
-    for (const [key, t] of this.pendingTimers) {
-      if (Date.parse(t.fireAt) > now) continue;
-      this.pendingTimers.delete(key);
-      this.deliver({
-        id: `timer|${key}`,
-        instanceId: t.instanceId,
-        executionId: t.executionId,
-        kind: 'event',
-        event: {
-          EventType: EventType.TimerFired,
-          EventId: -1,
-          IsPlayed: false,
-          Timestamp: new Date(now).toISOString(),
-          TimerId: t.timerId,
-          FireAt: t.fireAt,
-        },
-      });
-    }
-  }
-}
-
-function timerKey(t: { instanceId: string; executionId: string; timerId: number }): string {
-  return `${t.instanceId}|${t.executionId}-${t.timerId}`;
 }

@@ -1,6 +1,7 @@
 // The test harness over the samples fixture: its registrations, replayed by durable-functions through
 // the orchestration session on the in-memory store, with fake activities and a clock the test moves.
-import { ActivityFakes, OrchestrationTester } from '../../src/testing/orchestration-tester';
+import { ActivityFakes } from '../../src/testing/activity-fakes';
+import { OrchestrationTester } from '../../src/testing/orchestration-tester';
 import { fixture } from '../fixture';
 
 interface Samples {
