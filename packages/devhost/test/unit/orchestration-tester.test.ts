@@ -240,3 +240,14 @@ test('the orchestrator runs through the app registration and logs into the teste
   await t.runUntilIdle();
   expect(t.logs.some((l) => l.includes('sayHello') && l.includes('Executed (Succeeded'))).toBe(true);
 });
+
+test('a fake replaced between runs is the one used from then on', async () => {
+  const t = await tester();
+  const first = await t.start('helloSequence');
+  await t.runUntilIdle();
+  t.fake('sayHello', (city) => `Hej ${city}!`);
+  const second = await t.start('helloSequence');
+  await t.runUntilIdle();
+  expect(t.status(first)?.output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello Cairo!']);
+  expect(t.status(second)?.output).toEqual(['Hej Tokyo!', 'Hej Seattle!', 'Hej Cairo!']);
+});
