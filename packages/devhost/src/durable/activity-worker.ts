@@ -103,7 +103,7 @@ export class ActivityWorker {
     if (!fn || fn.trigger.type.toLowerCase() !== 'activitytrigger') {
       return fail(`The function '${w.name}' doesn't exist, is disabled, or is not an activity function.`, '');
     }
-    const value = parseJsonText(w.input);
+    const value = activityInput(w.input);
     // The extension hands the activity its input as text: strings as they are, anything else as JSON.
     const data = { string: typeof value === 'string' ? value : JSON.stringify(value) };
     // The extension's binding data for an activity names its orchestration (`{instanceId}` in binding paths).
@@ -125,6 +125,16 @@ export class ActivityWorker {
       },
     };
   }
+}
+
+/**
+ * The activity's input from the scheduled event's Input: DTFx's one-element parameter array, which
+ * the extension unwraps (DurableActivityContext.GetInputAsJson). Work scheduled by earlier devhost
+ * versions carries the bare value.
+ */
+function activityInput(text: string | null): unknown {
+  const value = parseJsonText(text);
+  return Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
 }
 
 function errorMessage(e: unknown): string {

@@ -14,7 +14,7 @@ import { EventType, HistoryEvent, isTerminal, RuntimeStatus } from './history';
 import { InstanceRow, InstanceState, TableInstanceStore } from './instance-store';
 import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
 import { openTasks } from './open-tasks';
-import { OrchestrationSession, OrchestratorResult, RunOrchestrator } from './orchestration-session';
+import { OrchestrationSession, OrchestratorResult, parentNotice, RunOrchestrator } from './orchestration-session';
 import { Delivered, QueueChannel } from './queue-channel';
 import { SendBatcher } from './send-batcher';
 import { TaskHubStorage } from './task-hub';
@@ -295,36 +295,10 @@ export class DurableEngine {
       });
       return out;
     }
-    const p = state.engine.parent;
     out.control.push(...entityResends(state));
     if (isTerminal(state.status)) {
-      if (p) {
-        const ok = state.status === 'Completed';
-        out.control.push({
-          id: `done|${state.instanceId}|${state.executionId}`,
-          instanceId: p.instanceId,
-          executionId: p.executionId,
-          kind: 'event',
-          event: ok
-            ? {
-                EventType: EventType.SubOrchestrationInstanceCompleted,
-                EventId: -1,
-                IsPlayed: false,
-                Timestamp: state.lastUpdatedTime,
-                TaskScheduledId: p.taskScheduledId,
-                Result: state.output ?? 'null',
-              }
-            : {
-                EventType: EventType.SubOrchestrationInstanceFailed,
-                EventId: -1,
-                IsPlayed: false,
-                Timestamp: state.lastUpdatedTime,
-                TaskScheduledId: p.taskScheduledId,
-                Reason: `Sub-orchestration ${state.instanceId} ${state.status}`,
-                Details: '',
-              },
-        });
-      }
+      const notice = parentNotice(state);
+      if (notice) out.control.push(notice);
       return out;
     }
     const canceled = new Set(state.engine.canceledTimers);

@@ -42,6 +42,13 @@ export async function handleManagement(
   const origin = ctx.origin;
   try {
     const body = async () => jsonText(await readBody());
+    // The extension parses the event body as one JSON value (HandleRaiseEventRequestAsync): an empty
+    // or blank body is no JSON, so it is 400 "Invalid JSON content" like any other non-JSON body.
+    const eventBody = async () => {
+      const text = await body();
+      if (text === null) throw new BadRequest('Invalid JSON content: the event body is empty.');
+      return text;
+    };
     if (seg.some((s) => s === undefined)) throw new BadRequest('The path has a malformed percent-encoding.');
     const [head, id, op, name] = seg as string[];
     if (head === 'orchestrators' && id) {
@@ -91,7 +98,7 @@ export async function handleManagement(
           throw new BadRequest('The event name is missing: POST instances/{id}/raiseEvent/{eventName}.');
         // As the extension: the event's content type is checked even when the body is empty.
         requireJsonBody(req, true);
-        await ctx.engine.raiseEvent(id, name, await body());
+        await ctx.engine.raiseEvent(id, name, await eventBody());
         return accepted(res);
       case 'terminate':
       case 'suspend':
@@ -159,7 +166,8 @@ async function list(ctx: ManagementContext, req: IncomingMessage, res: ServerRes
     if (e.statusCode === 400) throw new BadRequest('The continuation token is not valid.');
     throw e;
   });
-  const showInput = flag(url, 'showInput', false);
+  // OrchestrationStatusQueryCondition.ShowInput defaults to true, as the status call's showInput does.
+  const showInput = flag(url, 'showInput', true);
   const headers: Record<string, string> = {};
   if (page.continuation)
     headers['x-ms-continuation-token'] = Buffer.from(JSON.stringify(page.continuation)).toString('base64url');
@@ -213,9 +221,10 @@ function parseFilter(url: URL): QueryFilter {
   return filter;
 }
 
+/** A boolean query parameter as the extension reads it (bool.TryParse): anything but true/false is the default. */
 function flag(url: URL, key: string, dflt: boolean): boolean {
-  const v = url.searchParams.get(key);
-  return v === null ? dflt : v.toLowerCase() === 'true';
+  const v = url.searchParams.get(key)?.trim().toLowerCase();
+  return v === 'true' ? true : v === 'false' ? false : dflt;
 }
 
 /**

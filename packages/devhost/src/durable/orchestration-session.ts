@@ -121,7 +121,6 @@ export class OrchestrationSession {
         await this.command(state, item, now, out);
         return { consumed, outbound: out, more: i < items.length - 1 };
       }
-      if (state.status === 'Suspended') continue; // kept for after resume
       if (!ev) {
         consumed.add(item.id);
         continue;
@@ -142,6 +141,10 @@ export class OrchestrationSession {
       const retry = target ? state.engine.retries[String(target.id)] : undefined;
       const task = target ? open.get(target.id) : undefined;
       const retryAllocates = (retry !== undefined && this.retryAllocates(retry, ev)) || startsPoll(task, ev);
+      // DTFx records what arrives while suspended at once and runs no orchestrator code until resume
+      // (TaskOrchestrationExecutor.ProcessEvent). A retry's next timer or attempt is such code: the
+      // event that would start it waits here for the resume.
+      if (state.status === 'Suspended' && retryAllocates) continue;
       // The JS engine numbers a retry's next timer/attempt the moment it replays the failure, before
       // user code resumes on later events; so such an event must be the first of its step.
       if (retryAllocates && newEvents.length > 0) {
@@ -168,17 +171,29 @@ export class OrchestrationSession {
       ...newEvents,
     );
     // DTFx writes OrchestratorStarted before the events of the step; ExecutionStarted goes right after it.
-    await this.replay(state, now, out, open);
+    await this.runAndCommit(state, now, out, open, resetHistory);
+    return { consumed, outbound: out, more };
+  }
+
+  /** Replays the orchestrator (unless suspended) over the step's events, closes the step and commits it. */
+  private async runAndCommit(
+    state: InstanceState,
+    now: string,
+    out: Outbound,
+    open: Map<number, OpenTask>,
+    resetHistory = false,
+  ): Promise<void> {
+    const suspended = state.status === 'Suspended';
+    if (!suspended) await this.replay(state, now, out, open);
     state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
-    if (!isTerminal(state.status) && state.status !== 'ContinuedAsNew') state.status = 'Running';
+    if (!isTerminal(state.status) && state.status !== 'ContinuedAsNew' && !suspended) state.status = 'Running';
     if (state.status === 'ContinuedAsNew') {
       const next = this.continueAsNew(state, now, out);
       await this.store.commit(next, { resetHistory: true });
-      return { consumed, outbound: out, more };
+      return;
     }
     state.lastUpdatedTime = now;
     await this.store.commit(state, { resetHistory });
-    return { consumed, outbound: out, more };
   }
 
   private canStart(state: InstanceState, item: ControlItem): boolean {
@@ -303,7 +318,9 @@ export class OrchestrationSession {
         Input: input,
       };
     }
-    const child = childId ?? `${state.instanceId}:${id.toString(16).toUpperCase().padStart(4, '0')}`;
+    // DTFx names an unnamed child after the parent's execution and the task's sequence number
+    // (TaskOrchestrationContext.CreateSubOrchestrationInstanceCore: ExecutionId + ":" + id).
+    const child = childId ?? `${state.executionId}:${id}`;
     out.control.push({
       id: `start|${child}|${state.instanceId}|${state.executionId}|${id}`,
       instanceId: child,
@@ -349,7 +366,7 @@ export class OrchestrationSession {
       return this.finish(
         state,
         'Failed',
-        toJsonText(`The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`),
+        `The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
         now,
         out,
       );
@@ -370,7 +387,7 @@ export class OrchestrationSession {
           case A.CallSubOrchestratorWithRetry: {
             const taskId = id();
             const kind = a.actionType <= A.CallActivityWithRetry ? 'activity' : 'subOrchestration';
-            const input = a.input === undefined ? null : JSON.stringify(a.input);
+            const input = scheduledInput(kind, a.input);
             const ev = this.schedule(state, taskId, kind, a.functionName!, input, a.instanceId, now, out);
             state.history.push(ev);
             open.set(taskId, { kind, scheduled: ev });
@@ -448,13 +465,8 @@ export class OrchestrationSession {
     }
     if (result.error !== undefined || unsupported) {
       const message = unsupported ?? result.error;
-      return this.finish(
-        state,
-        'Failed',
-        toJsonText(`Orchestrator function '${state.name}' failed: ${message}`),
-        now,
-        out,
-      );
+      // The message as OutOfProcOrchestrationShim words it; DTFx keeps it as the result's plain text.
+      return this.finish(state, 'Failed', `Orchestrator function '${state.name}' failed: ${message}`, now, out);
     }
     if (!r) return;
     if (continueInput !== undefined || (r.isDone && flatten(r.actions).some((a) => a.actionType === A.ContinueAsNew))) {
@@ -475,26 +487,27 @@ export class OrchestrationSession {
     }
   }
 
-  private finish(state: InstanceState, status: RuntimeStatus, output: string, now: string, out: Outbound): void {
+  /**
+   * Ends the execution with an ExecutionCompleted event carrying the final status and result, as
+   * DTFx's dispatcher does for every end (ProcessWorkflowCompletedTaskDecision), a termination
+   * included: the ExecutionTerminated event before it is what asked for that end. Failure messages
+   * and termination reasons are stored as the plain text they are, not as JSON.
+   */
+  private finish(state: InstanceState, status: RuntimeStatus, output: string | null, now: string, out: Outbound): void {
     state.status = status;
     state.output = output;
     state.completedTime = now;
     state.lastUpdatedTime = now;
     delete state.engine.pendingOutput;
     releaseHeldLock(state, now, out);
-    const terminated = status === 'Terminated';
-    state.history.push(
-      terminated
-        ? { EventType: EventType.ExecutionTerminated, EventId: -1, IsPlayed: false, Timestamp: now, Input: output }
-        : {
-            EventType: EventType.ExecutionCompleted,
-            EventId: -1,
-            IsPlayed: false,
-            Timestamp: now,
-            OrchestrationStatus: status,
-            Result: output,
-          },
-    );
+    state.history.push({
+      EventType: EventType.ExecutionCompleted,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: now,
+      OrchestrationStatus: status,
+      Result: output ?? undefined,
+    });
     for (const [timerId, t] of openTasks(state.history)) {
       if (t.kind === 'timer')
         out.cancelTimers.push({ instanceId: state.instanceId, executionId: state.executionId, timerId });
@@ -503,33 +516,8 @@ export class OrchestrationSession {
   }
 
   private notifyParent(state: InstanceState, out: Outbound): void {
-    const p = state.engine.parent;
-    if (!p || !isTerminal(state.status)) return;
-    const ok = state.status === 'Completed';
-    out.control.push({
-      id: `done|${state.instanceId}|${state.executionId}`,
-      instanceId: p.instanceId,
-      executionId: p.executionId,
-      kind: 'event',
-      event: ok
-        ? {
-            EventType: EventType.SubOrchestrationInstanceCompleted,
-            EventId: -1,
-            IsPlayed: false,
-            Timestamp: state.lastUpdatedTime,
-            TaskScheduledId: p.taskScheduledId,
-            Result: state.output ?? 'null',
-          }
-        : {
-            EventType: EventType.SubOrchestrationInstanceFailed,
-            EventId: -1,
-            IsPlayed: false,
-            Timestamp: state.lastUpdatedTime,
-            TaskScheduledId: p.taskScheduledId,
-            Reason: `Sub-orchestration '${state.name}' (${state.instanceId}) ${state.status.toLowerCase()}: ${String(parseJsonText(state.output))}`,
-            Details: '',
-          },
-    });
+    const notice = parentNotice(state);
+    if (notice) out.control.push(notice);
   }
 
   private continueAsNew(state: InstanceState, now: string, out: Outbound): InstanceState {
@@ -563,6 +551,9 @@ export class OrchestrationSession {
       input: state.output,
       output: null,
       status: 'Running',
+      // The Azure Storage provider sets CreatedTime from each execution's ExecutionStarted event
+      // (AzureTableTrackingStore.UpdateStateAsync), so a new generation starts a new CreatedTime.
+      createdTime: now,
       lastUpdatedTime: now,
       history: [],
       engine,
@@ -571,12 +562,27 @@ export class OrchestrationSession {
   }
 
   private async command(state: InstanceState, item: ControlItem, now: string, out: Outbound): Promise<void> {
+    const started: HistoryEvent = {
+      EventType: EventType.OrchestratorStarted,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: now,
+    };
     if (item.kind === 'terminate') {
-      state.history.push({ EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: now });
-      this.finish(state, 'Terminated', toJsonText(item.reason ?? ''), now, out);
+      // DTFx: the ExecutionTerminated event ends the execution like a completion with that status,
+      // the reason (plain text) as its result (TaskOrchestrationContext.HandleExecutionTerminatedEvent).
+      const reason = item.reason ?? null;
+      state.history.push(started, {
+        EventType: EventType.ExecutionTerminated,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: now,
+        Input: reason ?? undefined,
+      });
+      this.finish(state, 'Terminated', reason, now, out);
       state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
     } else if (item.kind === 'suspend' && state.status !== 'Suspended') {
-      state.history.push({
+      state.history.push(started, {
         EventType: EventType.ExecutionSuspended,
         EventId: -1,
         IsPlayed: false,
@@ -584,8 +590,9 @@ export class OrchestrationSession {
         Reason: item.reason,
       });
       state.status = 'Suspended';
+      state.history.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: now });
     } else if (item.kind === 'resume' && state.status === 'Suspended') {
-      state.history.push({
+      state.history.push(started, {
         EventType: EventType.ExecutionResumed,
         EventId: -1,
         IsPlayed: false,
@@ -593,6 +600,8 @@ export class OrchestrationSession {
         Reason: item.reason,
       });
       state.status = 'Running';
+      // What arrived while suspended is already in the history; the orchestrator sees it now.
+      return this.runAndCommit(state, now, out, openTasks(state.history));
     } else {
       return;
     }
@@ -630,6 +639,38 @@ function retryInput(state: InstanceState, retry: RetryState): string | null {
       `The history of ${state.instanceId} has no scheduling event ${retry.inputEventId} for the retry of '${retry.name}'.`,
     );
   return scheduled.Input ?? null;
+}
+
+/**
+ * The message that tells a sub-orchestration's parent how it ended: DTFx sends the child's result
+ * as is, a failure's (or termination's) result text as the Reason
+ * (TaskOrchestrationDispatcher.ProcessWorkflowCompletedTaskDecision).
+ */
+export function parentNotice(state: InstanceState): ControlItem | undefined {
+  const p = state.engine.parent;
+  if (!p || !isTerminal(state.status)) return undefined;
+  const base = { EventId: -1, IsPlayed: false, Timestamp: state.lastUpdatedTime, TaskScheduledId: p.taskScheduledId };
+  return {
+    id: `done|${state.instanceId}|${state.executionId}`,
+    instanceId: p.instanceId,
+    executionId: p.executionId,
+    kind: 'event',
+    event:
+      state.status === 'Completed'
+        ? { ...base, EventType: EventType.SubOrchestrationInstanceCompleted, Result: state.output ?? 'null' }
+        : { ...base, EventType: EventType.SubOrchestrationInstanceFailed, Reason: state.output ?? '', Details: '' },
+  };
+}
+
+/**
+ * The Input column of a scheduling event, as DTFx writes it. An activity's input is DTFx's
+ * parameter array (TaskOrchestrationContext.ScheduleTask serializes `params object[]`), so it is
+ * the action's input wrapped in a one-element array; a sub-orchestration's is the input itself.
+ * (The JS library has already turned a string input into its JSON text, and DTFx keeps that too.)
+ */
+function scheduledInput(kind: 'activity' | 'subOrchestration', input: unknown): string | null {
+  if (kind === 'activity') return JSON.stringify([input === undefined ? null : input]);
+  return input === undefined ? null : JSON.stringify(input);
 }
 
 function stripBookkeeping(e: HistoryEvent): Record<string, unknown> {

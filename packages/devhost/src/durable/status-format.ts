@@ -1,22 +1,30 @@
-import { EventType, HistoryEvent, parseJsonText } from './history';
+import { EventType, HistoryEvent } from './history';
 import { InstanceRow } from './instance-store';
 
+export interface StatusOptions {
+  showInput: boolean;
+  history?: HistoryEvent[];
+  showHistoryOutput?: boolean;
+}
+
 /** The status body of the Durable HTTP API (`input` and `output` always present, null allowed). */
-export function statusBody(
-  row: InstanceRow,
-  opts: { showInput: boolean; history?: HistoryEvent[]; showHistoryOutput?: boolean },
-) {
+export function statusBody(row: InstanceRow, opts: StatusOptions) {
   const body: Record<string, unknown> = {
     name: row.name,
     instanceId: row.instanceId,
     runtimeStatus: row.status,
-    input: opts.showInput ? parseJsonText(row.input) : null,
-    customStatus: parseJsonText(row.customStatus),
-    output: parseJsonText(row.output),
+    input: opts.showInput ? parseToken(row.input) : null,
+    customStatus: parseToken(row.customStatus),
+    output: parseToken(row.output),
     createdTime: isoSeconds(row.createdTime),
     lastUpdatedTime: isoSeconds(row.lastUpdatedTime),
   };
-  if (opts.history) body.historyEvents = formatHistory(opts.history, Boolean(opts.showHistoryOutput));
+  if (opts.history) {
+    body.historyEvents = formatHistory(opts.history, {
+      showOutput: Boolean(opts.showHistoryOutput),
+      showInput: opts.showInput,
+    });
+  }
   return body;
 }
 
@@ -26,64 +34,98 @@ function isoSeconds(iso: string): string {
 }
 
 /**
- * History as the extension reports it: scheduling events are folded into their completions
- * (FunctionName, ScheduledTime), replay bookkeeping is left out, outputs only when asked for.
+ * A stored value as the extension reports it (DurableClient.ParseToJToken): null stays null, blank
+ * text is "", JSON is parsed, and anything else (a termination reason, a failure message, both kept
+ * as plain text) is returned as the string it is.
  */
-export function formatHistory(history: HistoryEvent[], showOutput: boolean): Record<string, unknown>[] {
-  const scheduled = new Map<number, HistoryEvent>();
-  const out: Record<string, unknown>[] = [];
+export function parseToken(text: string | null | undefined): unknown {
+  if (text === null || text === undefined) return null;
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return trimmed;
+  }
+}
+
+const SCHEDULING: Partial<Record<EventType, EventType>> = {
+  [EventType.TaskCompleted]: EventType.TaskScheduled,
+  [EventType.TaskFailed]: EventType.TaskScheduled,
+  [EventType.SubOrchestrationInstanceCompleted]: EventType.SubOrchestrationInstanceCreated,
+  [EventType.SubOrchestrationInstanceFailed]: EventType.SubOrchestrationInstanceCreated,
+};
+
+/**
+ * History as the extension's DurableClient (GetDurableOrchestrationStatusAsync) reports it: a
+ * scheduling event is folded into its completion (FunctionName, ScheduledTime and, with showInput,
+ * its Input) and dropped, so one still in flight stays listed; replay bookkeeping
+ * (OrchestratorStarted/Completed, EventId, IsPlayed, TaskScheduledId, TimerId) is left out; results
+ * are parsed and shown only with showHistoryOutput; every Input is the stored text, unparsed, and
+ * none is shown without showInput.
+ */
+export function formatHistory(
+  history: HistoryEvent[],
+  opts: { showOutput: boolean; showInput: boolean },
+): Record<string, unknown>[] {
+  const scheduledAt = new Map<string, number>();
+  const out: (Record<string, unknown> | undefined)[] = [];
   for (const e of history) {
-    const base: Record<string, unknown> = { EventType: EventType[e.EventType], Timestamp: e.Timestamp };
+    const item: Record<string, unknown> = { EventType: EventType[e.EventType], Timestamp: e.Timestamp };
     switch (e.EventType) {
-      case EventType.TaskScheduled:
-      case EventType.SubOrchestrationInstanceCreated:
-        scheduled.set(e.EventId, e);
-        continue;
       case EventType.OrchestratorStarted:
       case EventType.OrchestratorCompleted:
         continue;
       case EventType.ExecutionStarted:
-        out.push({ ...base, FunctionName: e.Name, Input: parseJsonText(e.Input) });
-        continue;
+        Object.assign(item, { FunctionName: e.Name, Input: e.Input ?? null });
+        break;
+      case EventType.TaskScheduled:
+      case EventType.SubOrchestrationInstanceCreated:
+        scheduledAt.set(`${e.EventType}_${e.EventId}`, out.length);
+        Object.assign(item, { Name: e.Name, Input: e.Input ?? null });
+        if (e.InstanceId !== undefined) item.InstanceId = e.InstanceId;
+        break;
       case EventType.TaskCompleted:
       case EventType.TaskFailed:
       case EventType.SubOrchestrationInstanceCompleted:
       case EventType.SubOrchestrationInstanceFailed: {
-        const s = scheduled.get(e.TaskScheduledId!);
-        const entry: Record<string, unknown> = {
-          ...base,
-          EventId: e.TaskScheduledId,
-          FunctionName: s?.Name,
-          ScheduledTime: s?.Timestamp,
-        };
-        if (s?.InstanceId) entry.InstanceId = s.InstanceId;
-        if (e.Reason !== undefined) Object.assign(entry, { Reason: e.Reason, Details: e.Details });
-        if (showOutput && e.Result !== undefined) entry.Result = parseJsonText(e.Result);
-        out.push(entry);
-        continue;
+        const at = scheduledAt.get(`${SCHEDULING[e.EventType]}_${e.TaskScheduledId}`);
+        const scheduled = at === undefined ? undefined : out[at];
+        if (e.Reason !== undefined) Object.assign(item, { Reason: e.Reason, Details: e.Details ?? null });
+        if (e.Result !== undefined && opts.showOutput) item.Result = parseToken(e.Result);
+        if (scheduled) {
+          Object.assign(item, { ScheduledTime: scheduled.Timestamp, FunctionName: scheduled.Name });
+          if (opts.showInput) item.Input = scheduled.Input;
+          // Not the extension's: the child's id, which its view loses once the creation event is
+          // folded away; without it a reader of a finished history cannot find the child.
+          if (scheduled.InstanceId !== undefined) item.InstanceId = scheduled.InstanceId;
+          out[at!] = undefined;
+        }
+        break;
       }
       case EventType.TimerCreated:
-        out.push({ ...base, EventId: e.EventId, FireAt: e.FireAt });
-        continue;
       case EventType.TimerFired:
-        out.push({ ...base, TimerId: e.TimerId, FireAt: e.FireAt });
-        continue;
+        item.FireAt = e.FireAt;
+        break;
       case EventType.EventRaised:
-        out.push({ ...base, Name: e.Name, ...(showOutput ? { Input: parseJsonText(e.Input) } : {}) });
-        continue;
+        Object.assign(item, { Name: e.Name, Input: e.Input ?? null });
+        break;
       case EventType.ExecutionCompleted:
-        out.push({
-          ...base,
-          OrchestrationStatus: e.OrchestrationStatus,
-          ...(showOutput ? { Result: parseJsonText(e.Result) } : {}),
-        });
-        continue;
+        item.OrchestrationStatus = e.OrchestrationStatus;
+        if (opts.showOutput) item.Result = parseToken(e.Result);
+        break;
       case EventType.ExecutionTerminated:
-        out.push({ ...base, Input: parseJsonText(e.Input) });
-        continue;
+        item.Input = e.Input ?? null;
+        break;
+      case EventType.ExecutionSuspended:
+      case EventType.ExecutionResumed:
+        item.Reason = e.Reason ?? null;
+        break;
       default:
-        out.push(base);
+        break;
     }
+    if (!opts.showInput) delete item.Input;
+    out.push(item);
   }
-  return out;
+  return out.filter((x): x is Record<string, unknown> => x !== undefined);
 }
