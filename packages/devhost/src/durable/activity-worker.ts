@@ -132,7 +132,7 @@ export class ActivityWorker {
  * the extension unwraps (DurableActivityContext.GetInputAsJson). Work scheduled by earlier devhost
  * versions carries the bare value.
  */
-function activityInput(text: string | null): unknown {
+export function activityInput(text: string | null): unknown {
   const value = parseJsonText(text);
   return Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
 }

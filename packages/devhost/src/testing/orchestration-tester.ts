@@ -3,7 +3,7 @@ import { Invoker } from '../core/invoker';
 import { Logger } from '../core/logger';
 import { Registry } from '../core/registry';
 import { LogLevel } from '../core/types';
-import { ActivityWorker } from '../durable/activity-worker';
+import { activityInput, ActivityWorker } from '../durable/activity-worker';
 import { EventType, isTerminal, parseJsonText, RuntimeStatus } from '../durable/history';
 import { MemoryInstanceStore } from '../durable/memory-instance-store';
 import { ControlItem, Outbound, WorkItem } from '../durable/messages';
@@ -228,7 +228,7 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
   /** The committed history as the durable client reports it (`showHistoryOutput` on). */
   async history(instanceId: string): Promise<Record<string, unknown>[]> {
     const state = await this.store.load(instanceId);
-    return state ? formatHistory(state.history, true) : [];
+    return state ? formatHistory(state.history, { showOutput: true, showInput: true }) : [];
   }
 
   /** Every activity call so far, in order. */
@@ -312,7 +312,7 @@ export class OrchestrationTester<C extends object = Record<string, ActivityShape
     const failed = result.event?.EventType === EventType.TaskFailed;
     this.recorded.push({
       ...current.call,
-      input: 'input' in current ? current.input : parseJsonText(current.item.input),
+      input: 'input' in current ? current.input : activityInput(current.item.input),
       outcome: failed ? 'failed' : 'completed',
       error: failed ? result.event?.Reason : undefined,
     } as RecordedCall<C>);
