@@ -1,3 +1,5 @@
+const { joseCjsDir } = require('./test/support/jose-for-jest');
+
 /** @type {import('jest').Config} */
 module.exports = {
   // The app's tests and the devhost package's, in one run.
@@ -11,4 +13,7 @@ module.exports = {
   testTimeout: 60000,
   // Integration tests start their own Azurite and devhost; two at a time keeps a 2-core machine responsive.
   maxWorkers: 2,
+  // jose ships ES modules only: tests use a CommonJS copy of it (see test/support/jose-for-jest.js).
+  globalSetup: '<rootDir>/test/support/jose-for-jest.js',
+  moduleNameMapper: joseCjsDir() ? { '^jose$': `${joseCjsDir()}/index.js` } : {},
 };

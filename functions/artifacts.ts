@@ -5,7 +5,7 @@ import { ARTIFACT_ROUTE, readArtifact, storeArtifact } from '../adapters/artifac
 import { ArtifactRefused, checkArtifactBytes } from '../adapters/artifacts/download-artifact';
 import { ARTIFACT_KINDS, ArtifactKindName, MAX_ARTIFACT_BYTES } from '../domain/offer/artifacts';
 import { isValidOfferId } from '../domain/offer/ids';
-import { authenticate, checkApiVersion, fail, handle } from './_shared/http';
+import { authorize, checkApiVersion, fail, handle } from './_shared/http';
 import { offers } from './_shared/offer-commands';
 
 app.http('marketplaceArtifact', {
@@ -33,7 +33,7 @@ app.http('uploadOfferArtifact', {
   methods: ['POST'],
   handler: handle(async (request) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.edit');
     const offerId = request.params.offerId;
     if (!isValidOfferId(offerId))
       fail(400, 'InvalidOfferId', 'The offer id must be 1–50 lowercase letters, digits or "-".');

@@ -4,7 +4,7 @@ import { app } from '@azure/functions';
 import { certifyDisks, disksOf, loadReport } from '../adapters/image/certify-images';
 import { renderReportHtml } from '../domain/image/certify';
 import { parseOfferDraft } from '../domain/offer/document';
-import { authenticate, checkApiVersion, fail, handle, nowIso } from './_shared/http';
+import { authorize, checkApiVersion, fail, handle, nowIso } from './_shared/http';
 import { offers, statuses } from './_shared/offer-commands';
 
 const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
@@ -14,7 +14,7 @@ app.http('certificationReport', {
   methods: ['GET'],
   handler: handle(async (request) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.read');
     const offerId = request.params.offerId;
     const { status } = await statuses.get(publisherId, offerId, nowIso());
     const version = Number(request.query.get('version') ?? status.publishingVersion ?? 0);
@@ -40,7 +40,7 @@ app.http('preflightCertify', {
   methods: ['POST'],
   handler: handle(async (request) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.edit');
     const offer = await offers.get(publisherId, request.params.offerId);
     if (!offer) fail(404, 'NotFound', `Offer '${request.params.offerId}' does not exist.`);
     const parsed = parseOfferDraft(offer!.document);

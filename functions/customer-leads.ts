@@ -24,7 +24,7 @@ import {
 } from '../domain/leads/delivery';
 import { Listing } from '../domain/listing/listing';
 import { isValidOfferId } from '../domain/offer/ids';
-import { authenticate, continuationToken, fail, handle, nowIso, readJson } from './_shared/http';
+import { authorize, continuationToken, fail, handle, nowIso, readJson } from './_shared/http';
 
 const offers = new OfferStore();
 const leads = new LeadStore();
@@ -69,7 +69,7 @@ app.http('publisherLeads', {
   route: 'api/publishers/{publisherId}/leads',
   methods: ['GET'],
   handler: handle(async (request) => {
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.read');
     const state = request.query.get('state') ?? undefined;
     if (state !== undefined && !LEAD_STATES.includes(state as LeadState))
       fail(400, 'InvalidParameter', `state must be one of ${LEAD_STATES.join(', ')}.`);

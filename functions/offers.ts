@@ -4,14 +4,18 @@ import { ConcurrencyError, StoredOffer } from '../adapters/offers/offer-store';
 import { OFFER_TYPE_ID } from '../domain/offer/document';
 import { redactSecrets } from '../domain/offer/secrets';
 import { offers, saveDraft, statuses } from './_shared/offer-commands';
-import { authenticate, checkApiVersion, continuationToken, fail, handle, nowIso, readJson } from './_shared/http';
+import { Action } from '../domain/auth/roles';
+import { authorize, checkApiVersion, continuationToken, fail, handle, nowIso, readJson } from './_shared/http';
 
 const BASE = 'api/publishers/{publisherId}/offers';
 const MAX_OFFER_BYTES = 1024 * 1024;
 
-async function load(request: HttpRequest): Promise<{ publisherId: string; offerId: string; offer: StoredOffer }> {
+async function load(
+  request: HttpRequest,
+  action: Action = 'offers.read',
+): Promise<{ publisherId: string; offerId: string; offer: StoredOffer }> {
   checkApiVersion(request);
-  const publisherId = await authenticate(request, request.params.publisherId);
+  const { publisherId } = await authorize(request, action);
   const offerId = request.params.offerId;
   const offer = await offers.get(publisherId, offerId);
   if (!offer) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
@@ -48,7 +52,7 @@ app.http('listOffers', {
   methods: ['GET'],
   handler: handle(async (request) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.read');
     const top = Number(request.query.get('top') ?? 50);
     if (!Number.isInteger(top) || top < 1 || top > 200)
       fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
@@ -86,7 +90,7 @@ app.http('offer', {
   methods: ['GET', 'PUT', 'DELETE'],
   handler: handle(async (request) => {
     if (request.method === 'PUT') return put(request);
-    const { offer } = await load(request);
+    const { offer } = await load(request, request.method === 'DELETE' ? 'offers.delete' : 'offers.read');
     if (request.method === 'DELETE') {
       const { status } = await statuses.get(offer.publisherId, offer.offerId, nowIso());
       if (offer.publishedVersion > 0 || status.status !== 'neverPublished') {
@@ -115,7 +119,7 @@ app.http('offer', {
 
 async function put(request: HttpRequest) {
   checkApiVersion(request);
-  const publisherId = await authenticate(request, request.params.publisherId);
+  const { publisherId } = await authorize(request, 'offers.edit');
   const body = await readJson(request, MAX_OFFER_BYTES);
   const { created, offer } = await saveDraft(
     publisherId,

@@ -6,7 +6,8 @@ import { app, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { table } from '../adapters/storage/connection';
-import { ApiError, keys } from './_shared/http';
+import { can } from '../domain/auth/roles';
+import { ApiError, keyPrincipal, keys } from './_shared/http';
 import { requestSignoff, startPublish } from './_shared/offer-commands';
 import { notifyOutcome } from './_shared/notify-outcome';
 import { TABLE } from '../adapters/storage/table-names';
@@ -62,6 +63,19 @@ app.storageQueue('publishCommand', {
         OfferId: cmd.offerId,
         Outcome: 'rejected',
         Reason: 'The key does not belong to this publisher; nothing was applied.',
+      });
+      return;
+    }
+    // The same role table as the HTTP API (a key acts as its publisher's Owner, so today this holds).
+    const principal = keyPrincipal(cmd.key, cmd.publisherId);
+    const action =
+      cmd.command === 'publish' ? 'offers.publish' : cmd.command === 'golive' ? 'offers.goLive' : 'offers.cancel';
+    if (!can(principal.role, action)) {
+      await record(cmd.publisherId, id, {
+        Command: cmd.command,
+        OfferId: cmd.offerId,
+        Outcome: 'rejected',
+        Reason: `The ${principal.role} role may not ${cmd.command}; nothing was applied.`,
       });
       return;
     }

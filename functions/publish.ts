@@ -2,7 +2,7 @@
 import { app, HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { Accepted, requestSignoff, startPublish } from './_shared/offer-commands';
-import { API_VERSION, authenticate, checkApiVersion, handle, readJson, readOptionalJson } from './_shared/http';
+import { API_VERSION, authorize, checkApiVersion, handle, readJson, readOptionalJson } from './_shared/http';
 
 const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
 
@@ -25,7 +25,7 @@ app.http('publishOfferRequest', {
   extraInputs: [df.input.durableClient()],
   handler: handle(async (request: HttpRequest, context: InvocationContext) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.publish');
     // The reference's own publish example is written with single quotes; such a body is accepted too.
     const body = await readJson(request, 64 * 1024, { lenient: true });
     const a = await startPublish(df.getClient(context), publisherId, request.params.offerId, body);
@@ -37,7 +37,7 @@ app.http('publishOfferRequest', {
 function signoffHandler(kind: 'golive' | 'cancel') {
   return handle(async (request: HttpRequest, context: InvocationContext) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, kind === 'golive' ? 'offers.goLive' : 'offers.cancel');
     // Cancel may carry {"metadata":{"notification-emails":…}} (the reference's example); the
     // addresses given at publish are the ones notified, but a malformed body is still refused.
     if (kind === 'cancel') await readOptionalJson(request, 64 * 1024);

@@ -11,7 +11,7 @@ import {
   submissionItem,
 } from '../domain/publishing/operation-view';
 import { statusBody } from '../domain/publishing/status';
-import { authenticate, checkApiVersion, fail, handle, nowIso } from './_shared/http';
+import { authorize, checkApiVersion, fail, handle, nowIso } from './_shared/http';
 
 const offers = new OfferStore();
 const statuses = new StatusStore();
@@ -27,7 +27,7 @@ app.http('offerStatus', {
   methods: ['GET'],
   handler: handle(async (request) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.read');
     const rec = await statuses.getShared(publisherId, request.params.offerId, nowIso());
     // A status row implies the offer; only a never-published one needs the offer looked up.
     if (!rec.etag) await offerOf(publisherId, request.params.offerId);
@@ -41,7 +41,7 @@ app.http('offerSubmissions', {
   methods: ['GET'],
   handler: handle(async (request) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.read');
     await offerOf(publisherId, request.params.offerId);
     const filter = request.query.get('status') ?? undefined;
     const states = filter === undefined ? undefined : statesForFilter(filter);
@@ -62,7 +62,7 @@ app.http('offerOperation', {
   methods: ['GET'],
   handler: handle(async (request) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, 'offers.read');
     const op = await operations.get(publisherId, request.params.operationId);
     if (!op || op.offerId !== request.params.offerId) fail(404, 'NotFound', 'No such operation.');
     const current = (await statuses.getShared(publisherId, request.params.offerId, nowIso())).status;

@@ -15,7 +15,7 @@ import { parseNotificationEmails } from '../domain/offer/notification-emails';
 import { supportTicketLinked, supportTicketUnlinked } from '../domain/publishing/lifecycle';
 import { PublishStatus } from '../domain/publishing/status';
 import { stepDefinition } from '../domain/publishing/steps';
-import { authenticate, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
+import { authorize, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
 
 const offers = new OfferStore();
 const statuses = new StatusStore();
@@ -28,7 +28,7 @@ app.http('supportRequests', {
   methods: ['GET', 'POST'],
   handler: handle(async (request, context) => {
     checkApiVersion(request);
-    const publisherId = await authenticate(request, request.params.publisherId);
+    const { publisherId } = await authorize(request, request.method === 'GET' ? 'offers.read' : 'offers.edit');
     const offerId = request.params.offerId;
     if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
     if (request.method === 'GET')

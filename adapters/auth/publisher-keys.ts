@@ -8,6 +8,11 @@ function hash(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/** Names a key in records (who acted) without revealing it: the start of its stored hash. */
+export function keyFingerprint(key: string): string {
+  return `key:${hash(key).slice(0, 12)}`;
+}
+
 /**
  * Partner API keys: each belongs to one publisher and is stored only as its SHA-256 (`PublisherKeys`
  * table), so the table alone does not reveal usable keys.

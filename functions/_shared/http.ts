@@ -1,8 +1,10 @@
 // Request/response helpers shared by the partner API functions: one error shape, bounded JSON
-// bodies, bearer-key authentication, and no stack trace ever leaving the process.
+// bodies, authentication and the role check, and no stack trace ever leaving the process.
 import { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import JSON5 from 'json5';
-import { PublisherKeys } from '../../adapters/auth/publisher-keys';
+import { keyFingerprint, PublisherKeys } from '../../adapters/auth/publisher-keys';
+import type { Principal } from '../../domain/auth/principal';
+import { Action, ACTIONS, can, Role, rolesFor } from '../../domain/auth/roles';
 import { isValidOfferId } from '../../domain/offer/ids';
 
 export const API_VERSION = '2017-10-31';
@@ -114,10 +116,14 @@ export function continuationToken(request: HttpRequest): string | undefined {
 export const keys = new PublisherKeys();
 
 /**
- * The caller's publisher, from `Authorization: Bearer <key>`. A key for another publisher gets
- * 404 (as if the resource did not exist), so one publisher cannot learn of another's offers.
+ * The caller, allowed to perform `action` on the route's publisher, or a 4xx. The credential is
+ * `Authorization: Bearer <publisher key>` (scripts, local use; the key's holder is the publisher's
+ * Owner) or the platform's signed-in principal. A key of another publisher gets 404 (as if the
+ * resource did not exist), so one publisher cannot learn of another's offers. The role table is
+ * domain/auth/roles.ts.
  */
-export async function authenticate(request: HttpRequest, routePublisherId: string): Promise<string> {
+export async function authorize(request: HttpRequest, action: Action): Promise<Principal> {
+  const routePublisherId = request.params.publisherId;
   // An offer id is a table key and part of URLs: anything outside its character rules (an encoded
   // slash, a backslash, a control character) is refused here, before any store is asked.
   const offerId = request.params.offerId;
@@ -128,29 +134,59 @@ export async function authenticate(request: HttpRequest, routePublisherId: strin
       'offerId: an offer id is 1–50 lowercase letters, digits or "-", and does not end with "-".',
     );
   }
+  const principal = await principalOf(request, routePublisherId);
+  if (!can(principal.role, action))
+    fail(
+      403,
+      'RoleNotPermitted',
+      `${ACTIONS[action]}: needs the ${rolesFor(action).join(' or ')} role; you are ${principal.role} of publisher '${principal.publisherId}'.`,
+    );
+  return principal;
+}
+
+async function principalOf(request: HttpRequest, routePublisherId: string): Promise<Principal> {
   const header = request.headers.get('authorization') ?? '';
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const viaPlatform = !m ? platformPublisher(request) : undefined;
-  if (!m && !viaPlatform) fail(401, 'Unauthorized', 'Send your publisher key as "Authorization: Bearer <key>".');
-  const publisherId = viaPlatform ?? (await keys.publisherFor(m![1]));
+  if (!m) {
+    const viaPlatform = platformPrincipal(request);
+    if (!viaPlatform) fail(401, 'Unauthorized', 'Send your publisher key as "Authorization: Bearer <key>".');
+    if (viaPlatform!.publisherId !== routePublisherId) fail(404, 'NotFound', 'No such resource.');
+    return viaPlatform!;
+  }
+  const key = m[1];
+  const publisherId = await keys.publisherFor(key);
   if (!publisherId) fail(401, 'Unauthorized', 'The key is not valid or has been revoked.');
   if (publisherId !== routePublisherId) fail(404, 'NotFound', 'No such resource.');
-  return publisherId!;
+  return keyPrincipal(key, publisherId!);
 }
+
+/** The principal of a publisher key already known to belong to `publisherId`. */
+export function keyPrincipal(key: string, publisherId: string): Principal {
+  return { kind: 'apiKey', id: keyFingerprint(key), publisherId, role: API_KEY_ROLE };
+}
+
+/** A publisher key is the publisher's whole credential: its holder may do everything, as an Owner. */
+export const API_KEY_ROLE: Role = 'Owner';
 
 /**
  * Behind App Service Authentication the platform puts the signed-in principal in
  * `x-ms-client-principal`; only when APP_SERVICE_AUTH_PUBLISHERS maps principals to publishers
  * (`user@contoso.com:contoso,…`) is it trusted — without the platform in front, anyone could send it.
  */
-function platformPublisher(request: HttpRequest): string | undefined {
+function platformPrincipal(request: HttpRequest): Principal | undefined {
   const map = process.env.APP_SERVICE_AUTH_PUBLISHERS;
   const user = map ? request.user : null;
   if (!map || !user?.username) return undefined;
   for (const pair of map.split(',')) {
     const at = pair.lastIndexOf(':');
     if (at > 0 && pair.slice(0, at).trim().toLowerCase() === user.username.toLowerCase())
-      return pair.slice(at + 1).trim();
+      return {
+        kind: 'user',
+        id: user.id || user.username,
+        displayName: user.username,
+        publisherId: pair.slice(at + 1).trim(),
+        role: 'Owner',
+      };
   }
   return undefined;
 }
