@@ -18,25 +18,36 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-// Scripts and styles only from this origin (no inline script, no eval); API calls only to it.
-export const PORTAL_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Scripts and styles only from this origin (no inline script, no eval); API calls only to it, and
+// to the sign-in issuer (AUTH_ISSUER), whose token endpoint the portal redeems its code at.
+export function portalCsp(env: NodeJS.ProcessEnv = process.env): string {
+  let issuer = '';
+  try {
+    issuer = env.AUTH_ISSUER ? ` ${new URL(env.AUTH_ISSUER).origin}` : '';
+  } catch {
+    /* not a URL: sign-in with tokens cannot work anyway */
+  }
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self'${issuer}`,
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': PORTAL_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
+function securityHeaders(): Record<string, string> {
+  return {
+    'content-security-policy': portalCsp(),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+}
 
 /** portal/static, found from this file whether it runs from functions/ or dist/functions/. */
 function findRoot(): string {
@@ -87,7 +98,7 @@ app.http('portal', {
     const body = await fs.readFile(file);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     // Revalidated on every load, so a deployment is picked up at once; unchanged files cost a 304.
-    const headers = { 'content-type': type, etag, 'cache-control': 'no-cache', ...SECURITY_HEADERS };
+    const headers = { 'content-type': type, etag, 'cache-control': 'no-cache', ...securityHeaders() };
     if (request.headers.get('if-none-match') === etag) return { status: 304, headers };
     return { status: 200, body, headers };
   }),

@@ -1,11 +1,13 @@
 // The one way the app reaches a URL a partner gave it (image SAS URLs, copies, lead endpoints,
-// artifact downloads, CRM APIs): WHATWG URL parsing; https to public addresses only, unless the
+// artifact downloads, CRM APIs) — and the URLs of its own settings (the sign-in issuer), which are
+// trusted configuration and vetted by their own rule (vetSettingUrl): WHATWG URL parsing; https to public addresses only, unless the
 // host is the app's own storage or listed in OUTBOUND_ALLOWED_HOSTS; every address a name resolves
 // to is checked at connect time and the connection goes to that checked address (no second
 // lookup, so no DNS-rebinding window); redirects are never followed; answers are read with a byte
 // cap while they stream; every request has a timeout.
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { Readable } from 'node:stream';
+import ipaddr from 'ipaddr.js';
 import { Agent, Dispatcher, request } from 'undici';
 import { isIpLiteral, judgeAddress } from './address-policy';
 
@@ -68,6 +70,27 @@ export function vetUrl(
   return { url, allowed: false };
 }
 
+/**
+ * Vets a URL that comes from the app's own settings (the sign-in issuer), not from a partner: the
+ * operator chose it, so it is not held to the public-address rule — a development issuer on this
+ * machine must be reachable — but it must be https, or plain http to a loopback address only.
+ */
+export function vetSettingUrl(raw: string, what: string): { url: URL; allowed: true } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new EgressRefused(`${what} is not a valid absolute URL.`);
+  }
+  if (url.username || url.password)
+    throw new EgressRefused(`${what} must not contain credentials before the host name.`);
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || (ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw new EgressRefused(`${what} must use https (plain http only to this machine).`);
+  return { url, allowed: true };
+}
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 type Resolver = (
@@ -123,6 +146,8 @@ export interface OutboundRequest {
   body?: string | Buffer;
   /** Milliseconds for the whole exchange. */
   timeoutMs?: number;
+  /** Where the URL came from: a partner (the default, held to the public-address rules) or a setting. */
+  source?: 'partner' | 'setting';
 }
 
 export interface OutboundStreamResponse {
@@ -141,7 +166,7 @@ export async function outboundStream(
   what: string,
   req: OutboundRequest = {},
 ): Promise<OutboundStreamResponse> {
-  const { url, allowed } = vetUrl(raw, what);
+  const { url, allowed } = req.source === 'setting' ? vetSettingUrl(raw, what) : vetUrl(raw, what);
   const timeout = req.timeoutMs ?? 15_000;
   try {
     const res = await request(url, {

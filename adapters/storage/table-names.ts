@@ -9,6 +9,8 @@ export const TABLE = {
   operations: 'Operations',
   marketingSlugs: 'MarketingSlugs',
   publisherKeys: 'PublisherKeys',
+  publisherMembers: 'PublisherMembers',
+  memberPublishers: 'MemberPublishers',
   commandOutcomes: 'CommandOutcomes',
   customerLeads: 'CustomerLeads',
   supportRequests: 'SupportRequests',

@@ -2,6 +2,14 @@
 // bodies, authentication and the role check, and no stack trace ever leaving the process.
 import { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import JSON5 from 'json5';
+import {
+  AccessTokens,
+  IssuerUnavailable,
+  TokenRejected,
+  tokenSettings,
+  VerifiedCaller,
+} from '../../adapters/auth/access-tokens';
+import { MemberStore } from '../../adapters/auth/member-store';
 import { keyFingerprint, PublisherKeys } from '../../adapters/auth/publisher-keys';
 import type { Principal } from '../../domain/auth/principal';
 import { Action, ACTIONS, can, Role, rolesFor } from '../../domain/auth/roles';
@@ -117,8 +125,9 @@ export const keys = new PublisherKeys();
 
 /**
  * The caller, allowed to perform `action` on the route's publisher, or a 4xx. The credential is
- * `Authorization: Bearer <publisher key>` (scripts, local use; the key's holder is the publisher's
- * Owner) or the platform's signed-in principal. A key of another publisher gets 404 (as if the
+ * `Authorization: Bearer <access token>` (a user or service principal the publisher's Owners added,
+ * with the role they gave it), `Authorization: Bearer <publisher key>` (scripts, local use; the
+ * key's holder is the publisher's Owner) or the platform's signed-in principal. A key of another publisher gets 404 (as if the
  * resource did not exist), so one publisher cannot learn of another's offers. The role table is
  * domain/auth/roles.ts.
  */
@@ -149,15 +158,92 @@ async function principalOf(request: HttpRequest, routePublisherId: string): Prom
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) {
     const viaPlatform = platformPrincipal(request);
-    if (!viaPlatform) fail(401, 'Unauthorized', 'Send your publisher key as "Authorization: Bearer <key>".');
-    if (viaPlatform!.publisherId !== routePublisherId) fail(404, 'NotFound', 'No such resource.');
-    return viaPlatform!;
+    if (!viaPlatform)
+      unauthorized('Send an access token or your publisher key as "Authorization: Bearer <token or key>".', 'Bearer');
+    if (viaPlatform.publisherId !== routePublisherId) fail(404, 'NotFound', 'No such resource.');
+    return viaPlatform;
   }
-  const key = m[1];
-  const publisherId = await keys.publisherFor(key);
-  if (!publisherId) fail(401, 'Unauthorized', 'The key is not valid or has been revoked.');
+  const credential = m[1];
+  if (looksLikeJwt(credential)) return tokenPrincipal(credential, routePublisherId);
+  const publisherId = await keys.publisherFor(credential);
+  if (!publisherId) unauthorized('The key is not valid or has been revoked.');
   if (publisherId !== routePublisherId) fail(404, 'NotFound', 'No such resource.');
-  return keyPrincipal(key, publisherId!);
+  return keyPrincipal(credential, publisherId);
+}
+
+/** A signed JWT (three base64url parts, the first a JSON header); publisher keys never contain a dot. */
+export function looksLikeJwt(credential: string): boolean {
+  return /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(credential);
+}
+
+/** 401 with the challenge RFC 6750 asks for; `invalid_token` unless no credential came at all. */
+function unauthorized(message: string, challenge = bearerChallenge('invalid_token', message)): never {
+  throw new ApiError({
+    ...apiError(401, 'Unauthorized', message),
+    headers: { 'WWW-Authenticate': challenge },
+  });
+}
+
+function bearerChallenge(error: 'invalid_token' | 'insufficient_scope', description: string): string {
+  return `Bearer error="${error}", error_description="${description.replace(/["\\]/g, "'")}"`;
+}
+
+let verifier: AccessTokens | undefined;
+
+/** The access-token verifier for the current AUTH_ISSUER / AUTH_AUDIENCE, or undefined when tokens are off. */
+export function accessTokens(): AccessTokens | undefined {
+  const settings = tokenSettings();
+  if (!settings) return (verifier = undefined);
+  if (
+    !verifier ||
+    verifier.settings.issuer !== settings.issuer ||
+    verifier.settings.audience.join() !== settings.audience.join()
+  )
+    verifier = new AccessTokens(settings);
+  return verifier;
+}
+
+/** The caller an access token stands for, or a 401/403/503 saying why not. */
+export async function verifiedCaller(token: string): Promise<VerifiedCaller> {
+  const tokens = accessTokens();
+  if (!tokens)
+    unauthorized('Access tokens are not accepted: AUTH_ISSUER and AUTH_AUDIENCE are not set. Use a publisher key.');
+  try {
+    return await tokens.verify(token);
+  } catch (e) {
+    if (e instanceof TokenRejected) {
+      if (e.error === 'invalid_token') unauthorized(e.message);
+      throw new ApiError({
+        ...apiError(403, 'InsufficientScope', e.message),
+        headers: { 'WWW-Authenticate': bearerChallenge('insufficient_scope', e.message) },
+      });
+    }
+    if (e instanceof IssuerUnavailable)
+      fail(503, 'IssuerUnavailable', `Access tokens cannot be checked right now; try again shortly. ${e.message}`);
+    throw e;
+  }
+}
+
+export const members = new MemberStore();
+
+async function tokenPrincipal(token: string, routePublisherId: string): Promise<Principal> {
+  const who = await verifiedCaller(token);
+  const member = await members.get(routePublisherId, who.objectId);
+  // Not a member of this publisher (or listed as the other kind of principal): refused, the same
+  // answer whether the publisher exists or not.
+  if (!member || member.kind !== who.kind)
+    fail(
+      403,
+      'NotAMember',
+      `You (object id ${who.objectId}) are not a user of publisher '${routePublisherId}'. Ask one of its Owners to add you.`,
+    );
+  return {
+    kind: who.kind,
+    id: who.objectId,
+    displayName: who.displayName ?? member!.displayName,
+    publisherId: routePublisherId,
+    role: member!.role,
+  };
 }
 
 /** The principal of a publisher key already known to belong to `publisherId`. */
