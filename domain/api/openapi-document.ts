@@ -30,12 +30,21 @@ export const API_BASE_PATH = '/api';
 
 type Operation = Json & { responses: Record<string, Json> };
 
-/** An operation that needs a publisher key: 401, 404 (another publisher's resource) and 500 always apply. */
+/**
+ * An operation that needs a publisher key or an access token: 401, 403 (not a member, or a role
+ * that may not do this), 404 (another publisher's resource) and 500 always apply.
+ */
 function partner(tag: string, op: Operation): Operation {
   return {
     tags: [tag],
     ...op,
-    responses: { ...op.responses, '401': R('Unauthorized'), '404': R('NotFound'), '500': R('InternalError') },
+    responses: {
+      ...op.responses,
+      '401': R('Unauthorized'),
+      '403': R('Forbidden'),
+      '404': R('NotFound'),
+      '500': R('InternalError'),
+    },
   };
 }
 
@@ -383,6 +392,35 @@ function paths(): Record<string, Json> {
         },
       }),
     },
+    [p('/publishers/{publisherId}/users')]: {
+      parameters: [P('publisherId')],
+      get: partner('Users', {
+        operationId: 'listUsers',
+        summary: "The publisher's users and service principals (Owners only)",
+        parameters: [P('apiVersion')],
+        responses: { '200': json(listOf('Member'), 'Every member with its role.') },
+      }),
+    },
+    [p('/publishers/{publisherId}/users/{objectId}')]: {
+      parameters: [P('publisherId'), P('objectId')],
+      put: partner('Users', {
+        operationId: 'putUser',
+        summary: 'Add a user or service principal, or change its role (Owners only)',
+        parameters: [P('apiVersion')],
+        requestBody: body(ref('MemberRequest')),
+        responses: {
+          '200': json(ref('Member'), 'The member, changed.'),
+          '201': json(ref('Member'), 'The member, added.'),
+          '400': R('BadRequest'),
+        },
+      }),
+      delete: partner('Users', {
+        operationId: 'deleteUser',
+        summary: 'Remove a user or service principal (Owners only)',
+        parameters: [P('apiVersion')],
+        responses: { '204': { description: 'Removed.' } },
+      }),
+    },
     [p('/publishers/{publisherId}/outbox')]: {
       parameters: [P('publisherId')],
       get: partner('E-mail', {
@@ -552,13 +590,14 @@ export function openApiDocument(options: OpenApiOptions = {}): Json {
         'customers find live offers in the marketplace. Errors are always {"error":{"code","message","details?"}}.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
-    security: [{ publisherKey: [] }],
+    security: [{ publisherKey: [] }, { entraId: [] }],
     tags: [
       { name: 'Offers', description: 'Offer drafts, their publishing versions and slots.' },
       { name: 'Publishing', description: 'Publish, Go Live, Cancel, the status and the operations.' },
       { name: 'Support', description: 'Support requests about a publish.' },
       { name: 'Leads', description: "Customers' leads on your live offers." },
       { name: 'E-mail', description: 'The local e-mail outbox.' },
+      { name: 'Users', description: 'Who may sign in with Entra ID for the publisher, and with which role.' },
       { name: 'Marketplace', description: 'Live listings, anonymous.' },
     ],
     paths: paths(),
@@ -568,7 +607,14 @@ export function openApiDocument(options: OpenApiOptions = {}): Json {
           type: 'http',
           scheme: 'bearer',
           description:
-            'Your publisher key: "Authorization: Bearer <key>". A key belongs to one publisher; ops issue and revoke keys.',
+            'Your publisher key: "Authorization: Bearer <key>". A key belongs to one publisher and acts as its Owner; ops issue and revoke keys.',
+        },
+        entraId: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "An Entra ID access token for this API (AUTH_AUDIENCE) from AUTH_ISSUER: a user's with the Offers.ReadWrite scope, or a service principal's with the Offers.ReadWrite.All application role. The publisher's Owners give it a role (users endpoints).",
         },
       },
       schemas: schemas(),

@@ -2,6 +2,8 @@
 // and error responses. Request bodies the service validates with zod are converted from those
 // schemas, so the description cannot drift from what the service accepts.
 import { z } from 'zod';
+import { memberRequestSchema } from '../auth/member-request';
+import { ROLES } from '../auth/roles';
 import { customerLeadRequestSchema } from '../leads/delivery';
 import { offerDraftSchema, OFFER_TYPE_ID } from '../offer/document';
 import { MAX_NOTIFICATION_EMAILS } from '../offer/notification-emails';
@@ -501,6 +503,18 @@ export function schemas(): Record<string, Json> {
       },
       ['id', 'publisherId', 'offerId', 'title', 'summary', 'categories', 'operatingSystems', 'freeTrial'],
     ),
+    MemberRequest: fromZod(memberRequestSchema),
+    Member: obj(
+      {
+        objectId: str('The Entra ID object id (oid) of the user or service principal.', { format: 'uuid' }),
+        kind: str(undefined, { enum: ['user', 'servicePrincipal'] }),
+        role: str(undefined, { enum: [...ROLES] }),
+        displayName: str(),
+        changedBy: str('Who added or last changed the member (an object id, or a key fingerprint).'),
+        changedTime: dateTime(),
+      },
+      ['objectId', 'kind', 'role', 'changedBy', 'changedTime'],
+    ),
     SearchResult: obj({ count: int('Matches in all, before top.'), items: arr(ref('CatalogEntry')) }),
   };
 }
@@ -530,6 +544,11 @@ export function parameters(): Record<string, Json> {
       'offerId',
       'Offer id: 1–50 lowercase letters, digits or "-", not ending with "-".',
       str(undefined, { pattern: '^[a-z0-9][a-z0-9-]{0,49}$' }),
+    ),
+    objectId: path(
+      'objectId',
+      'The Entra ID object id (oid) of a user or service principal.',
+      str(undefined, { format: 'uuid' }),
     ),
     apiVersion: query(
       'api-version',
@@ -580,7 +599,12 @@ export function responses(): Record<string, Json> {
     BadRequest: errorResponse(
       'The request is malformed: code InvalidParameter, InvalidJson, MissingBody, InvalidAPIVersion, MissingIfMatch, …',
     ),
-    Unauthorized: errorResponse('No key, or a key that is not valid or has been revoked (Unauthorized).'),
+    Unauthorized: errorResponse(
+      'No credential, a key that is not valid or has been revoked, or an access token that is not (Unauthorized, with WWW-Authenticate: Bearer error="invalid_token").',
+    ),
+    Forbidden: errorResponse(
+      "The token's principal is not a user of this publisher (NotAMember), its role may not do this (RoleNotPermitted), or the token lacks the API's scope or role (InsufficientScope).",
+    ),
     NotFound: errorResponse('No such resource, or it belongs to another publisher (NotFound).'),
     Conflict: errorResponse(
       "Not possible in the offer's current state (OperationInProgress, InvalidState, Conflict, …).",

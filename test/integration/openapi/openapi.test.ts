@@ -22,6 +22,8 @@ const NON_PARTNER_ROUTES: { pattern: RegExp; why: string }[] = [
     why: "the web portal's static files at the site root; the portal itself calls the described API",
   },
   { pattern: /^\{\*[^}]+\}$/, why: 'a catch-all route serving static files' },
+  { pattern: /^me$/, why: "the portal's after-sign-in question: who the caller is and which publishers it belongs to" },
+  { pattern: /^auth\/config$/, why: "the portal's sign-in settings (issuer endpoints, client id, scope)" },
   { pattern: /^(runtime|durabletask)(\/|$)/, why: 'host internals (durable management API)' },
 ];
 const PARTNER_SCOPE = /^(publishers|marketplace)(\/|$)/;
