@@ -256,9 +256,10 @@ test('every path parameter is declared, required and in the path', () => {
   if (problems.length) throw new Error(problems.join('\n'));
 });
 
-test('partner operations need the publisher key; marketplace operations are anonymous', () => {
+test('partner operations need the publisher key or an Entra ID access token; marketplace operations are anonymous', () => {
   expect(doc.components.securitySchemes.publisherKey).toMatchObject({ type: 'http', scheme: 'bearer' });
-  expect(doc.security).toEqual([{ publisherKey: [] }]);
+  expect(doc.components.securitySchemes.entraId).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  expect(doc.security).toEqual([{ publisherKey: [] }, { entraId: [] }]);
   const problems: string[] = [];
   for (const [p, item] of Object.entries(doc.paths as Json)) {
     for (const m of HTTP_METHODS.filter((x) => x in (item as Json))) {
