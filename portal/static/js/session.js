@@ -1,9 +1,10 @@
 // @ts-check
-// The signed-in publisher: id and key in sessionStorage (this tab only, gone when it closes).
+// The signed-in publisher: id, credential (an API key or an access token) and role, in
+// sessionStorage (this tab only, gone when it closes).
 
 const KEY = 'offer-go-live.publisher';
 
-/** @typedef {{ publisherId: string, key: string }} Session */
+/** @typedef {{ publisherId: string, key: string, role?: string, name?: string }} Session */
 
 /** @returns {Session | null} */
 export function currentSession() {

@@ -1,14 +1,32 @@
 // @ts-check
 import { api, enc, errorMessage } from '../api.js';
 import { focusView, h, uid } from '../dom.js';
+import { authConfig, startSignIn } from '../oauth.js';
 import { saveSession } from '../session.js';
 
 /**
  * Sign in with a publisher id and its API key. The pair is checked against the API (a list of
  * one offer) before it is kept, so a wrong key is reported here and not on the next page.
- * @param {{ onSignedIn: () => void }} ctx
+ * Above it, when the service has an issuer configured, sign-in with the organisation's account
+ * (Microsoft Entra ID). `notice` is what the last sign-in attempt came back with.
+ * @param {{ onSignedIn: () => void, notice?: string }} ctx
  */
 export function signInView(ctx) {
+  const organisation = h('div', { class: 'stack', hidden: true });
+  void authConfig().then((config) => {
+    if (!config.enabled) return;
+    organisation.append(
+      h('h2', {}, 'With your organisation account'),
+      h(
+        'button',
+        { type: 'button', class: 'primary', onclick: () => void startSignIn(config) },
+        'Sign in with Microsoft Entra ID',
+      ),
+      h('h2', {}, 'With a publisher key'),
+    );
+    organisation.hidden = false;
+  });
+  const notice = h('p', { class: 'form-error', role: 'alert', hidden: !ctx.notice }, ctx.notice ?? '');
   const errorId = uid('signin-error');
   const error = h('p', { id: errorId, class: 'form-error', role: 'alert', hidden: true });
   const publisher = h('input', {
@@ -45,7 +63,7 @@ export function signInView(ctx) {
     submit.disabled = false;
     submit.textContent = 'Sign in';
     if (r.ok) {
-      saveSession({ publisherId, key: secret });
+      saveSession({ publisherId, key: secret, role: 'Owner' });
       ctx.onSignedIn();
       return;
     }
@@ -72,8 +90,10 @@ export function signInView(ctx) {
     h(
       'p',
       {},
-      'Use your publisher id and the API key your marketplace contact gave you. They are kept in this browser tab only.',
+      'Use your organisation account, or your publisher id and the API key your marketplace contact gave you. They are kept in this browser tab only.',
     ),
+    notice,
+    organisation,
     h(
       'form',
       { class: 'stack', novalidate: true, onsubmit: onSubmit },
