@@ -36,6 +36,15 @@ param supportEmail string = ''
 @description('Makes the ops console read-only (OPS_READ_ONLY): ops can look at orchestrations and support requests but change nothing.')
 param opsReadOnly bool = false
 
+@description('Entra ID issuer for partner sign-in (AUTH_ISSUER), https://login.microsoftonline.com/<tenant id>/v2.0. Empty: publisher API keys only.')
+param authIssuer string = ''
+
+@description('Application (client) id of the API app registration, and its application id URI if tokens may name it (AUTH_AUDIENCE), comma-separated.')
+param authAudience string = ''
+
+@description('Application (client) id of the portal app registration, a single-page application (AUTH_CLIENT_ID).')
+param authClientId string = ''
+
 @description('Geography where Communication Services keep e-mail data at rest, e.g. United States, Europe, UK.')
 param communicationDataLocation string = 'United States'
 
@@ -254,6 +263,9 @@ module api 'app/api.bicep' = {
     provisionRegions: empty(provisionRegions) ? defaultProvisionRegions : provisionRegions
     supportEmail: supportEmail
     opsReadOnly: opsReadOnly
+    authIssuer: authIssuer
+    authAudience: authAudience
+    authClientId: authClientId
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

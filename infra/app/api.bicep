@@ -52,6 +52,15 @@ param supportEmail string = ''
 @description('OPS_READ_ONLY: true refuses every change through the ops console.')
 param opsReadOnly bool = false
 
+@description('AUTH_ISSUER: the Entra ID v2 issuer partners sign in with, https://login.microsoftonline.com/<tenant id>/v2.0; empty: API keys only.')
+param authIssuer string = ''
+
+@description('AUTH_AUDIENCE: the application (client) id of the API app registration (and its application id URI), comma-separated.')
+param authAudience string = ''
+
+@description('AUTH_CLIENT_ID: the application (client) id of the portal\'s app registration (a single-page application).')
+param authClientId string = ''
+
 @description('Memory of each instance, in MB.')
 param instanceMemoryMB int = 2048
 
@@ -81,6 +90,10 @@ var appSettings = {
   SUPPORT_EMAIL: supportEmail
   OPS_READ_ONLY: string(opsReadOnly)
   KEY_VAULT_URI: keyVaultUri
+  // Sign-in with Entra ID access tokens (adapters/auth/access-tokens.ts); empty leaves API keys only.
+  AUTH_ISSUER: authIssuer
+  AUTH_AUDIENCE: authAudience
+  AUTH_CLIENT_ID: authClientId
   // Resolved by the platform with keyVaultReferenceIdentity; the key itself never appears here.
   OPS_ADMIN_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${opsAdminKeySecretName})'
 }
