@@ -9,11 +9,13 @@ module.exports = {
   testEnvironment: 'node',
   // No Functions worker supplies `@azure/functions-core` to an app a test loads; the devhost's stand-in does
   // (without it `@azure/functions` drops every registration).
-  moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/node_modules/@offer-go-live/devhost/functions-core.js' },
+  moduleNameMapper: {
+    '^@azure/functions-core$': '<rootDir>/node_modules/@offer-go-live/devhost/functions-core.js',
+    // jose ships ES modules only: tests use a CommonJS copy of it (see test/support/jose-for-jest.js).
+    ...(joseCjsDir() ? { '^jose$': `${joseCjsDir()}/index.js` } : {}),
+  },
   testTimeout: 60000,
   // Integration tests start their own Azurite and devhost; two at a time keeps a 2-core machine responsive.
   maxWorkers: 2,
-  // jose ships ES modules only: tests use a CommonJS copy of it (see test/support/jose-for-jest.js).
   globalSetup: '<rootDir>/test/support/jose-for-jest.js',
-  moduleNameMapper: joseCjsDir() ? { '^jose$': `${joseCjsDir()}/index.js` } : {},
 };
