@@ -11,7 +11,7 @@
 // - a value is printed as the SDK prints it: strings as they are, numbers invariantly, booleans as
 //   .NET does (`True`), dates with `yyyy-MM-ddTHH-mm-ssK` unless a format is given, and objects or
 //   arrays as nothing at all.
-import { randomUUID } from 'node:crypto';
+import { newId } from '../core/ids';
 import { BindingData, lookup } from './binding-data';
 
 type Token = { literal: string } | { parts: string[]; format?: string; builtin?: 'rand-guid' | 'datetime' };
@@ -110,7 +110,7 @@ function evaluate(t: Extract<Token, { parts: string[] }>, data: BindingData): st
 
 /** A GUID value (as `{rand-guid}` and `sys.randguid` give), printed with .NET's Guid formats. */
 export class Guid {
-  readonly value = randomUUID();
+  readonly value = newId();
 }
 
 /** The system binding data, `sys`: a fresh GUID and the current time at every use, as the SDK's properties. */

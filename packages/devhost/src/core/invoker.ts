@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import { InvocationScope, invocationScope, toError } from './fault-isolation';
 import { Logger } from './logger';
 import { RegisteredFunction, Registry } from './registry';
@@ -39,7 +39,7 @@ export class Invoker {
   bindings: BindingHooks | undefined;
 
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
-    const invocationId = randomUUID();
+    const invocationId = newId();
     const started = Date.now();
     let fail: (error: Error) => void = () => undefined;
     // Settles only if the invocation faults from outside its own call chain (see fault-isolation.ts).

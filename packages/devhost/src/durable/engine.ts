@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { INSTANCE_ID_RULE, newExecutionId, newId, newInstanceId } from '../core/ids';
 import { odata } from '@azure/data-tables';
 import { describeError } from '../core/fault-isolation';
 import { Invoker, fromTypedData, resultData } from '../core/invoker';
@@ -56,8 +56,6 @@ interface Mailbox {
   queued: boolean;
   failures: number;
 }
-
-const INSTANCE_ID_RULE = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
 
 /**
  * The Durable extension's role: dispatches orchestration steps and activities through Azure
@@ -351,7 +349,7 @@ export class DurableEngine {
     // As the extension's client (ThrowIfFunctionDoesNotExist), which HttpApiHandler answers with 400.
     if (!fn || fn.trigger.type.toLowerCase() !== 'entitytrigger')
       throw new EngineError(400, `The function '${id.name}' doesn't exist, is disabled, or is not an entity function.`);
-    const requestId = randomUUID();
+    const requestId = newId();
     await this.results.send({
       id: requestId,
       instanceId: schedulerId(id),
@@ -383,7 +381,7 @@ export class DurableEngine {
         `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
       );
     }
-    const id = instanceId ?? randomUUID().replace(/-/g, '');
+    const id = instanceId ?? newInstanceId();
     if (!INSTANCE_ID_RULE.test(id)) {
       throw new EngineError(
         400,
@@ -396,7 +394,7 @@ export class DurableEngine {
       throw new EngineError(409, `An orchestration instance with id '${id}' already exists and is ${existing.status}.`);
     }
     const now = this.o.clock.nowIso();
-    const executionId = randomUUID().replace(/-/g, '');
+    const executionId = newExecutionId();
     this.store.forget(id);
     const row: InstanceRow = {
       instanceId: id,
@@ -443,7 +441,7 @@ export class DurableEngine {
     await this.requireLive(instanceId, 'receive events');
     // Batched with other sends of the same moment: a burst of raises becomes a few queue messages.
     await this.results.send({
-      id: randomUUID(),
+      id: newId(),
       instanceId,
       kind: 'event',
       event: {
@@ -465,7 +463,7 @@ export class DurableEngine {
     const row = await this.requireLive(instanceId, kind === 'terminate' ? 'be terminated' : `be ${kind}d`);
     if (kind === 'resume' && row.status !== 'Suspended')
       throw new EngineError(410, `Instance '${instanceId}' is ${row.status}, not Suspended.`);
-    await this.control.send([{ id: randomUUID(), instanceId, kind, reason }]);
+    await this.control.send([{ id: newId(), instanceId, kind, reason }]);
   }
 
   /** The instance row, corrected by history when the last step's row update was lost. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../core/ids';
 import { odata, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { EntityBookkeeping, HeldLock } from './entities/entity-state';
 import type { HttpPoll } from './http-polling';
@@ -223,7 +223,7 @@ export class TableInstanceStore implements InstanceStore {
     };
     // A fresh blob name each time: the committed sentinel keeps pointing at its own blob until the
     // transaction below replaces it, so a commit that fails (a conflict) cannot corrupt it.
-    await this.packLarge(sentinel, `${state.instanceId}/sentinel-${randomUUID()}`);
+    await this.packLarge(sentinel, `${state.instanceId}/sentinel-${newId()}`);
     try {
       const chunks = batches(actions);
       for (let c = 0; c < chunks.length - 1; c++) await this.hub.history.submitTransaction(chunks[c]);

@@ -1,3 +1,4 @@
+import { INSTANCE_ID_RULE } from '../core/ids';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError, sendJson } from '../http/respond';
 import { BodyReader } from '../http/server';
@@ -20,7 +21,6 @@ export interface ManagementContext {
 class BadRequest extends Error {}
 
 /** The engine's rule for instance ids; an id outside it cannot name an instance (and is no valid table key). */
-const POSSIBLE_INSTANCE_ID = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
 const INSTANCE_OPERATIONS = new Set(['raiseEvent', 'terminate', 'suspend', 'resume', 'restart', 'rewind']);
 
 /**
@@ -74,7 +74,7 @@ export async function handleManagement(
       return methodNotAllowed(res, 'GET, DELETE');
     }
     if (op !== undefined && !INSTANCE_OPERATIONS.has(op)) return notFound(res);
-    if (!POSSIBLE_INSTANCE_ID.test(id)) {
+    if (!INSTANCE_ID_RULE.test(id)) {
       // e.g. 'a/b' (sent as a%2Fb): no instance can have it, and storage would reject it as a key.
       if (op === undefined && method !== 'GET' && method !== 'DELETE') return methodNotAllowed(res, 'GET, DELETE');
       if (op !== undefined && method !== 'POST') return methodNotAllowed(res, 'POST');

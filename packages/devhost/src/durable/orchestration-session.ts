@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newExecutionId } from '../core/ids';
 import { Clock } from './clock';
 import { EventType, HistoryEvent, isTerminal, parseJsonText, RuntimeStatus, toJsonText } from './history';
 import { EngineState, InstanceState, InstanceStore, newEngineState, RetryState } from './instance-store';
@@ -215,7 +215,7 @@ export class OrchestrationSession {
     if (item.parent) engine.parent = item.parent;
     return {
       instanceId,
-      executionId: item.executionId ?? randomUUID().replace(/-/g, ''),
+      executionId: item.executionId ?? newExecutionId(),
       name: ev.Name ?? '',
       version: ev.Version ?? '',
       input: ev.Input ?? null,
@@ -521,7 +521,7 @@ export class OrchestrationSession {
   }
 
   private continueAsNew(state: InstanceState, now: string, out: Outbound): InstanceState {
-    const executionId = randomUUID().replace(/-/g, '');
+    const executionId = newExecutionId();
     // The new execution starts through the control queue, so it is durable and unbounded loops yield.
     out.control.push({
       id: `continue|${state.instanceId}|${executionId}`,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../core/ids';
 import { QueueClient } from '@azure/storage-queue';
 import { ContainerClient } from '@azure/storage-blob';
 import { describeError } from '../core/fault-isolation';
@@ -79,7 +79,7 @@ export class QueueChannel<T> {
     for (const item of items) {
       const text = JSON.stringify(item);
       if (text.length > MAX_MESSAGE_CHARS) {
-        const blobName = `${this.opts.name}/${randomUUID()}.json`;
+        const blobName = `${this.opts.name}/${newId()}.json`;
         await this.opts.blobs.getBlockBlobClient(blobName).upload(text, Buffer.byteLength(text));
         batches.push({ text: JSON.stringify({ v: 1, blob: blobName }), count: 1, blobName, items: [item] });
         continue;

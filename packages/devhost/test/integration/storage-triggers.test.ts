@@ -4,7 +4,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/core/ids';
 import { advanceClock } from '../../src/testing/durable-http';
 import { startStack, Stack, waitUntil } from '../../src/testing/stack';
 import { fixture } from '../fixture';
@@ -82,7 +82,7 @@ async function peekAll(name: string): Promise<string[]> {
 
 /** A message through `work` and back: whatever the host had scheduled before it has had its turn. */
 async function queueBarrier(): Promise<void> {
-  const sent = await queue('work-items').sendMessage(b64(JSON.stringify({ barrier: randomUUID() })));
+  const sent = await queue('work-items').sendMessage(b64(JSON.stringify({ barrier: newId() })));
   await waitForRuns('work', sent.messageId);
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newExecutionId, newId } from '../../core/ids';
 import { Invoker, fromTypedData, resultData } from '../../core/invoker';
 import { Logger } from '../../core/logger';
 import { Registry } from '../../core/registry';
@@ -132,7 +132,7 @@ export class EntitySession {
     engine.entity = newBookkeeping();
     return {
       instanceId,
-      executionId: randomUUID().replace(/-/g, ''),
+      executionId: newExecutionId(),
       name: parseSchedulerId(instanceId).name,
       version: '',
       input: null,
@@ -190,7 +190,7 @@ export class EntitySession {
           op: s.name,
           signal: true,
           ...(s.input ? { input: s.input } : {}),
-          id: randomUUID(),
+          id: newId(),
           parent: self,
         };
         out.control.push(this.sendToEntity(self, schedulerId(s.target), request, bk));

@@ -3,7 +3,7 @@
 // DurableOrchestrationContext writes them, and messages to the entities. Sequence numbers follow the
 // JS replay engine: one per call, signal and lock, and one per locked entity on release
 // (TaskOrchestrationExecutor.recordFireAndForgetAction with the lock set's size).
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../core/ids';
 import { EventType, HistoryEvent } from '../history';
 import type { InstanceState } from '../instance-store';
 import { ControlItem, Outbound } from '../messages';
@@ -54,7 +54,7 @@ export function applyEntityAction(
         op: a.operation,
         ...(signal ? { signal: true } : {}),
         ...(a.input === undefined ? {} : { input: JSON.stringify(a.input) }),
-        id: randomUUID(),
+        id: newId(),
         ...parent,
       };
       send(target, 'op', request);
@@ -66,7 +66,7 @@ export function applyEntityAction(
         lockSet.length === 0 ? 'A lock needs at least one entity.' : lockSet.map(entityIdProblem).find(Boolean);
       if (problem) return problem;
       if (engine.lock) return 'The orchestration already holds a lock.';
-      const id = a.lockRequestId ?? randomUUID();
+      const id = a.lockRequestId ?? newId();
       engine.lock = { id, entities: lockSet.map(schedulerId) };
       send(schedulerId(lockSet[0]), 'op', { id, lockset: lockSet, pos: 0, ...parent });
       return undefined;
