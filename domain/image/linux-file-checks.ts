@@ -18,8 +18,9 @@ import {
 import { Ext4 } from './ext4';
 import { Ext4Error, isNotFound } from './ext4-errors';
 import { CheckRow } from './footer-checks';
+import { allowedArches, declaredLabel } from './image-types';
+import { DEFAULT_LINUX_CONTEXT, LinuxContext } from './linux-context';
 
-export const MIN_AGENT_VERSION = '2.2.10';
 export const KERNEL_ARGS = ['console=ttyS0', 'earlyprintk=ttyS0', 'rootdelay=300'] as const;
 export const MAX_HISTORY_BYTES = 1024;
 
@@ -33,7 +34,7 @@ export async function readOptional(fs: Ext4, path: string): Promise<string | und
   }
 }
 
-async function listOptional(fs: Ext4, path: string): Promise<string[]> {
+export async function listOptional(fs: Ext4, path: string): Promise<string[]> {
   try {
     return (await fs.readdir(path)).map((e) => e.name).sort();
   } catch (e) {
@@ -117,13 +118,14 @@ async function findAgentVersion(fs: Ext4, entry: string): Promise<AgentFound | u
   return m ? { version: m[1], where: entry } : undefined;
 }
 
-export async function agentRow(fs: Ext4): Promise<CheckRow> {
+export async function agentRow(fs: Ext4, ctx: LinuxContext = DEFAULT_LINUX_CONTEXT): Promise<CheckRow> {
+  const min = ctx.minAgentVersion;
   const base = {
     id: 'linux.agentVersion',
-    name: `Azure Linux Agent installed (≥ ${MIN_AGENT_VERSION})`,
-    expected: `waagent ${MIN_AGENT_VERSION} or later`,
+    name: `Azure Linux Agent installed (≥ ${min})`,
+    expected: `waagent ${min} or later`,
   };
-  const fix = `Install or update the distribution's Azure Linux Agent package (walinuxagent / WALinuxAgent, ${MIN_AGENT_VERSION} or later) and enable its service.`;
+  const fix = `Install or update the distribution's Azure Linux Agent package (walinuxagent / WALinuxAgent, ${min} or later) and enable its service.`;
   let entry: string | undefined;
   for (const p of AGENT_ENTRY_POINTS) if (await fs.exists(p)) entry = entry ?? p;
   if (!entry) return { ...base, result: 'fail', actual: `waagent not found (${AGENT_ENTRY_POINTS.join(', ')})`, fix };
@@ -135,7 +137,7 @@ export async function agentRow(fs: Ext4): Promise<CheckRow> {
       actual: `${entry} present; its version could not be determined`,
       fix: 'Check the agent version in the image (waagent --version).',
     };
-  const ok = compareVersions(found.version, MIN_AGENT_VERSION) >= 0;
+  const ok = compareVersions(found.version, min) >= 0;
   return { ...base, result: ok ? 'pass' : 'fail', actual: `${found.version} (${found.where})`, fix };
 }
 
@@ -334,11 +336,12 @@ export async function rootPasswordRow(fs: Ext4): Promise<CheckRow> {
 
 const SHELLS = ['/bin/sh', '/usr/bin/bash', '/bin/bash'];
 
-export async function archRow(fs: Ext4): Promise<CheckRow> {
+export async function archRow(fs: Ext4, ctx: LinuxContext = DEFAULT_LINUX_CONTEXT): Promise<CheckRow> {
+  const arches: string[] = allowedArches(ctx.imageTypes);
   const base = {
     id: 'linux.arch64',
     name: '64-bit operating system',
-    expected: 'ELF class 64 (x86-64 or aarch64) for /bin/sh',
+    expected: `ELF class 64 (${arches.join(' or ')}) for /bin/sh`,
   };
   let firstError: unknown;
   for (const path of SHELLS) {
@@ -361,12 +364,16 @@ export async function archRow(fs: Ext4): Promise<CheckRow> {
         actual: `${where} is not an ELF binary`,
         fix: 'The shell is missing or damaged: reinstall bash/dash.',
       };
-    const ok = elf.bits === 64 && (elf.machine === 'x86-64' || elf.machine === 'aarch64');
+    const is64 = elf.bits === 64 && (elf.machine === 'x86-64' || elf.machine === 'aarch64');
+    const ok = is64 && arches.includes(elf.machine);
+    const found = `${where}: ELF ${elf.bits ?? '?'}-bit ${elf.machine}`;
     return {
       ...base,
       result: ok ? 'pass' : 'fail',
-      actual: `${where}: ELF ${elf.bits ?? '?'}-bit ${elf.machine}`,
-      fix: 'Azure Marketplace images must be 64-bit: build the image from a 64-bit (x86-64) installation.',
+      actual: is64 && !ok ? `${found}; ${declaredLabel(ctx.imageTypes)}` : found,
+      fix: is64
+        ? 'The binaries are built for another architecture than the plan declares: build the image for the declared architecture, or correct the image types of the plan (Arm64 for aarch64 images).'
+        : `Azure Marketplace images must be 64-bit: build the image from a 64-bit (${arches.join(' or ')}) installation.`,
     };
   }
   if (firstError) throw firstError as Error;

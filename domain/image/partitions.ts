@@ -1,7 +1,8 @@
 // The partition table of a disk image: the MBR (sector 0) with its four entries and, through
-// extended partitions, the chain of logical ones; GPT is only detected (Generation 1 images must
-// use MBR). Every number read from the disk is checked against the disk before it is used.
+// extended partitions, the chain of logical ones; or, behind a protective MBR, the GPT (gpt.ts).
+// Every number read from the disk is checked against the disk before it is used.
 import { ByteSource } from './byte-source';
+import { GptHeader, readGpt } from './gpt';
 
 export const SECTOR = 512;
 /** 1 MiB: where Azure expects the first partition of a Generation 1 image. */
@@ -38,6 +39,16 @@ export interface Partition {
   startLba: number;
   sectors: number;
   logical: boolean;
+  /** GPT entries: the type GUID (`type` then holds the MBR byte of the same meaning) and the entry's name. */
+  typeGuid?: string;
+  label?: string;
+}
+
+export interface GptInfo {
+  /** The header the entries were read from; undefined when neither header is usable. */
+  header?: GptHeader;
+  /** Sector 0 of a GPT disk: one 0xEE entry ('ok'), 0xEE beside other entries ('hybrid'), or none. */
+  protectiveMbr: 'ok' | 'hybrid' | 'missing';
 }
 
 export interface PartitionTable {
@@ -49,8 +60,10 @@ export interface PartitionTable {
   gptHeader: boolean;
   /** Non-empty entries, primary then logical (extended containers included). */
   partitions: Partition[];
-  /** Entries outside the disk, overlapping, or a broken extended chain; empty when sound. */
+  /** Entries outside the disk, overlapping, a broken extended chain or GPT checksum; empty when sound. */
   problems: string[];
+  /** Set when scheme is 'gpt'. */
+  gpt?: GptInfo;
 }
 
 export const typeName = (type: number): string =>
@@ -95,8 +108,10 @@ export async function readPartitionTable(disk: ByteSource): Promise<PartitionTab
   const head = await disk.read(0, 2 * SECTOR);
   const signature = hasBootSignature(head);
   const gptHeader = head.toString('latin1', SECTOR, SECTOR + 8) === 'EFI PART';
-  if (!signature) return { scheme: gptHeader ? 'gpt' : 'none', signature, gptHeader, partitions: [], problems: [] };
-  const primary = parseMbrEntries(head);
+  const primary = signature ? parseMbrEntries(head) : [];
+  if (gptHeader || primary.some((p) => p.type === TYPE.gptProtective))
+    return readGptTable(disk, primary, signature, gptHeader);
+  if (!signature) return { scheme: 'none', signature, gptHeader, partitions: [], problems: [] };
   const problems: string[] = [];
   const logical: Partition[] = [];
   const extended = primary.filter(isExtended);
@@ -105,8 +120,28 @@ export async function readPartitionTable(disk: ByteSource): Promise<PartitionTab
     logical.push(...(await readLogical(disk, extended[0], diskSectors, problems)));
   const partitions = [...primary, ...logical];
   problems.push(...validatePartitions(primary, logical, diskSectors));
-  const scheme = gptHeader || primary.some((p) => p.type === TYPE.gptProtective) ? 'gpt' : 'mbr';
-  return { scheme, signature, gptHeader, partitions, problems };
+  return { scheme: 'mbr', signature, gptHeader, partitions, problems };
+}
+
+async function readGptTable(
+  disk: ByteSource,
+  mbrEntries: Partition[],
+  signature: boolean,
+  gptHeader: boolean,
+): Promise<PartitionTable> {
+  const gpt = await readGpt(disk);
+  const protective = mbrEntries.filter((p) => p.type === TYPE.gptProtective);
+  const protectiveMbr = protective.length === 0 ? 'missing' : mbrEntries.length > protective.length ? 'hybrid' : 'ok';
+  const problems = [
+    ...gpt.problems,
+    // Entries that end before they start are reported by the GPT reader already.
+    ...validatePartitions(
+      gpt.partitions.filter((p) => p.sectors > 0),
+      [],
+      Math.floor(disk.size / SECTOR),
+    ),
+  ];
+  return { scheme: 'gpt', signature, gptHeader, partitions: gpt.partitions, problems, gpt: { header: gpt.header, protectiveMbr } };
 }
 
 const inside = (p: Partition, diskSectors: number) =>
