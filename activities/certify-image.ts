@@ -1,5 +1,6 @@
 import type { CertificationReport } from '../domain/image/certify';
 import { renderReportHtml } from '../domain/image/certify';
+import { rowTitle } from '../domain/image/test-ids';
 import type { DiskToCertify } from '../adapters/image/certify-images';
 import { disksOf } from '../adapters/image/certify-images';
 import { PublishRef, StageOutcome } from '../domain/publishing/stages';
@@ -28,11 +29,11 @@ export function makeCertifyImage(d: CertifyImageDeps) {
     const messages = [
       ...failed.map((r) => ({
         level: 'error' as const,
-        text: `${r.disk}: ${r.name} — found ${r.actual}, expected ${r.expected}. ${r.fix ?? ''}`.trim(),
+        text: `${r.disk}: ${rowTitle(r)} — found ${r.actual}, expected ${r.expected}. ${r.fix ?? ''}`.trim(),
       })),
       ...attention.map((r) => ({
         level: 'warning' as const,
-        text: `${r.disk}: ${r.result === 'manualReview' ? 'manual review' : 'warning'} — ${r.name}: ${r.actual}`,
+        text: `${r.disk}: ${r.result === 'manualReview' ? 'manual review' : 'warning'} — ${rowTitle(r)}: ${r.actual}`,
       })),
     ];
     if (failed.length) return { ok: false, messages, reportUrl };

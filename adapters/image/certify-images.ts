@@ -1,7 +1,15 @@
-import { buildReport, certifyDisk, CertificationReport, CheckRow } from '../../domain/image/certify';
+import {
+  buildReport,
+  certifyDisk,
+  CertificationReport,
+  CheckRow,
+  ImageType,
+  ProvisioningAgent,
+} from '../../domain/image/certify';
 import { OfferDraft } from '../../domain/offer/document';
 import { planDisks, planField } from '../../domain/offer/fields';
 import { allowedHosts, EgressRefused } from '../net/egress-policy';
+import { minAgentVersion } from '../settings/certify-settings';
 import { blobService } from '../storage/connection';
 import { openHttpRangeSource, SourceUnavailable } from './http-range-source';
 
@@ -10,6 +18,9 @@ export interface DiskToCertify {
   url: string;
   role: 'os' | 'data';
   osFamily?: 'Linux' | 'Windows';
+  /** As the plan declares them (undefined: x64 Generation 1). */
+  imageTypes?: ImageType[];
+  provisioning?: ProvisioningAgent;
 }
 
 /** Every OS and data disk of every image version of the chosen plans (all plans by default). */
@@ -18,11 +29,16 @@ export function disksOf(doc: OfferDraft, planId?: string): DiskToCertify[] {
     .filter((plan) => !planId || plan.planId === planId)
     .flatMap((plan) => {
       const osFamily = planField(plan, 'operatingSystemFamily');
+      const declared = {
+        imageTypes: planField(plan, 'imageTypes'),
+        provisioning: planField(plan, 'provisioningAgent'),
+      };
       return planDisks(plan).map((d) => ({
         label: `plan ${plan.planId} ${d.version} ${d.role === 'os' ? 'OS disk' : `data disk LUN ${d.lun}`}`,
         url: d.url,
         role: d.role,
         osFamily,
+        ...(d.role === 'os' ? declared : {}),
       }));
     });
 }
@@ -44,6 +60,9 @@ export async function certifyDisks(
       const report = await certifyDisk(source, {
         role: disk.role,
         osFamily: disk.osFamily,
+        imageTypes: disk.imageTypes,
+        provisioning: disk.provisioning,
+        minAgentVersion: minAgentVersion(),
         url: disk.url,
         now,
         devStorageHosts,

@@ -4,14 +4,19 @@
 import { BlockSource, Budget, BudgetExceeded } from './block-source';
 import { ByteSource, sliceSource } from './byte-source';
 import { CheckRow, checkFooter } from './footer-checks';
+import { ImageType } from './image-types';
 import { checkLinuxOsDisk } from './linux-checks';
+import { DEFAULT_LINUX_CONTEXT, LinuxContext, ProvisioningAgent } from './linux-context';
 import { PartitionTable, readPartitionTable } from './partitions';
 import { checkSasUrl } from './sas-checks';
+import { withTestId } from './test-ids';
 import { FOOTER_SIZE } from './vhd-footer';
 import { checkWindowsOsDisk, looksLikeWindows } from './windows-checks';
 
 export { renderReportHtml } from './report-html';
 export type { CheckRow } from './footer-checks';
+export type { ImageType } from './image-types';
+export type { ProvisioningAgent } from './linux-context';
 
 export type OsFamily = 'Linux' | 'Windows';
 
@@ -22,6 +27,12 @@ export interface CertifyOptions {
   /** The SAS URL the image was read from (checked as a SAS URL; never echoed with its signature). */
   url?: string;
   now: Date;
+  /** What the disk's plan declares it is (default: x64 Generation 1 only). */
+  imageTypes?: readonly ImageType[];
+  /** Who provisions VMs from the image, as the plan declares (default: the Azure Linux Agent). */
+  provisioning?: ProvisioningAgent;
+  /** Oldest Azure Linux Agent accepted (default 2.2.41). */
+  minAgentVersion?: string;
   /** Hosts of local development storage, where an http URL is accepted. */
   devStorageHosts?: string[];
   /** Overrides of the read budget (DEFAULT_BUDGET in block-source.ts). */
@@ -66,7 +77,10 @@ export async function certifyDisk(source: ByteSource, opts: CertifyOptions): Pro
     if (opts.isTransient?.(e)) throw e;
     rows.push(failureRow(e, src.budget));
   }
-  return { rows, stats: { reads: src.stats.reads, bytes: src.stats.bytes, ms: Date.now() - started } };
+  return {
+    rows: rows.map(withTestId),
+    stats: { reads: src.stats.reads, bytes: src.stats.bytes, ms: Date.now() - started },
+  };
 }
 
 /** Appends rows as checks complete, so an error part-way keeps everything found before it. */
@@ -105,7 +119,15 @@ async function checkImage(
   }
   const family = opts.osFamily ?? ((await looksLikeWindows(disk, table)) ? 'Windows' : 'Linux');
   if (family === 'Windows') await checkWindowsOsDisk(disk, table, rows);
-  else await checkLinuxOsDisk(disk, table, rows, progress);
+  else await checkLinuxOsDisk(disk, table, rows, progress, linuxContext(opts));
+}
+
+function linuxContext(opts: CertifyOptions): LinuxContext {
+  return {
+    imageTypes: opts.imageTypes?.length ? opts.imageTypes : DEFAULT_LINUX_CONTEXT.imageTypes,
+    provisioning: opts.provisioning ?? DEFAULT_LINUX_CONTEXT.provisioning,
+    minAgentVersion: opts.minAgentVersion ?? DEFAULT_LINUX_CONTEXT.minAgentVersion,
+  };
 }
 
 function dataDiskRow(table: PartitionTable): CheckRow {

@@ -100,7 +100,8 @@ export class CpioReader {
         this.state = 'between';
         continue;
       }
-      if (++this.entries > this.maxEntries) throw new CpioError(`The archive holds more than ${this.maxEntries} entries.`);
+      if (++this.entries > this.maxEntries)
+        throw new CpioError(`The archive holds more than ${this.maxEntries} entries.`);
       this.skip = this.fileSize + pad4(this.fileSize);
       this.state = 'header';
       if (this.onEntry({ name, mode: this.mode, size: this.fileSize }) === true) this.stopped = true;

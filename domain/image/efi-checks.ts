@@ -31,10 +31,14 @@ const HEAD = 4096;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export const isEsp = (p: { typeGuid?: string }): boolean => p.typeGuid !== undefined && gptType(p.typeGuid).role === 'esp';
+export const isEsp = (p: { typeGuid?: string }): boolean =>
+  p.typeGuid !== undefined && gptType(p.typeGuid).role === 'esp';
 
 async function loaderAt(fat: Fat, entry: FatEntry): Promise<BootLoader> {
-  return { path: entry.path.replace(/^\//, ''), machine: peMachine(await fat.readHead(entry, HEAD)) ?? 'not a PE image' };
+  return {
+    path: entry.path.replace(/^\//, ''),
+    machine: peMachine(await fat.readHead(entry, HEAD)) ?? 'not a PE image',
+  };
 }
 
 /** Boot loaders on the ESP: the fallback paths first, then each vendor directory's shim and GRUB. */
@@ -46,7 +50,9 @@ export async function findBootLoaders(fat: Fat): Promise<BootLoader[]> {
   }
   const efi = await fat.find('EFI');
   if (!efi?.dir) return out;
-  const vendors = (await fat.readdir(efi)).filter((e) => e.dir && e.name.toUpperCase() !== 'BOOT').slice(0, MAX_VENDORS);
+  const vendors = (await fat.readdir(efi))
+    .filter((e) => e.dir && e.name.toUpperCase() !== 'BOOT')
+    .slice(0, MAX_VENDORS);
   for (const v of vendors)
     for (const e of await fat.readdir(v)) if (!e.dir && VENDOR_LOADER.test(e.name)) out.push(await loaderAt(fat, e));
   return out;
@@ -55,7 +61,8 @@ export async function findBootLoaders(fat: Fat): Promise<BootLoader[]> {
 /** The first partition typed as ESP that holds FAT, with its loaders; errors become `error`. */
 export async function readEsp(parts: ProbedPartition[]): Promise<EspFound> {
   const esps = parts.filter(isEsp);
-  if (!esps.length) return { loaders: [], error: 'no partition of the EFI system type (C12A7328-F81F-11D2-BA4B-00A0C93EC93B)' };
+  if (!esps.length)
+    return { loaders: [], error: 'no partition of the EFI system type (C12A7328-F81F-11D2-BA4B-00A0C93EC93B)' };
   const part = esps[0];
   if (!part.source) return { part, loaders: [], error: `${describe(part)} lies outside the disk` };
   try {
@@ -81,9 +88,10 @@ export function espRows(esp: EspFound, types: readonly ImageType[]): CheckRow[] 
     id: 'efi.esp',
     name: 'EFI system partition (FAT)',
     result: esp.fat ? 'pass' : 'fail',
-    actual: esp.fat && esp.part
-      ? `FAT${esp.fat.bits} on ${describe(esp.part)}, ${Math.round(esp.part.sectors / 2048)} MiB`
-      : (esp.error ?? 'not found'),
+    actual:
+      esp.fat && esp.part
+        ? `FAT${esp.fat.bits} on ${describe(esp.part)}, ${Math.round(esp.part.sectors / 2048)} MiB`
+        : (esp.error ?? 'not found'),
     expected: 'a FAT12/16/32 EFI system partition on the GPT disk',
     fix: 'Generation 2 and Arm64 VMs boot through UEFI: create an EFI system partition (sgdisk -n 15:2048:+100M -t 15:ef00), format it FAT32 (mkfs.vfat -F 32) and install the boot loader into it (grub-install --target=x86_64-efi or arm64-efi, with shim).',
   };
@@ -102,7 +110,7 @@ export function espRows(esp: EspFound, types: readonly ImageType[]): CheckRow[] 
         ? list
         : `${list || 'no boot loader (EFI/BOOT/BOOTX64.EFI, BOOTAA64.EFI, EFI/<vendor>/shim*.efi or grub*.efi)'}; ${declaredLabel(types)}`,
       expected: `a ${wanted.join(' or ')} boot loader for ${names.join(' and ')} (EFI/BOOT/BOOT${wanted.map((w) => (w === 'x64' ? 'X64' : 'AA64')).join('|')}.EFI, or shim/GRUB under EFI/<vendor>/)`,
-      fix: 'Install the boot loader for the plan\'s architecture into the ESP (grub-install --target=x86_64-efi or --target=arm64-efi --removable, or the distribution\'s shim-signed and grub-efi packages), or correct the image types the plan declares.',
+      fix: "Install the boot loader for the plan's architecture into the ESP (grub-install --target=x86_64-efi or --target=arm64-efi --removable, or the distribution's shim-signed and grub-efi packages), or correct the image types the plan declares.",
     },
   ];
 }

@@ -75,7 +75,18 @@ export class Fat {
     // The FAT must be large enough to describe every cluster.
     if (Math.ceil(((clusterCount + 2) * bits) / 8) > fatSize * bps) throw bad('the FAT is too small for its clusters');
     const rootCluster = bits === 32 ? b.readUInt32LE(0x2c) : 0;
-    const fat = new Fat(src, bits, bps, spc, reserved * bps, (reserved + fats * fatSize) * bps, rootEntries, dataSector * bps, clusterCount, rootCluster);
+    const fat = new Fat(
+      src,
+      bits,
+      bps,
+      spc,
+      reserved * bps,
+      (reserved + fats * fatSize) * bps,
+      rootEntries,
+      dataSector * bps,
+      clusterCount,
+      rootCluster,
+    );
     if (bits === 32) fat.checkCluster(rootCluster, 'the root directory');
     return fat;
   }
@@ -118,13 +129,18 @@ export class Fat {
   }
 
   private async dirBytes(entry: FatEntry | undefined): Promise<Buffer> {
-    if (!entry || (entry.cluster === 0 && this.bits !== 32)) return this.src.read(this.rootStart, this.rootEntries * 32);
-    const first = entry.cluster === 0 ? this.rootCluster : entry.cluster;
+    // FAT12/16 keep the root directory in a fixed region; FAT32 in a cluster chain like any other.
+    const isRoot = !entry || entry.cluster === 0;
+    if (isRoot && this.bits !== 32) return this.src.read(this.rootStart, this.rootEntries * 32);
+    const first = isRoot ? this.rootCluster : entry.cluster;
+    const where = entry?.path ?? '/';
     const max = Math.ceil(MAX_DIR_BYTES / this.clusterBytes);
-    const clusters = await this.chain(first, max + 1, entry.path || '/');
+    const clusters = await this.chain(first, max + 1, where);
     if (clusters.length > max)
-      throw new FatError('tooLarge', `Directory ${entry.path || '/'} is larger than ${MAX_DIR_BYTES} bytes.`);
-    return Buffer.concat(await Promise.all(clusters.map((c) => this.src.read(this.clusterOffset(c), this.clusterBytes))));
+      throw new FatError('tooLarge', `Directory ${where} is larger than ${MAX_DIR_BYTES} bytes.`);
+    return Buffer.concat(
+      await Promise.all(clusters.map((c) => this.src.read(this.clusterOffset(c), this.clusterBytes))),
+    );
   }
 
   /** Entries of a directory ('.' and '..' left out), long names where present and intact. */
@@ -156,7 +172,13 @@ export class Fat {
       if (attr & ATTR_VOLUME || short === '.' || short === '..') continue;
       const name = longName ?? short;
       const cluster = (this.bits === 32 ? e.readUInt16LE(20) * 0x10000 : 0) + e.readUInt16LE(26);
-      out.push({ name, dir: (attr & ATTR_DIR) !== 0, size: e.readUInt32LE(28), cluster, path: `${dir?.path ?? ''}/${name}` });
+      out.push({
+        name,
+        dir: (attr & ATTR_DIR) !== 0,
+        size: e.readUInt32LE(28),
+        cluster,
+        path: `${dir?.path ?? ''}/${name}`,
+      });
     }
     return out;
   }
@@ -177,7 +199,9 @@ export class Fat {
     const len = Math.min(length, file.size, MAX_READ);
     if (len === 0) return Buffer.alloc(0);
     const clusters = await this.chain(file.cluster, Math.ceil(len / this.clusterBytes), file.path);
-    const data = Buffer.concat(await Promise.all(clusters.map((c) => this.src.read(this.clusterOffset(c), this.clusterBytes))));
+    const data = Buffer.concat(
+      await Promise.all(clusters.map((c) => this.src.read(this.clusterOffset(c), this.clusterBytes))),
+    );
     if (data.length < len) throw new FatError('badCluster', `${file.path} is shorter than its ${file.size}-byte size.`);
     return data.subarray(0, len);
   }

@@ -5,6 +5,8 @@ export type CheckResult = 'pass' | 'fail' | 'warning' | 'manualReview';
 
 export interface CheckRow {
   id: string;
+  /** Microsoft's self-test TestID for the same rule (test-ids.ts), where there is one. */
+  testId?: string;
   name: string;
   result: CheckResult;
   actual: string;

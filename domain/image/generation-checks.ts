@@ -3,24 +3,26 @@
 // does not fit what its plan declares fails naming both, so the partner knows which side to fix.
 import { BootLoader, uefiTypeOf } from './efi-checks';
 import { CheckRow } from './footer-checks';
-import { declaredLabel, ImageType, IMAGE_TYPE_LABELS, wantsUefi } from './image-types';
+import { declaredLabel, ImageType, IMAGE_TYPE_LABELS, wantsUefi, withArticle } from './image-types';
 import { gen1PartitionRows } from './partition-checks';
 import { FIRST_PARTITION_LBA, firstPartition, PartitionTable, SECTOR } from './partitions';
 
-const TABLE_NAME = 'Partition table for the plan\'s image types';
+const TABLE_NAME = "Partition table for the plan's image types";
 
 /** The disk's own type in words, from its table and its ESP's boot loaders. */
 export function diskKind(table: PartitionTable, loaders: BootLoader[]): string {
-  if (table.scheme !== 'gpt') return `a ${IMAGE_TYPE_LABELS.x64Gen1} (MBR, BIOS boot) disk`;
+  if (table.scheme !== 'gpt') return `${withArticle(IMAGE_TYPE_LABELS.x64Gen1)} (MBR, BIOS boot) disk`;
   const uefi = uefiTypeOf(loaders);
   const loader = loaders.find((l) => l.machine === (uefi === 'arm64' ? 'Arm64' : 'x64'));
   return uefi && loader
-    ? `a ${IMAGE_TYPE_LABELS[uefi]} disk (GPT, ${loader.path})`
+    ? `${withArticle(IMAGE_TYPE_LABELS[uefi])} disk (GPT, ${loader.path})`
     : 'a UEFI disk (GPT) without a boot loader in its EFI system partition';
 }
 
 function gptTableRows(table: PartitionTable, types: readonly ImageType[], loaders: BootLoader[]): CheckRow[] {
-  const why = table.gptHeader ? 'a GPT header ("EFI PART") at sector 1' : 'a GPT protective entry (type 0xEE) in the MBR';
+  const why = table.gptHeader
+    ? 'a GPT header ("EFI PART") at sector 1'
+    : 'a GPT protective entry (type 0xEE) in the MBR';
   if (!wantsUefi(types))
     return [
       {
@@ -29,7 +31,7 @@ function gptTableRows(table: PartitionTable, types: readonly ImageType[], loader
         result: 'fail',
         actual: `GPT (${why}): ${diskKind(table, loaders)}; ${declaredLabel(types)}`,
         expected: 'an MBR (msdos) partition table',
-        fix: 'Either declare the plan\'s image type as x64 Generation 2 (or Arm64) to match the disk, or, for Generation 1, convert the table (sgdisk --gpttombr=1 disk.raw, then reinstall GRUB for BIOS) or repartition with an msdos label, and rebuild the VHD.',
+        fix: "Either declare the plan's image type as x64 Generation 2 (or Arm64) to match the disk, or, for Generation 1, convert the table (sgdisk --gpttombr=1 disk.raw, then reinstall GRUB for BIOS) or repartition with an msdos label, and rebuild the VHD.",
       },
     ];
   const protective = table.gpt?.protectiveMbr ?? 'missing';
@@ -67,7 +69,9 @@ function gptTableRows(table: PartitionTable, types: readonly ImageType[], loader
       id: 'partition.firstStart',
       name: 'First MiB left free',
       result: first && first.startLba >= FIRST_PARTITION_LBA ? 'pass' : 'fail',
-      actual: first ? `first partition at sector ${first.startLba} (${((first.startLba * SECTOR) / 1024).toFixed(0)} KiB)` : 'no partitions',
+      actual: first
+        ? `first partition at sector ${first.startLba} (${((first.startLba * SECTOR) / 1024).toFixed(0)} KiB)`
+        : 'no partitions',
       expected: `no partition before sector ${FIRST_PARTITION_LBA} (1 MiB)`,
       fix: 'Azure keeps the first MiB of a GPT OS disk for its own metadata: start the first partition at 1 MiB (sgdisk -n 1:2048:…).',
     },
@@ -88,7 +92,7 @@ export function tableRows(table: PartitionTable, types: readonly ImageType[], lo
           result: 'fail' as const,
           actual: `${r.result === 'pass' ? r.actual : 'no GPT'}: ${diskKind(table, loaders)}; ${declaredLabel(types)}`,
           expected: 'a GPT partition table with an EFI system partition',
-          fix: 'Either declare the plan\'s image type as x64 Generation 1 to match the disk, or rebuild the image for UEFI: a GPT disk (sgdisk -g converts) with an EFI system partition holding the boot loader.',
+          fix: "Either declare the plan's image type as x64 Generation 1 to match the disk, or rebuild the image for UEFI: a GPT disk (sgdisk -g converts) with an EFI system partition holding the boot loader.",
         }
       : r,
   );

@@ -1,7 +1,8 @@
 // GPT partition type GUIDs that matter to certification (UEFI spec appendix and the Discoverable
 // Partitions Specification), and what each one means for an OS disk.
 
-export type GptRole = 'esp' | 'biosBoot' | 'linuxRoot' | 'linuxData' | 'linuxBoot' | 'swap' | 'lvm' | 'raid' | 'windows' | 'other';
+export type GptRole =
+  'esp' | 'biosBoot' | 'linuxRoot' | 'linuxData' | 'linuxBoot' | 'swap' | 'lvm' | 'raid' | 'windows' | 'other';
 
 interface GptType {
   name: string;
@@ -36,6 +37,9 @@ export function gptType(guid: string): GptType {
 /** A GUID as text from its mixed-endian on-disk form (three little-endian fields, then bytes). */
 export function guidAt(b: Buffer, at: number): string {
   const hex = (from: number, to: number) => b.subarray(at + from, at + to).toString('hex');
-  const le = (from: number, len: number) => Buffer.from(b.subarray(at + from, at + from + len)).reverse().toString('hex');
+  const le = (from: number, len: number) =>
+    Buffer.from(b.subarray(at + from, at + from + len))
+      .reverse()
+      .toString('hex');
   return `${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${hex(8, 10)}-${hex(10, 16)}`.toUpperCase();
 }

@@ -87,10 +87,14 @@ export function parseGptHeader(
       `The ${what} declares usable sectors ${h.firstUsableLba}–${h.lastUsableLba}, outside the ${diskSectors}-sector disk.`,
     );
   if (h.entrySize < 128 || h.entrySize % 8 !== 0)
-    problems.push(`The ${what} declares ${h.entrySize}-byte partition entries (128 or a larger multiple of 8 expected).`);
+    problems.push(
+      `The ${what} declares ${h.entrySize}-byte partition entries (128 or a larger multiple of 8 expected).`,
+    );
   const bytes = h.entryCount * h.entrySize;
   if (bytes > MAX_ENTRY_BYTES)
-    problems.push(`The ${what} declares ${h.entryCount} entries of ${h.entrySize} bytes, more than ${MAX_ENTRY_BYTES} bytes.`);
+    problems.push(
+      `The ${what} declares ${h.entryCount} entries of ${h.entrySize} bytes, more than ${MAX_ENTRY_BYTES} bytes.`,
+    );
   const arrayEnd = h.entriesLba + Math.ceil(bytes / SECTOR);
   if (h.entriesLba < 2 || arrayEnd > diskSectors)
     problems.push(`The ${what}'s partition entries at sector ${h.entriesLba} lie outside the disk.`);
@@ -123,7 +127,8 @@ export function parseGptEntries(array: Buffer, h: GptHeader, problems: string[])
       sectors: last >= first ? last - first + 1 : 0,
       logical: false,
     };
-    if (last < first) problems.push(`GPT partition ${p.number} ends (sector ${last}) before it starts (sector ${first}).`);
+    if (last < first)
+      problems.push(`GPT partition ${p.number} ends (sector ${last}) before it starts (sector ${first}).`);
     else if (first < h.firstUsableLba || last > h.lastUsableLba)
       problems.push(
         `GPT partition ${p.number} (sectors ${first}–${last}) lies outside the usable sectors ${h.firstUsableLba}–${h.lastUsableLba}.`,
@@ -155,12 +160,20 @@ export async function readGpt(disk: ByteSource): Promise<Gpt> {
   // moving it (qemu-img resize, then no sgdisk -e) has it in the middle, where firmware won't look.
   const backupLba = primary ? primary.alternateLba : last;
   if (primary && backupLba !== last)
-    problems.push(`The primary GPT header puts its backup at sector ${backupLba}, not at the disk's last sector (${last}).`);
+    problems.push(
+      `The primary GPT header puts its backup at sector ${backupLba}, not at the disk's last sector (${last}).`,
+    );
   let backup: GptHeader | undefined;
   let backupArray: Buffer | undefined;
   if (backupLba >= 2 && backupLba < diskSectors) {
     const found: string[] = [];
-    backup = parseGptHeader(await disk.read(backupLba * SECTOR, SECTOR), backupLba, diskSectors, 'backup GPT header', found);
+    backup = parseGptHeader(
+      await disk.read(backupLba * SECTOR, SECTOR),
+      backupLba,
+      diskSectors,
+      'backup GPT header',
+      found,
+    );
     backupArray = backup && (await readEntries(disk, backup, 'backup GPT header', found));
     problems.push(...found);
     if (primary && backup && backup.entriesCrc !== primary.entriesCrc)

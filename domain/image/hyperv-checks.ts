@@ -14,7 +14,12 @@ export const HYPERV_DRIVERS = [
 ] as const;
 
 /** A chunked read of a whole file, so a 40 MiB initramfs never sits in memory at once. */
-export async function* fileChunks(fs: Ext4, path: string, maxBytes: number, chunk = 1024 * 1024): AsyncGenerator<Buffer> {
+export async function* fileChunks(
+  fs: Ext4,
+  path: string,
+  maxBytes: number,
+  chunk = 1024 * 1024,
+): AsyncGenerator<Buffer> {
   const size = (await fs.stat(path)).size;
   if (size > maxBytes) throw new InitramfsTooLarge(path, size, maxBytes);
   for (let at = 0; at < size; at += chunk) yield await fs.readRange(path, at, Math.min(chunk, size - at));
@@ -62,7 +67,7 @@ export async function hypervRow(fs: Ext4, opts: HypervOptions = DEFAULT_HYPERV_O
       ...BASE,
       result: 'manualReview',
       actual: `kernel ${kernel.version} (from ${kernel.source}): no /boot/config-${kernel.version} to tell how it was built`,
-      fix: 'Keep the kernel package\'s config file in the image, or check by hand (lsinitrd / lsinitramfs) that hv_vmbus, hv_storvsc and hv_netvsc are available at boot.',
+      fix: "Keep the kernel package's config file in the image, or check by hand (lsinitrd / lsinitramfs) that hv_vmbus, hv_storvsc and hv_netvsc are available at boot.",
     };
   const state = HYPERV_DRIVERS.map((d) => ({ ...d, value: cfg.config.get(d.config) ?? ('n' as ConfigValue) }));
   const describe = (d: (typeof state)[number]) => `${d.module} (${d.config}=${d.value === 'n' ? 'not set' : d.value})`;
@@ -72,12 +77,13 @@ export async function hypervRow(fs: Ext4, opts: HypervOptions = DEFAULT_HYPERV_O
       ...BASE,
       result: 'fail',
       actual: `kernel ${kernel.version} is built without ${missing.map(describe).join(', ')} (${cfg.path})`,
-      fix: 'Use a kernel built for Hyper-V/Azure (the distribution\'s -azure or cloud kernel, or CONFIG_HYPERV, CONFIG_HYPERV_STORAGE and CONFIG_HYPERV_NET set to y or m).',
+      fix: "Use a kernel built for Hyper-V/Azure (the distribution's -azure or cloud kernel, or CONFIG_HYPERV, CONFIG_HYPERV_STORAGE and CONFIG_HYPERV_NET set to y or m).",
     };
   const modules = state.filter((d) => d.value === 'm');
   const builtIn = state.filter((d) => d.value === 'y').map((d) => d.module);
   const builtInText = builtIn.length ? `${builtIn.join(', ')} built in` : '';
-  if (!modules.length) return { ...BASE, result: 'pass', actual: `kernel ${kernel.version}: ${builtInText} (${cfg.path})` };
+  if (!modules.length)
+    return { ...BASE, result: 'pass', actual: `kernel ${kernel.version}: ${builtInText} (${cfg.path})` };
   let initrd: string | undefined;
   for (const p of initramfsPaths(kernel.version)) if (await fs.exists(p)) initrd ??= p;
   const asModules = modules.map((d) => d.module).join(', ');
@@ -103,7 +109,12 @@ export async function hypervRow(fs: Ext4, opts: HypervOptions = DEFAULT_HYPERV_O
     );
   } catch (e) {
     if (e instanceof BudgetExceeded || !(e instanceof InitramfsTooLarge)) throw e;
-    return { ...BASE, result: 'manualReview', actual: `${e.message}; not read`, fix: 'Check by hand that the initramfs holds the Hyper-V modules (lsinitramfs / lsinitrd).' };
+    return {
+      ...BASE,
+      result: 'manualReview',
+      actual: `${e.message}; not read`,
+      fix: 'Check by hand that the initramfs holds the Hyper-V modules (lsinitramfs / lsinitrd).',
+    };
   }
   const where = `${initrd} (${scan.layers.join(' + ') || 'empty'})`;
   const prefix = `kernel ${kernel.version}: ${builtInText ? `${builtInText}; ` : ''}`;

@@ -28,3 +28,6 @@ export function allowedArches(types: readonly ImageType[]): Arch[] {
   if (types.includes('arm64')) out.push('aarch64');
   return out;
 }
+
+/** "an x64 Generation 2 disk", "an Arm64 (Generation 2) disk". */
+export const withArticle = (label: string): string => `${/^[aeiouAEIOU]|^x64/.test(label) ? 'an' : 'a'} ${label}`;

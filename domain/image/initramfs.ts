@@ -130,7 +130,8 @@ async function decompressLayer(
       else if (!inner.atBoundary) scan.error = 'the archive ends in the middle of an entry (truncated)';
     }
   } catch (e) {
-    if (e instanceof CpioError || isCodecError(e)) scan.error = `corrupt ${scan.layers[scan.layers.length - 1]} data: ${message(e)}`;
+    if (e instanceof CpioError || isCodecError(e))
+      scan.error = `corrupt ${scan.layers[scan.layers.length - 1]} data: ${message(e)}`;
     else throw e;
   } finally {
     src.destroy();
@@ -141,7 +142,9 @@ async function decompressLayer(
 }
 
 const isCodecError = (e: unknown): boolean =>
-  e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^Z_|^ERR_/.test((e as NodeJS.ErrnoException).code!);
+  e instanceof Error &&
+  typeof (e as NodeJS.ErrnoException).code === 'string' &&
+  /^Z_|^ERR_/.test((e as NodeJS.ErrnoException).code!);
 
 async function finish(scan: InitramfsScan, it: AsyncIterator<Buffer>): Promise<InitramfsScan> {
   await it.return?.();

@@ -23,6 +23,9 @@ export function compareKernels(a: string, b: string): number {
     const ny = /^\d+$/.test(y) ? Number(y) : NaN;
     if (!Number.isNaN(nx) && !Number.isNaN(ny)) {
       if (nx !== ny) return Math.sign(nx - ny);
+    } else if (!Number.isNaN(nx) || !Number.isNaN(ny)) {
+      // A number outranks a suffix: 957.21.3 is a later build than 957.el7.
+      return Number.isNaN(nx) ? -1 : 1;
     } else if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
@@ -69,7 +72,11 @@ export async function kernelConfig(
   fs: Ext4,
   version: string,
 ): Promise<{ config: Map<string, ConfigValue>; path: string } | undefined> {
-  for (const path of [`/boot/config-${version}`, `/lib/modules/${version}/config`, `/usr/lib/modules/${version}/config`]) {
+  for (const path of [
+    `/boot/config-${version}`,
+    `/lib/modules/${version}/config`,
+    `/usr/lib/modules/${version}/config`,
+  ]) {
     const text = await readOptional(fs, path);
     if (text !== undefined) return { config: parseKernelConfig(text), path };
   }

@@ -1,12 +1,20 @@
 // Certification of a Linux OS disk: partition layout, then the root filesystem and the files the
 // marketplace rules are about. A corrupt or hostile filesystem turns into failing rows (one per
 // check that could not be read); only a blown read budget stops the whole disk.
+import { autoUpdateRow } from './auto-update-check';
 import { BudgetExceeded } from './block-source';
 import { ByteSource } from './byte-source';
+import { cloudInitRow } from './cloud-init-checks';
+import { espRows, readEsp } from './efi-checks';
 import { Ext4 } from './ext4';
 import { Ext4Error } from './ext4-errors';
 import { CheckRow } from './footer-checks';
 import { FS_NAMES, probeFilesystem } from './fs-probe';
+import { tableRows } from './generation-checks';
+import { gptType } from './gpt-types';
+import { hypervRow } from './hyperv-checks';
+import { wantsUefi } from './image-types';
+import { DEFAULT_LINUX_CONTEXT, LinuxContext } from './linux-context';
 import {
   agentRow,
   archRow,
@@ -17,8 +25,10 @@ import {
   sshRow,
   waagentConfRows,
 } from './linux-file-checks';
-import { gen1PartitionRows, linuxPartitionRows, ProbedPartition, probePartitions } from './partition-checks';
+import { ghostRow, opensslRow, pythonRow } from './package-checks';
+import { linuxPartitionRows, ProbedPartition, probePartitions } from './partition-checks';
 import { describe, PartitionTable, TYPE } from './partitions';
+import { sackRow } from './sack-checks';
 
 type Progress = (message: string) => void;
 
@@ -26,17 +36,36 @@ interface FileCheck {
   id: string;
   name: string;
   expected: string;
-  run(fs: Ext4): Promise<CheckRow | CheckRow[]>;
+  /** Undefined: every image; else only where the plan's declarations make the rule apply. */
+  applies?(ctx: LinuxContext): boolean;
+  run(fs: Ext4, ctx: LinuxContext): Promise<CheckRow | CheckRow[]>;
 }
+
+const byCloudInit = (ctx: LinuxContext) => ctx.provisioning === 'cloud-init';
 
 export const LINUX_FILE_CHECKS: FileCheck[] = [
   {
     id: 'linux.waagentConf',
     name: 'Azure Linux Agent configuration',
     expected: '/etc/waagent.conf with EnableSwap/DeleteRootPassword',
-    run: waagentConfRows,
+    // Provisioning.* settings are the agent's only when the agent provisions.
+    run: async (fs, ctx) =>
+      (await waagentConfRows(fs)).filter((r) => !(byCloudInit(ctx) && r.id === 'linux.deleteRootPassword')),
   },
-  { id: 'linux.agentVersion', name: 'Azure Linux Agent installed', expected: 'waagent 2.2.10 or later', run: agentRow },
+  {
+    id: 'linux.cloudInit',
+    name: 'cloud-init provisions through the Azure datasource',
+    expected: 'datasource_list: [ Azure ]',
+    applies: byCloudInit,
+    run: cloudInitRow,
+  },
+  { id: 'linux.agentVersion', name: 'Azure Linux Agent installed', expected: 'waagent 2.2.41 or later', run: agentRow },
+  {
+    id: 'linux.agentAutoUpdate',
+    name: 'Azure Linux Agent auto-update enabled',
+    expected: 'AutoUpdate.Enabled=y',
+    run: autoUpdateRow,
+  },
   { id: 'linux.sshClientAlive', name: 'SSH ClientAliveInterval', expected: '30–235 seconds', run: sshRow },
   {
     id: 'linux.kernelCmdline',
@@ -44,6 +73,13 @@ export const LINUX_FILE_CHECKS: FileCheck[] = [
     expected: 'console=ttyS0 earlyprintk=ttyS0 rootdelay=300',
     run: kernelCmdlineRow,
   },
+  {
+    id: 'linux.hyperv',
+    name: 'Hyper-V drivers available at boot',
+    expected: 'hv_vmbus, hv_storvsc, hv_netvsc built in or in the initramfs',
+    run: (fs) => hypervRow(fs),
+  },
+  { id: 'linux.sack', name: 'Kernel patched for TCP SACK', expected: 'the documented minimum kernel', run: sackRow },
   { id: 'linux.bashHistory', name: 'Bash history cleared', expected: '≤ 1 KB per user', run: bashHistoryRow },
   {
     id: 'linux.rootPasswordLocked',
@@ -52,6 +88,14 @@ export const LINUX_FILE_CHECKS: FileCheck[] = [
     run: rootPasswordRow,
   },
   { id: 'linux.arch64', name: '64-bit operating system', expected: '64-bit ELF /bin/sh', run: archRow },
+  { id: 'linux.openssl', name: 'OpenSSL version', expected: 'OpenSSL 0.9.8 or later', run: opensslRow },
+  { id: 'linux.python', name: 'Python version', expected: 'Python 2.6 or later', run: pythonRow },
+  {
+    id: 'linux.ghost',
+    name: 'glibc not affected by GHOST (CVE-2015-0235)',
+    expected: 'glibc 2.18 or later',
+    run: ghostRow,
+  },
   {
     id: 'linux.distro',
     name: 'Supported distribution and version',
@@ -79,11 +123,17 @@ function errorRow(check: { id: string; name: string; expected: string }, e: unkn
 }
 
 /** Appends one or more rows per check to `rows` as it goes, so a blown budget keeps what was found. */
-export async function runFileChecks(fs: Ext4, rows: CheckRow[], onProgress?: Progress): Promise<void> {
+export async function runFileChecks(
+  fs: Ext4,
+  rows: CheckRow[],
+  onProgress?: Progress,
+  ctx: LinuxContext = DEFAULT_LINUX_CONTEXT,
+): Promise<void> {
   for (const check of LINUX_FILE_CHECKS) {
+    if (check.applies && !check.applies(ctx)) continue;
     onProgress?.(`checking ${check.name}`);
     try {
-      const r = await check.run(fs);
+      const r = await check.run(fs, ctx);
       rows.push(...(Array.isArray(r) ? r : [r]));
     } catch (e) {
       rows.push(errorRow(check, e));
@@ -92,8 +142,8 @@ export async function runFileChecks(fs: Ext4, rows: CheckRow[], onProgress?: Pro
 }
 
 /** Rows marking every file check as not done, when the root filesystem cannot be read by this checker. */
-function notChecked(reason: string): CheckRow[] {
-  return LINUX_FILE_CHECKS.map((c) => ({
+function notChecked(reason: string, ctx: LinuxContext): CheckRow[] {
+  return LINUX_FILE_CHECKS.filter((c) => !c.applies || c.applies(ctx)).map((c) => ({
     id: c.id,
     name: c.name,
     result: 'manualReview' as const,
@@ -108,9 +158,16 @@ interface RootFound {
   fs: Ext4;
 }
 
+/** Linux root partition types first (the Discoverable Partitions GUIDs), then the rest in table order. */
+const rootFirst = (parts: ProbedPartition[]) =>
+  [...parts].sort(
+    (a, b) =>
+      Number(gptType(b.typeGuid ?? '').role === 'linuxRoot') - Number(gptType(a.typeGuid ?? '').role === 'linuxRoot'),
+  );
+
 /** The partition holding / : an ext filesystem with an /etc directory. */
 async function findRoot(parts: ProbedPartition[], errors: string[]): Promise<RootFound | undefined> {
-  for (const part of parts) {
+  for (const part of rootFirst(parts)) {
     if (part.fs !== 'ext' || !part.source) continue;
     try {
       const fs = await Ext4.open(part.source);
@@ -136,17 +193,8 @@ export async function checkLinuxOsDisk(
   table: PartitionTable,
   rows: CheckRow[],
   onProgress?: Progress,
+  ctx: LinuxContext = DEFAULT_LINUX_CONTEXT,
 ): Promise<void> {
-  rows.push(...gen1PartitionRows(table));
-  if (table.scheme === 'gpt') {
-    rows.push({
-      ...ROOT_FS,
-      result: 'fail',
-      actual: 'not searched: the disk uses GPT, whose partitions this checker does not read',
-      fix: 'Use an MBR partition table (see the partition table row).',
-    });
-    return;
-  }
   // Without a partition table, a filesystem written straight onto the disk is still examined, so the
   // partner sees every finding at once.
   const whole: ProbedPartition = {
@@ -162,7 +210,11 @@ export async function checkLinuxOsDisk(
   };
   const parts =
     table.scheme === 'none' ? [{ ...whole, fs: await probeFilesystem(disk) }] : await probePartitions(disk, table);
-  if (table.scheme === 'mbr') rows.push(...linuxPartitionRows(parts));
+  // The ESP's boot loaders tell a Generation 2 disk from an Arm64 one, also when the plan expects neither.
+  const esp = table.scheme === 'gpt' ? await readEsp(parts) : undefined;
+  rows.push(...tableRows(table, ctx.imageTypes, esp?.loaders ?? []));
+  if (esp && wantsUefi(ctx.imageTypes)) rows.push(...espRows(esp, ctx.imageTypes));
+  if (table.scheme !== 'none') rows.push(...linuxPartitionRows(parts));
   onProgress?.('reading the root filesystem');
   const errors: string[] = [];
   const root = await findRoot(parts, errors);
@@ -175,7 +227,7 @@ export async function checkLinuxOsDisk(
         actual: `${FS_NAMES[other.fs]} on ${describe(other)}: this checker reads only ext2/3/4`,
         fix: 'Review the image by hand, or use ext4 for the root filesystem.',
       });
-      rows.push(...notChecked(`the root filesystem is ${FS_NAMES[other.fs]}`));
+      rows.push(...notChecked(`the root filesystem is ${FS_NAMES[other.fs]}`, ctx));
       return;
     }
     const seen = parts.map((p) => `${describe(p)}: ${FS_NAMES[p.fs]}`).join('; ') || 'no partitions';
@@ -204,5 +256,5 @@ export async function checkLinuxOsDisk(
       fix: 'Shut the VM down cleanly (after waagent -deprovision) before capturing the disk.',
     });
   }
-  await runFileChecks(root.fs, rows, onProgress);
+  await runFileChecks(root.fs, rows, onProgress, ctx);
 }

@@ -3,6 +3,7 @@
 import { ByteSource, sliceSource } from './byte-source';
 import { CheckRow } from './footer-checks';
 import { FS_NAMES, FsKind, probeFilesystem } from './fs-probe';
+import { gptType } from './gpt-types';
 import {
   describe,
   FIRST_PARTITION_LBA,
@@ -99,7 +100,9 @@ export function gen1PartitionRows(table: PartitionTable): CheckRow[] {
 export function linuxPartitionRows(parts: ProbedPartition[]): CheckRow[] {
   const swap = parts.filter((p) => p.type === TYPE.swap || p.fs === 'swap');
   const lvm = parts.filter((p) => p.type === TYPE.lvm || p.fs === 'lvm');
-  const others = parts.filter((p) => !swap.includes(p) && !lvm.includes(p));
+  // A UEFI disk's EFI system partition and a BIOS boot partition hold boot code, not the system.
+  const boot = parts.filter((p) => p.typeGuid !== undefined && ['esp', 'biosBoot'].includes(gptType(p.typeGuid).role));
+  const others = parts.filter((p) => !swap.includes(p) && !lvm.includes(p) && !boot.includes(p));
   const linux = others.filter((p) => p.type === TYPE.linux);
   return [
     {
@@ -125,7 +128,8 @@ export function linuxPartitionRows(parts: ProbedPartition[]): CheckRow[] {
       actual: others.length
         ? `${others.length} partition(s): ${others.map((p) => `${describe(p)} holding ${FS_NAMES[p.fs]}`).join('; ')}`
         : 'no data partition',
-      expected: 'exactly one Linux (0x83) partition holding /',
+      expected:
+        'exactly one Linux partition holding / (0x83, or a Linux GPT type; EFI system and BIOS boot partitions aside)',
       fix: 'Put the whole system (including /boot) on one Linux partition starting at 1 MiB; move data to data disks.',
     },
   ];

@@ -141,7 +141,14 @@ async function readGptTable(
       Math.floor(disk.size / SECTOR),
     ),
   ];
-  return { scheme: 'gpt', signature, gptHeader, partitions: gpt.partitions, problems, gpt: { header: gpt.header, protectiveMbr } };
+  return {
+    scheme: 'gpt',
+    signature,
+    gptHeader,
+    partitions: gpt.partitions,
+    problems,
+    gpt: { header: gpt.header, protectiveMbr },
+  };
 }
 
 const inside = (p: Partition, diskSectors: number) =>

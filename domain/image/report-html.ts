@@ -31,7 +31,7 @@ code{font-size:.85em}.stats,.summary{color:#555;font-size:.85rem}
 `;
 
 function rowHtml(r: CheckRow): string {
-  return `<tr class="${r.result}"><td class="result">${RESULT_LABELS[r.result]}</td><td>${escapeHtml(r.name)}<br><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.actual)}</td><td>${escapeHtml(r.expected)}</td><td>${r.result === 'pass' ? '' : escapeHtml(r.fix ?? '')}</td></tr>`;
+  return `<tr class="${r.result}"><td class="result">${RESULT_LABELS[r.result]}</td><td>${escapeHtml(r.name)}<br><code>${escapeHtml(r.id)}</code>${r.testId ? ` · TestID ${escapeHtml(r.testId)}` : ''}</td><td>${escapeHtml(r.actual)}</td><td>${escapeHtml(r.expected)}</td><td>${r.result === 'pass' ? '' : escapeHtml(r.fix ?? '')}</td></tr>`;
 }
 
 function counts(rows: CheckRow[]): string {

@@ -8,6 +8,7 @@
  * or absurdly large values.
  */
 import { z } from 'zod';
+import { IMAGE_TYPES } from '../image/image-types';
 import { virtualMachinePricingSchema } from './pricing-schema';
 
 export const OFFER_TYPE_ID = 'microsoft-azure-virtualmachines';
@@ -159,6 +160,10 @@ export const planSchema = z
     'microsoft-azure-virtualmachines.licenseModel': shortText,
     regions: list(shortText, 300),
     'microsoft-azure-virtualmachines.vmImages': vmImagesSchema,
+    // What the plan's disks are (Partner Center's image types); certification checks each disk against it.
+    'microsoft-azure-virtualmachines.imageTypes': list(z.enum(IMAGE_TYPES), IMAGE_TYPES.length),
+    // Who provisions VMs made from the image: the Azure Linux Agent, or cloud-init's Azure datasource.
+    'microsoft-azure-virtualmachines.provisioningAgent': z.enum(['waagent', 'cloud-init']),
   })
   .partial();
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ByteSource } from '../../domain/image/byte-source';
 import { buildFixedVhdFooter, FOOTER_SIZE } from '../../domain/image/vhd-footer';
+import { buildFat, FatSpec } from './boot-fixtures';
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
@@ -44,6 +45,8 @@ export interface ImageSpec {
   fsIn?: number | null;
   /** Place the filesystem at this byte offset instead (e.g. 0: a filesystem on the bare disk). */
   fsAt?: number;
+  /** A FAT EFI system partition written into partitions[partition] (test/support/boot-fixtures.ts). */
+  esp?: FatSpec & { partition: number };
   /** Raw bytes to place at an absolute disk offset after everything else (e.g. a hand-made MBR). */
   raw?: { offset: number; data: Buffer }[];
   /** Edits the footer before it is written. */
@@ -78,6 +81,38 @@ export function elfHeader(elfClass: 1 | 2 = 2, machine = 62): Buffer {
   return b;
 }
 
+/** The kernel the compliant image's GRUB boots. */
+export const KERNEL = '5.15.0-1057-azure';
+
+/** Installed packages of the compliant image (name → version), as dpkg records them. */
+export const DEFAULT_PACKAGES: Record<string, string> = {
+  'base-files': '12ubuntu4.6',
+  libc6: '2.35-0ubuntu3.6',
+  libssl3: '3.0.2-0ubuntu1.15',
+  openssl: '3.0.2-0ubuntu1.15',
+  'python3-minimal': '3.10.6-1~22.04',
+  'python3.10': '3.10.12-1~22.04.3',
+  [`linux-image-${KERNEL}`]: '5.15.0-1057.65',
+};
+
+/** /var/lib/dpkg/status with these packages installed (a long description each, as real ones have). */
+export function dpkgStatus(packages: Record<string, string>, status = 'install ok installed'): string {
+  return Object.entries(packages)
+    .map(
+      ([name, version]) =>
+        `Package: ${name}\nStatus: ${status}\nPriority: optional\nArchitecture: amd64\nVersion: ${version}\nDescription: ${name}\n ${'A line of description. '.repeat(8)}\n .\n More.\n`,
+    )
+    .join('\n');
+}
+
+/** A kernel config with the three Hyper-V drivers built in ('y'), as modules ('m'), or one left out. */
+export function kernelConfigText(hv: 'y' | 'm', without?: string): string {
+  const lines = ['# Linux/x86 5.15.0 Kernel Configuration', 'CONFIG_64BIT=y'];
+  for (const c of ['CONFIG_HYPERV', 'CONFIG_HYPERV_STORAGE', 'CONFIG_HYPERV_NET'])
+    lines.push(c === without ? `# ${c} is not set` : `${c}=${hv}`);
+  return lines.join('\n') + '\n';
+}
+
 /** What a compliant Azure Linux image contains, as far as certification looks. */
 export function compliantTree(): Tree {
   return {
@@ -85,7 +120,10 @@ export function compliantTree(): Tree {
       'NAME="Ubuntu"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME="Ubuntu 22.04.4 LTS"\nVERSION_ID="22.04"\n',
     'etc/os-release': { symlink: '../usr/lib/os-release' },
     'etc/waagent.conf':
-      '# Azure Linux Agent configuration\nProvisioning.Agent=auto\nProvisioning.DeleteRootPassword=y\nResourceDisk.Format=y\nResourceDisk.Filesystem=ext4\nResourceDisk.EnableSwap=y\nResourceDisk.SwapSizeMB=2048\n',
+      '# Azure Linux Agent configuration\nProvisioning.Agent=auto\nProvisioning.DeleteRootPassword=y\nResourceDisk.Format=y\nResourceDisk.Filesystem=ext4\nResourceDisk.EnableSwap=y\nResourceDisk.SwapSizeMB=2048\nAutoUpdate.Enabled=y\n',
+    'var/lib/dpkg/status': dpkgStatus(DEFAULT_PACKAGES),
+    [`boot/vmlinuz-${KERNEL}`]: 'kernel image\n',
+    [`boot/config-${KERNEL}`]: kernelConfigText('y'),
     'usr/sbin/waagent': '#!/usr/bin/python3\nimport azurelinuxagent.agent as agent\nagent.main()\n',
     'usr/lib/python3/dist-packages/azurelinuxagent/common/version.py':
       "AGENT_NAME = 'WALinuxAgent'\nAGENT_VERSION = '2.9.1.1'\n",
@@ -215,6 +253,7 @@ export function buildImage(dir: string, name: string, spec: ImageSpec = {}): Bui
   const fd = fs.openSync(file, 'r+');
   try {
     if (fsOffset >= 0) writeSparse(fd, fs.readFileSync(fsPath), fsOffset);
+    if (spec.esp) writeSparse(fd, buildFat(dir, `${name}-esp`, spec.esp), partitions[spec.esp.partition].start * 512);
     for (const r of spec.raw ?? []) fs.writeSync(fd, r.data, 0, r.data.length, r.offset);
     const footer = buildFixedVhdFooter(BigInt(diskSize));
     spec.patchFooter?.(footer);
