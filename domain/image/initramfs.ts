@@ -45,7 +45,10 @@ export interface InitramfsScan {
   error?: string;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown): string => {
+  const m = (e as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(e);
+};
 
 /**
  * Feeds every entry to `onEntry` (return true to stop). Errors of the input itself (the image
@@ -141,10 +144,14 @@ async function decompressLayer(
   return scan;
 }
 
-const isCodecError = (e: unknown): boolean =>
-  e instanceof Error &&
-  typeof (e as NodeJS.ErrnoException).code === 'string' &&
-  /^Z_|^ERR_/.test((e as NodeJS.ErrnoException).code!);
+/**
+ * zlib's errors carry a Z_* code. Checked by shape, not instanceof: errors made inside Node's core
+ * need not share the caller's Error constructor (a vm context, a test sandbox).
+ */
+const isCodecError = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^Z_|^ERR_/.test(code);
+};
 
 async function finish(scan: InitramfsScan, it: AsyncIterator<Buffer>): Promise<InitramfsScan> {
   await it.return?.();

@@ -55,7 +55,8 @@ export const SACK_MINIMUMS: Minimum[] = [
 ];
 
 const FIXED_LINE = '5.2';
-const line = (release: string) => /^\d+\.\d+(\.\d+)?/.exec(release)?.[0] ?? release;
+/** The kernel line a release belongs to (4.19 for 4.19.0-5-cloud-amd64 and for package 4.19.37-5). */
+const line = (release: string) => /^\d+\.\d+/.exec(release)?.[0] ?? release;
 
 export async function sackRow(fs: Ext4): Promise<CheckRow> {
   const base = {

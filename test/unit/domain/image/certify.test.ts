@@ -3,13 +3,18 @@
 // sparse 30 GiB files read through ranged file reads.
 import fs from 'node:fs';
 import { buildReport, certifyDisk, CheckRow, DiskReport, renderReportHtml } from '../../../../domain/image/certify';
+import { fillerFiles, hvModules, initramfs } from '../../../support/boot-fixtures';
 import {
   BuiltImage,
   buildImage,
   compliantTree,
+  DEFAULT_PACKAGES,
+  dpkgStatus,
   elfHeader,
   GiB,
   ImageSpec,
+  KERNEL,
+  kernelConfigText,
   ntfsBootSector,
   openFile,
   tempDir,
@@ -40,10 +45,11 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    // The root filesystem is now read through the GPT: only the table fails, naming the plan's type.
     name: 'GPT instead of MBR',
     spec: { label: 'gpt', partitions: [{ start: 2048, sectors: FS_SECTORS, type: LINUX_GUID }] },
-    fails: ['partition.table', 'linux.rootFs'],
-    message: /^GPT/,
+    fails: ['partition.table'],
+    message: /^GPT .*: a UEFI disk \(GPT\) without a boot loader .*; the plan declares x64 Generation 1 only$/,
   },
   {
     name: 'no partition table',
@@ -93,7 +99,7 @@ const CASES: Case[] = [
   {
     name: 'no waagent.conf',
     spec: { tree: tree((t) => delete t['etc/waagent.conf']) },
-    fails: ['linux.waagentConf', 'linux.deleteRootPassword'],
+    fails: ['linux.waagentConf', 'linux.deleteRootPassword', 'linux.agentAutoUpdate'],
     message: /\/etc\/waagent\.conf not found/,
   },
   {
@@ -184,7 +190,93 @@ const CASES: Case[] = [
     message: /VERSION_ID=6/,
   },
   { name: '29 GiB OS disk', spec: { diskSize: 29 * GiB }, fails: ['vhd.osDiskSize'], message: /29 GiB/ },
+  {
+    name: 'agent 2.2.40, below the current minimum',
+    spec: {
+      tree: tree(
+        (t) => (t['usr/lib/python3/dist-packages/azurelinuxagent/common/version.py'] = "AGENT_VERSION = '2.2.40'\n"),
+      ),
+    },
+    fails: ['linux.agentVersion'],
+    message: /^2\.2\.40 /,
+  },
+  {
+    name: 'agent auto-update off',
+    spec: { tree: tree((t) => (t['etc/waagent.conf'] = `${t['etc/waagent.conf'] as string}AutoUpdate.Enabled=n\n`)) },
+    fails: ['linux.agentAutoUpdate'],
+    message: /^AutoUpdate\.Enabled=n$/,
+  },
+  {
+    name: 'OpenSSL 0.9.7',
+    spec: { tree: packages((p) => (delete p.libssl3, (p.openssl = '0.9.7g-1'))) },
+    fails: ['linux.openssl'],
+    message: /^0\.9\.7g \(package openssl 0\.9\.7g-1 \(\/var\/lib\/dpkg\/status\)\)$/,
+  },
+  {
+    name: 'Python 2.5',
+    spec: {
+      tree: packages((p) => (delete p['python3-minimal'], delete p['python3.10'], (p['python2.5'] = '2.5.2-15'))),
+    },
+    fails: ['linux.python'],
+    message: /^2\.5\.2 \(package python2\.5/,
+  },
+  {
+    name: 'no Python at all',
+    spec: { tree: packages((p) => (delete p['python3-minimal'], delete p['python3.10'])) },
+    fails: ['linux.python'],
+    message: /^no Python installed/,
+  },
+  {
+    name: 'a kernel without hv_storvsc',
+    spec: { tree: tree((t) => (t[`boot/config-${KERNEL}`] = kernelConfigText('y', 'CONFIG_HYPERV_STORAGE'))) },
+    fails: ['linux.hyperv'],
+    message: /built without hv_storvsc \(CONFIG_HYPERV_STORAGE=not set\)/,
+  },
+  {
+    name: 'Hyper-V modules, one missing from the initramfs',
+    spec: {
+      tree: tree((t) => {
+        t[`boot/config-${KERNEL}`] = kernelConfigText('m');
+        t[`boot/initrd.img-${KERNEL}`] = initramfs({
+          early: [{ name: 'kernel/x86/microcode/GenuineIntel.bin', data: 'ucode' }],
+          main: [...fillerFiles(50), ...hvModules(KERNEL, ['hv_vmbus', 'hv_netvsc'])],
+        });
+      }),
+    },
+    fails: ['linux.hyperv'],
+    message: /\/boot\/initrd\.img-5\.15\.0-1057-azure \(cpio \+ gzip\) \(53 files\) lacks hv_storvsc$/,
+  },
+  {
+    name: 'Hyper-V modules but no initramfs',
+    spec: { tree: tree((t) => (t[`boot/config-${KERNEL}`] = kernelConfigText('m'))) },
+    fails: ['linux.hyperv'],
+    message: /as modules but no initramfs/,
+  },
+  {
+    name: 'Ubuntu 18.04 on a kernel from before the SACK fixes',
+    spec: { tree: ubuntu1804('4.18.0-1020-azure') },
+    fails: ['linux.sack'],
+    message: /^kernel 4\.18\.0-1020-azure on ubuntu 18\.04; minimum 4\.18\.0-1023$/,
+  },
 ];
+
+function packages(edit: (p: Record<string, string>) => void): Tree {
+  const p = { ...DEFAULT_PACKAGES };
+  edit(p);
+  return tree((t) => (t['var/lib/dpkg/status'] = dpkgStatus(p)));
+}
+
+/** The compliant tree as Ubuntu 18.04 booting `kernel`. */
+function ubuntu1804(kernel: string): Tree {
+  return tree((t) => {
+    t['usr/lib/os-release'] = 'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="18.04"\nPRETTY_NAME="Ubuntu 18.04.6 LTS"\n';
+    t['boot/grub/grub.cfg'] = (t['boot/grub/grub.cfg'] as string).replaceAll(KERNEL, kernel);
+    delete t[`boot/vmlinuz-${KERNEL}`];
+    delete t[`boot/config-${KERNEL}`];
+    t[`boot/vmlinuz-${kernel}`] = 'kernel\n';
+    t[`boot/config-${kernel}`] = kernelConfigText('y');
+  });
+}
 
 let dir: string;
 const built = new Map<string, BuiltImage>();
@@ -245,8 +337,34 @@ describe('a compliant Linux image', () => {
         'linux.rootPasswordLocked',
         'linux.arch64',
         'linux.distro',
+        'linux.agentAutoUpdate',
+        'linux.openssl',
+        'linux.python',
+        'linux.ghost',
+        'linux.sack',
+        'linux.hyperv',
       ]),
     );
+  });
+
+  it("carries the self-test's TestID on the rows that check the same rule", () => {
+    const ids = Object.fromEntries(report.rows.filter((r) => r.testId).map((r) => [r.id, r.testId]));
+    expect(ids).toEqual({
+      'linux.agentVersion': '39',
+      'linux.kernelCmdline': '40',
+      'partition.noSwap': '41',
+      'partition.singleRoot': '42',
+      'linux.openssl': '44',
+      'linux.python': '45',
+      'linux.sshClientAlive': '46',
+      'linux.bashHistory': '48',
+      'linux.arch64': '49',
+      'linux.ghost': '50',
+      'linux.agentAutoUpdate': '51',
+      'linux.sack': '52',
+    });
+    const html = renderReportHtml(buildReport([{ label: 'os', ...report }], { now: NOW }));
+    expect(html).toContain('<code>linux.sack</code> · TestID 52');
   });
 
   it('reads a few hundred KiB of a 30 GiB disk in a handful of reads', () => {
@@ -260,6 +378,16 @@ describe('a compliant Linux image', () => {
     expect(row('linux.arch64')).toBe('/bin/sh → /usr/bin/dash: ELF 64-bit x86-64');
     expect(row('linux.distro')).toMatch(/Ubuntu 22\.04/);
     expect(row('linux.rootFs')).toMatch(/^ext4 on partition 1/);
+    expect(row('linux.openssl')).toMatch(
+      /^3\.0\.2 \(package (openssl|libssl3) 3\.0\.2-0ubuntu1\.15 \(\/var\/lib\/dpkg\/status\)\)$/,
+    );
+    expect(row('linux.python')).toBe('3.10.12 (package python3.10 3.10.12-1~22.04.3 (/var/lib/dpkg/status))');
+    expect(row('linux.ghost')).toBe('2.35 (package libc6 2.35-0ubuntu3.6 (/var/lib/dpkg/status))');
+    expect(row('linux.sack')).toBe('kernel 5.15.0-1057-azure: Linux 5.15, released with the fixes');
+    expect(row('linux.hyperv')).toBe(
+      `kernel ${KERNEL}: hv_vmbus, hv_storvsc, hv_netvsc built in (/boot/config-${KERNEL})`,
+    );
+    expect(row('linux.agentAutoUpdate')).toBe('AutoUpdate.Enabled=y');
   });
 
   it('is also checked as a Linux image when the OS family is given', async () => {
