@@ -49,11 +49,16 @@ export async function uploadVhd(
   await blob.create(size);
   const fd = fs.openSync(file, 'r');
   try {
-    // The first 64 MiB hold the partition table and the filesystem; the footer sits at the end.
+    // The first 64 MiB hold the partition table and the filesystems; the last MiB a GPT's backup
+    // header and entries; the footer sits at the end.
+    const head = Math.min(64 * 1024 * 1024, size - FOOTER_SIZE);
+    const tailStart = Math.max(head, size - FOOTER_SIZE - 1024 * 1024);
     for (const [start, length] of [
-      [0, Math.min(64 * 1024 * 1024, size - FOOTER_SIZE)],
+      [0, head],
+      [tailStart, size - FOOTER_SIZE - tailStart],
       [size - FOOTER_SIZE, FOOTER_SIZE],
     ]) {
+      if (length === 0) continue;
       const buf = Buffer.alloc(length);
       fs.readSync(fd, buf, 0, length, start);
       if (opts.head && start === 0) opts.head.copy(buf);
