@@ -5,7 +5,7 @@ import { BudgetExceeded } from './block-source';
 import { Ext4 } from './ext4';
 import { CheckRow } from './footer-checks';
 import { DEFAULT_INITRAMFS_LIMITS, InitramfsLimits, scanInitramfs, unreadReason } from './initramfs';
-import { bootKernel, ConfigValue, initramfsPaths, kernelConfig } from './kernel';
+import { bootKernel, initramfsPaths, kernelConfig } from './kernel';
 
 export const HYPERV_DRIVERS = [
   { module: 'hv_vmbus', config: 'CONFIG_HYPERV' },
@@ -69,7 +69,7 @@ export async function hypervRow(fs: Ext4, opts: HypervOptions = DEFAULT_HYPERV_O
       actual: `kernel ${kernel.version} (from ${kernel.source}): no /boot/config-${kernel.version} to tell how it was built`,
       fix: "Keep the kernel package's config file in the image, or check by hand (lsinitrd / lsinitramfs) that hv_vmbus, hv_storvsc and hv_netvsc are available at boot.",
     };
-  const state = HYPERV_DRIVERS.map((d) => ({ ...d, value: cfg.config.get(d.config) ?? ('n' as ConfigValue) }));
+  const state = HYPERV_DRIVERS.map((d) => ({ ...d, value: cfg.config.get(d.config) ?? 'n' }));
   const describe = (d: (typeof state)[number]) => `${d.module} (${d.config}=${d.value === 'n' ? 'not set' : d.value})`;
   const missing = state.filter((d) => d.value === 'n');
   if (missing.length)
