@@ -25,6 +25,8 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   LEAD_REQUEUE_AT: 'lead redelivery tuning; the defaults are the ones meant for Azure',
   LEAD_REDELIVERY_DELAY_SECONDS: 'lead redelivery tuning; the defaults are the ones meant for Azure',
   LEAD_TIMEOUT_MS: 'lead delivery timeout tuning; the default is the one meant for Azure',
+  CERTIFY_MIN_AGENT_VERSION:
+    "the oldest Azure Linux Agent certification accepts; the default is current guidance's (2.2.41), raised when it moves",
   WEBSITE_HOSTNAME: 'set by the platform',
   APP_SERVICE_AUTH_PUBLISHERS:
     'trusts x-ms-client-principal, which is only safe behind App Service Authentication; this template does not configure it, so set both by hand (README)',
