@@ -1,7 +1,6 @@
 // The self-test rows that read packages, the kernel and the provisioning setup, on the images
 // that pass them and the ones that cannot be judged (labelled, never passed).
 import fs from 'node:fs';
-import { minAgentVersion } from '../../../../adapters/settings/certify-settings';
 import { fillerFiles, hvModules, initramfs } from '../../../support/boot-fixtures';
 import { certifyBuilt, failing, notPassing, rowOf } from '../../../support/certify-file';
 import {
@@ -246,10 +245,4 @@ describe('cloud-init as the provisioning agent (where the plan says so)', () => 
     const r = await certifyBuilt(build(compliantTree()));
     expect(r.rows.some((x) => x.id === 'linux.cloudInit')).toBe(false);
   });
-});
-
-it('CERTIFY_MIN_AGENT_VERSION sets the minimum; a value that is not a version is ignored', () => {
-  expect(minAgentVersion({ CERTIFY_MIN_AGENT_VERSION: ' 2.9.1 ' })).toBe('2.9.1');
-  expect(minAgentVersion({ CERTIFY_MIN_AGENT_VERSION: 'latest' })).toBeUndefined();
-  expect(minAgentVersion({})).toBeUndefined();
 });
