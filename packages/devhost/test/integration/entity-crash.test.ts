@@ -4,6 +4,10 @@ import { raise, start, status, waitForStatus } from '../../src/testing/durable-h
 import { startStack, Stack, waitUntil } from '../../src/testing/stack';
 import { fixture } from '../fixture';
 
+// Two kill -9s, two restarts and up to a minute for the counter to settle: more than jest's default
+// minute on a loaded machine, so the test's own waits decide, not jest's.
+jest.setTimeout(240_000);
+
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack(fixture('entities-app'));
