@@ -5,12 +5,14 @@
 import { Readable, Transform, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { CpioEntry, CpioError, CpioReader } from './cpio';
+import { createZstdDecoder } from './zstd-stream';
 
 export type Compression = 'gzip' | 'xz' | 'zstd' | 'lz4' | 'bzip2' | 'lzma' | 'lzo' | 'unknown';
 
 /** Decompressors available here; the others are reported as not readable, never as passing. */
 const DECOMPRESSORS: Partial<Record<Compression, () => Transform>> = {
   gzip: () => zlib.createGunzip(),
+  zstd: createZstdDecoder,
 };
 
 export function compressionOf(b: Buffer): Compression {

@@ -50,8 +50,8 @@ export const fillerFiles = (count: number): CpioFile[] =>
 export interface InitramfsSpec {
   early?: CpioFile[];
   main: CpioFile[];
-  /** 'zstd' only writes the magic: this checker cannot decompress it, which is what that case tests. */
-  compression?: 'gzip' | 'none' | 'zstd';
+  /** 'zstd' is real (the zstd command); 'lzo' only writes the magic: this checker cannot decompress it, which is what that case tests. */
+  compression?: 'gzip' | 'none' | 'zstd' | 'lzo';
 }
 
 export function initramfs(spec: InitramfsSpec): Buffer {
@@ -61,8 +61,10 @@ export function initramfs(spec: InitramfsSpec): Buffer {
     spec.compression === 'none'
       ? main
       : spec.compression === 'zstd'
-        ? Buffer.concat([Buffer.from('28b52ffd', 'hex'), zlib.deflateRawSync(main)])
-        : zlib.gzipSync(main);
+        ? execFileSync('zstd', ['-q', '-c', '-3'], { input: main, maxBuffer: 1 << 30 })
+        : spec.compression === 'lzo'
+          ? Buffer.concat([Buffer.from('894c5a', 'hex'), zlib.deflateRawSync(main)])
+          : zlib.gzipSync(main);
   return Buffer.concat([...early, body]);
 }
 

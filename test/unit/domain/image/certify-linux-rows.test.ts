@@ -67,14 +67,31 @@ describe('Hyper-V drivers as modules', () => {
     });
   });
 
-  it('cannot be determined behind a compression this checker does not decompress', async () => {
+  it('passes with the drivers in a zstd-compressed main archive (Ubuntu and Fedora compress with zstd)', async () => {
     const img = build(
       withInitrd(initramfs({ early: [{ name: 'early', data: 'x' }], main: hvModules(KERNEL), compression: 'zstd' })),
     );
     const row = rowOf((await certifyBuilt(img)).rows, 'linux.hyperv');
+    expect(row.result).toBe('pass');
+    expect(row.actual).toMatch(/\(cpio \+ zstd\)/);
+  });
+
+  it('a zstd archive without the storage driver fails naming it', async () => {
+    const main = hvModules(KERNEL).filter((f) => !f.name.includes('hv_storvsc'));
+    const img = build(withInitrd(initramfs({ main, compression: 'zstd' })));
+    const row = rowOf((await certifyBuilt(img)).rows, 'linux.hyperv');
+    expect(row.result).toBe('fail');
+    expect(row.actual).toMatch(/hv_storvsc/);
+  });
+
+  it('cannot be determined behind a compression this checker does not decompress', async () => {
+    const img = build(
+      withInitrd(initramfs({ early: [{ name: 'early', data: 'x' }], main: hvModules(KERNEL), compression: 'lzo' })),
+    );
+    const row = rowOf((await certifyBuilt(img)).rows, 'linux.hyperv');
     expect(row.result).toBe('manualReview');
     expect(row.actual).toMatch(
-      /cannot be determined: the main archive is zstd-compressed, which this checker does not decompress \(\/boot\/initrd\.img-\S+ \(cpio \+ zstd\)\)/,
+      /cannot be determined: the main archive is lzo-compressed, which this checker does not decompress \(\/boot\/initrd\.img-\S+ \(cpio \+ lzo\)\)/,
     );
   });
 
@@ -85,6 +102,15 @@ describe('Hyper-V drivers as modules', () => {
     const row = rowOf((await certifyBuilt(build(withInitrd(bad)))).rows, 'linux.hyperv');
     expect(row.result).toBe('fail');
     expect(row.actual).toMatch(/could not be read to its end: corrupt gzip data/);
+  });
+
+  it('a corrupt zstd stream fails with what was read', async () => {
+    const good = initramfs({ main: [...fillerFiles(40), ...hvModules(KERNEL)], compression: 'zstd' });
+    const bad = Buffer.from(good);
+    bad.fill(0x55, 40, 400);
+    const corrupt = rowOf((await certifyBuilt(build(withInitrd(bad)))).rows, 'linux.hyperv');
+    expect(corrupt.result).toBe('fail');
+    expect(corrupt.actual).toMatch(/invalid zstd data/);
   });
 
   it('no kernel config is for manual review', async () => {
