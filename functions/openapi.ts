@@ -2,6 +2,7 @@
 // tools can import it before anyone has a key.
 import { app, HttpRequest } from '@azure/functions';
 import { openApiDocument } from '../domain/api/openapi-document';
+import { configuredPublicBaseUrl } from '../adapters/settings/public-url';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 
@@ -12,7 +13,7 @@ app.http('openApiDocument', {
   handler: async (request: HttpRequest) => {
     document ??= openApiDocument();
     // PUBLIC_BASE_URL when a front door serves the API under another origin; else where we were reached.
-    const serverUrl = (process.env.PUBLIC_BASE_URL || new URL(request.url).origin).replace(/\/+$/, '');
+    const serverUrl = configuredPublicBaseUrl() ?? new URL(request.url).origin;
     return {
       jsonBody: { ...document, servers: [{ url: serverUrl }] },
       headers: { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' },

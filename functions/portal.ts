@@ -6,6 +6,7 @@ import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { app, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { fail, handle } from './_shared/http';
+import { tokenSettings } from '../adapters/auth/access-tokens';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,7 +24,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export function portalCsp(env: NodeJS.ProcessEnv = process.env): string {
   let issuer = '';
   try {
-    issuer = env.AUTH_ISSUER ? ` ${new URL(env.AUTH_ISSUER).origin}` : '';
+    const configured = tokenSettings(env)?.issuer;
+    issuer = configured ? ` ${new URL(configured).origin}` : '';
   } catch {
     /* not a URL: sign-in with tokens cannot work anyway */
   }

@@ -3,6 +3,7 @@ import { AcsEmailSender, AcsEmailSenderOptions } from './acs-email-sender';
 import { EmailSender } from './email';
 import { isLoopbackUrl } from './keys';
 import { OUTBOX_TABLE, OutboxEmailSender } from './outbox-email-sender';
+import { storageSettings } from '../settings/storage-settings';
 
 // The sender comes from configuration, never from an `if (local)` in a stage (DESIGN.md).
 
@@ -41,7 +42,7 @@ export function chooseEmailSender(
 }
 
 function outboxTable(settings: EmailSettings): TableClient {
-  const storage = settings.AzureWebJobsStorage;
+  const { connectionString: storage, accountName: account, clientId } = storageSettings(settings);
   if (storage) {
     const http =
       /TableEndpoint=(http:[^;]+)/i.exec(storage)?.[1] ??
@@ -50,7 +51,6 @@ function outboxTable(settings: EmailSettings): TableClient {
       allowInsecureConnection: !!http && isLoopbackUrl(http),
     });
   }
-  const account = settings.AzureWebJobsStorage__accountName;
   if (!account) {
     throw new Error(
       'No e-mail sender configured: set COMMUNICATION_SERVICES_CONNECTION_STRING or COMMUNICATION_SERVICES_ENDPOINT with EMAIL_SENDER, or AzureWebJobsStorage for the outbox',
@@ -58,7 +58,6 @@ function outboxTable(settings: EmailSettings): TableClient {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the keyless path needs @azure/identity
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-  const clientId = settings.AzureWebJobsStorage__clientId;
   return new TableClient(
     `https://${account}.table.core.windows.net`,
     OUTBOX_TABLE,

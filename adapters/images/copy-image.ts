@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AnonymousCredential, BlobClient, ContainerClient, PageBlobClient } from '@azure/storage-blob';
 import { outboundStorageHttpClient } from '../net/outbound-http-client';
+import { storageSettings } from '../settings/storage-settings';
 
 export type CopyMode = 'server' | 'page-ranges';
 
@@ -21,7 +22,7 @@ export interface CopyResult {
 export function copyMode(env: NodeJS.ProcessEnv = process.env): CopyMode {
   const v = env.PROVISION_COPY_MODE;
   if (v === 'server' || v === 'page-ranges') return v;
-  return /AccountName=devstoreaccount1/i.test(env.AzureWebJobsStorage ?? '') ? 'page-ranges' : 'server';
+  return /AccountName=devstoreaccount1/i.test(storageSettings(env).connectionString ?? '') ? 'page-ranges' : 'server';
 }
 
 const CHUNK = 4 * 1024 * 1024;

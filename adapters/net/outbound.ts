@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import { Agent, Dispatcher, request } from 'undici';
 import { isIpLiteral, judgeAddress } from './address-policy';
+import { storageSettings } from '../settings/storage-settings';
 
 export class EgressRefused extends Error {}
 /** The answer was longer than the caller accepts. */
@@ -20,7 +21,7 @@ export class OutboundUnavailable extends Error {}
 /** The app's own storage endpoints and OUTBOUND_ALLOWED_HOSTS (`host:port`): reachable over http and on loopback. */
 export function allowedHosts(env: NodeJS.ProcessEnv = process.env): Set<string> {
   const hosts = new Set<string>();
-  for (const part of (env.AzureWebJobsStorage ?? '').split(';')) {
+  for (const part of (storageSettings(env).connectionString ?? '').split(';')) {
     const eq = part.indexOf('=');
     // Exactly the SDK's keys (BlobEndpoint, QueueEndpoint, TableEndpoint), not any key ending so.
     if (eq > 0 && /^(Blob|Queue|Table)Endpoint$/i.test(part.slice(0, eq).trim())) {

@@ -1,17 +1,18 @@
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
+import { storageSettings } from '../settings/storage-settings';
 
 // Every store uses the app's storage account: `AzureWebJobsStorage` as a connection string locally,
 // or (in Azure, keyless) `AzureWebJobsStorage__accountName` with the app's managed identity.
 
 function connectionString(): string | undefined {
-  const v = process.env.AzureWebJobsStorage;
+  const v = storageSettings().connectionString;
   return v && !/UseDevelopmentStorage=true/i.test(v) ? v : undefined;
 }
 
 function accountName(): string {
-  const n = process.env.AzureWebJobsStorage__accountName;
+  const n = storageSettings().accountName;
   if (!n)
     throw new Error(
       'Storage is not configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName (managed identity).',
@@ -23,7 +24,7 @@ function credential() {
   // Loaded only in the keyless (Azure) configuration.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-  return new DefaultAzureCredential({ managedIdentityClientId: process.env.AzureWebJobsStorage__clientId });
+  return new DefaultAzureCredential({ managedIdentityClientId: storageSettings().clientId });
 }
 
 const tables = new Map<string, Promise<TableClient>>();

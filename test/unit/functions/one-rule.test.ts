@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_DEQUEUE } from '../../../adapters/settings/queue-settings';
+import { scanApp } from '../infra/code-settings';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -46,4 +47,16 @@ test('table names are spelled in adapters/storage/table-names.ts only', () => {
     .filter((f) => names.some((n) => f.text.includes(`'${n}'`)) && !f.file.startsWith('domain/api/'))
     .map((f) => f.file);
   expect(users).toEqual(['adapters/storage/table-names.ts']);
+});
+
+test('each app setting is read in one module', () => {
+  // The settings scanner the infrastructure test uses (every read of process.env, resolved to names).
+  const { reads } = scanApp(ROOT);
+  const modules = new Map<string, Set<string>>();
+  for (const r of reads) modules.set(r.name, (modules.get(r.name) ?? new Set()).add(r.file));
+  const spread = [...modules]
+    .filter(([, files]) => files.size > 1)
+    .map(([name, files]) => `${name}: ${[...files].join(', ')}`);
+  expect(spread).toEqual([]);
+  expect(modules.size).toBeGreaterThan(10);
 });
