@@ -3,6 +3,7 @@
 // exports a factory, so tests build the same activities from in-memory stores and fakes.
 import * as df from 'durable-functions';
 import { isOwnArtifactUrl, storeArtifact } from '../adapters/artifacts/artifact-store';
+import { HistoryStore } from '../adapters/audit/history-store';
 import { downloadArtifact } from '../adapters/artifacts/download-artifact';
 import { chooseEmailSender } from '../adapters/email/choose-email-sender';
 import type { EmailSender } from '../adapters/email/email';
@@ -23,6 +24,7 @@ import { makeCertifyImage } from './certify-image';
 import { makeIngestArtifacts } from './ingest-artifacts';
 import { makePackageListing, makeRegisterTestLead } from './package-listing';
 import { makeCopyImageToRegion, makePlanProvisioning } from './provision';
+import { makeRecordHistory } from './record-history';
 import { makeRecordStep } from './record-step';
 import { makeSendPublishEmail } from './send-publish-email';
 import { makeCancelPublish, makeCompleteOperation, makeGoLive, makeOpenPreview } from './signoff';
@@ -57,6 +59,7 @@ register(ACTIVITY.openPreview, makeOpenPreview({ ...stores, publicBaseUrl }));
 register(ACTIVITY.goLive, makeGoLive({ ...stores, publicBaseUrl }));
 register(ACTIVITY.cancelPublish, makeCancelPublish(stores));
 register(ACTIVITY.completeOperation, makeCompleteOperation(stores));
+register(ACTIVITY.recordHistory, makeRecordHistory({ history: new HistoryStore() }));
 register(
   ACTIVITY.sendPublishEmail,
   makeSendPublishEmail({

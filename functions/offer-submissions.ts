@@ -8,6 +8,7 @@ import { blobService } from '../adapters/storage/connection';
 import { ApiError, keys } from './_shared/http';
 import { Accepted, saveDraft, startPublish } from './_shared/offer-commands';
 import { notifyOutcome } from './_shared/notify-outcome';
+import { Acting, automationActor } from '../domain/audit/actor';
 
 const CONTAINER = 'offer-submissions';
 
@@ -87,10 +88,14 @@ app.storageBlob('offerSubmission', {
     const document = body.offer ?? body;
     const publish = body.offer ? body.publish : undefined;
     let result: Omit<Outcome, 'sourceEtag' | 'processedAt'>;
+    const by: Acting = {
+      actor: automationActor(`${CONTAINER}/${publisherId}/${offerId}.json`, 'Blob offer submission'),
+      origin: 'blob',
+    };
     try {
-      const { offer } = await saveDraft(publisherId, offerId, document, '*');
+      const { offer } = await saveDraft(publisherId, offerId, document, '*', by);
       result = { outcome: 'applied', offer: { eTag: offer.etag, version: offer.revision } };
-      if (publish) result.publish = await startPublish(df.getClient(context), publisherId, offerId, publish);
+      if (publish) result.publish = await startPublish(df.getClient(context), publisherId, offerId, publish, by);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e; // transient: the host retries the blob
       const err = (e.response.jsonBody as { error: Outcome['error'] }).error!;

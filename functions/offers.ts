@@ -4,8 +4,20 @@ import { ConcurrencyError, StoredOffer } from '../adapters/offers/offer-store';
 import { OFFER_TYPE_ID } from '../domain/offer/document';
 import { redactSecrets } from '../domain/offer/secrets';
 import { offers, saveDraft, statuses } from './_shared/offer-commands';
+import type { Principal } from '../domain/auth/principal';
 import { Action } from '../domain/auth/roles';
-import { authorize, checkApiVersion, continuationToken, fail, handle, nowIso, readJson } from './_shared/http';
+import { actingOf } from './_shared/actor';
+import { newEntry, recordCommitted } from './_shared/history';
+import {
+  authorize,
+  checkApiVersion,
+  continuationToken,
+  fail,
+  handle,
+  nowIso,
+  pageSize,
+  readJson,
+} from './_shared/http';
 
 const BASE = 'api/publishers/{publisherId}/offers';
 const MAX_OFFER_BYTES = 1024 * 1024;
@@ -13,13 +25,14 @@ const MAX_OFFER_BYTES = 1024 * 1024;
 async function load(
   request: HttpRequest,
   action: Action = 'offers.read',
-): Promise<{ publisherId: string; offerId: string; offer: StoredOffer }> {
+): Promise<{ publisherId: string; offerId: string; offer: StoredOffer; principal: Principal }> {
   checkApiVersion(request);
-  const { publisherId } = await authorize(request, action);
+  const principal = await authorize(request, action);
+  const { publisherId } = principal;
   const offerId = request.params.offerId;
   const offer = await offers.get(publisherId, offerId);
   if (!offer) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
-  return { publisherId, offerId, offer: offer! };
+  return { publisherId, offerId, offer: offer!, principal };
 }
 
 /**
@@ -53,9 +66,7 @@ app.http('listOffers', {
   handler: handle(async (request) => {
     checkApiVersion(request);
     const { publisherId } = await authorize(request, 'offers.read');
-    const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 200)
-      fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
+    const top = pageSize(request);
     const token = continuationToken(request);
     const page = await offers.list(publisherId, top, token).catch((e: { statusCode?: number }) => {
       if (e.statusCode === 400) fail(400, 'InvalidParameter', 'The continuation token is not valid.');
@@ -88,9 +99,9 @@ app.http('listOffers', {
 app.http('offer', {
   route: `${BASE}/{offerId}`,
   methods: ['GET', 'PUT', 'DELETE'],
-  handler: handle(async (request) => {
+  handler: handle(async (request, context) => {
     if (request.method === 'PUT') return put(request);
-    const { offer } = await load(request, request.method === 'DELETE' ? 'offers.delete' : 'offers.read');
+    const { offer, principal } = await load(request, request.method === 'DELETE' ? 'offers.delete' : 'offers.read');
     if (request.method === 'DELETE') {
       const { status } = await statuses.get(offer.publisherId, offer.offerId, nowIso());
       if (offer.publishedVersion > 0 || status.status !== 'neverPublished') {
@@ -111,6 +122,13 @@ app.http('offer', {
           );
         throw e;
       }
+      await recordCommitted(
+        newEntry(
+          { publisherId: offer.publisherId, offerId: offer.offerId, event: 'offerDeleted', details: {} },
+          actingOf(request, principal),
+        ),
+        context,
+      );
       return { status: 204 };
     }
     return { jsonBody: await view(offer), headers: { ETag: offer.etag } };
@@ -119,13 +137,14 @@ app.http('offer', {
 
 async function put(request: HttpRequest) {
   checkApiVersion(request);
-  const { publisherId } = await authorize(request, 'offers.edit');
+  const principal = await authorize(request, 'offers.edit');
   const body = await readJson(request, MAX_OFFER_BYTES);
   const { created, offer } = await saveDraft(
-    publisherId,
+    principal.publisherId,
     request.params.offerId,
     body,
     request.headers.get('if-match') ?? undefined,
+    actingOf(request, principal),
   );
   return { status: created ? 201 : 200, jsonBody: await view(offer), headers: { ETag: offer.etag } };
 }

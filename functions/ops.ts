@@ -12,6 +12,8 @@ import { PublishInput } from '../domain/publishing/events';
 import { ORCHESTRATOR } from '../domain/publishing/stages';
 import { releasedByOps, releaseMessage } from '../domain/publishing/lifecycle';
 import { isValidOfferId } from '../domain/offer/ids';
+import { OPS } from '../domain/audit/actor';
+import { newEntry, recordCommitted } from './_shared/history';
 import { fail, handle, nowIso } from './_shared/http';
 import { requireOpsKey } from './_shared/require-ops';
 
@@ -360,6 +362,20 @@ async function releasePublish(status: DurableOrchestrationStatus, reason: string
       message: text,
       changedTime: nowIso(),
     });
+  if (released)
+    await recordCommitted(
+      newEntry(
+        {
+          publisherId: input.publisherId,
+          offerId: input.offerId,
+          event: 'releasedByOps',
+          publishingVersion: input.version,
+          operationId: input.operationId,
+          details: { reason },
+        },
+        OPS,
+      ),
+    );
   return released;
 }
 
@@ -388,8 +404,21 @@ app.http('opsResolveSupportRequest', {
       fail(404, 'NotFound', `No support request ${ticketId} for publisher ${publisherId}.`);
     const r = await supportRequests.get(publisherId, ticketId);
     if (!r) fail(404, 'NotFound', `No support request ${ticketId} for publisher ${publisherId}.`);
-    if (r!.state !== 'resolved')
+    if (r!.state !== 'resolved') {
       await supportRequests.update(publisherId, ticketId, { state: 'resolved', changedTime: nowIso() });
+      await recordCommitted(
+        newEntry(
+          {
+            publisherId,
+            offerId: r!.offerId,
+            event: 'supportResolved',
+            publishingVersion: r!.publishingVersion,
+            details: { ticketId },
+          },
+          OPS,
+        ),
+      );
+    }
     return { jsonBody: { ...r!, state: 'resolved' } };
   }),
 });

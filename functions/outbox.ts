@@ -2,16 +2,14 @@
 import { app } from '@azure/functions';
 import { OUTBOX_TABLE, OutboxEmailSender } from '../adapters/email/outbox-email-sender';
 import { table } from '../adapters/storage/connection';
-import { authorize, continuationToken, fail, handle } from './_shared/http';
+import { authorize, continuationToken, fail, handle, pageSize } from './_shared/http';
 
 app.http('emailOutbox', {
   route: 'api/publishers/{publisherId}/outbox',
   methods: ['GET'],
   handler: handle(async (request) => {
     const { publisherId } = await authorize(request, 'offers.read');
-    const top = Number(request.query.get('top') ?? 50);
-    if (!Number.isInteger(top) || top < 1 || top > 200)
-      fail(400, 'InvalidParameter', 'top must be a whole number from 1 to 200.');
+    const top = pageSize(request);
     const outbox = new OutboxEmailSender(await table(OUTBOX_TABLE));
     const page = await outbox
       .listOutbox(publisherId, { top, continuationToken: continuationToken(request) })

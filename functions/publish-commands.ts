@@ -12,6 +12,7 @@ import { requestSignoff, startPublish } from './_shared/offer-commands';
 import { notifyOutcome } from './_shared/notify-outcome';
 import { TABLE } from '../adapters/storage/table-names';
 import { MAX_DEQUEUE } from '../adapters/settings/queue-settings';
+import { Acting, automationActor } from '../domain/audit/actor';
 
 const commandSchema = z.strictObject({
   requestId: z
@@ -81,12 +82,17 @@ app.storageQueue('publishCommand', {
     }
     try {
       const client = df.getClient(context);
+      const by: Acting = { actor: automationActor(`publish-commands/${id}`, 'Queue command'), origin: 'queue' };
       const result =
         cmd.command === 'publish'
-          ? await startPublish(client, cmd.publisherId, cmd.offerId, {
-              metadata: { 'notification-emails': cmd.notificationEmails },
-            })
-          : await requestSignoff(client, cmd.command, cmd.publisherId, cmd.offerId);
+          ? await startPublish(
+              client,
+              cmd.publisherId,
+              cmd.offerId,
+              { metadata: { 'notification-emails': cmd.notificationEmails } },
+              by,
+            )
+          : await requestSignoff(client, cmd.command, cmd.publisherId, cmd.offerId, by);
       await record(cmd.publisherId, id, {
         Command: cmd.command,
         OfferId: cmd.offerId,

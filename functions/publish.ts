@@ -2,6 +2,7 @@
 import { app, HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { Accepted, requestSignoff, startPublish } from './_shared/offer-commands';
+import { actingOf } from './_shared/actor';
 import { API_VERSION, authorize, checkApiVersion, handle, readJson, readOptionalJson } from './_shared/http';
 
 const BASE = 'api/publishers/{publisherId}/offers/{offerId}';
@@ -25,10 +26,17 @@ app.http('publishOfferRequest', {
   extraInputs: [df.input.durableClient()],
   handler: handle(async (request: HttpRequest, context: InvocationContext) => {
     checkApiVersion(request);
-    const { publisherId } = await authorize(request, 'offers.publish');
+    const principal = await authorize(request, 'offers.publish');
+    const { publisherId } = principal;
     // The reference's own publish example is written with single quotes; such a body is accepted too.
     const body = await readJson(request, 64 * 1024, { lenient: true });
-    const a = await startPublish(df.getClient(context), publisherId, request.params.offerId, body);
+    const a = await startPublish(
+      df.getClient(context),
+      publisherId,
+      request.params.offerId,
+      body,
+      actingOf(request, principal),
+    );
     context.log(`Publish accepted: ${publisherId}/${request.params.offerId} version ${a.publishingVersion}`);
     return accepted(request, publisherId, request.params.offerId, a);
   }),
@@ -37,7 +45,8 @@ app.http('publishOfferRequest', {
 function signoffHandler(kind: 'golive' | 'cancel') {
   return handle(async (request: HttpRequest, context: InvocationContext) => {
     checkApiVersion(request);
-    const { publisherId } = await authorize(request, kind === 'golive' ? 'offers.goLive' : 'offers.cancel');
+    const principal = await authorize(request, kind === 'golive' ? 'offers.goLive' : 'offers.cancel');
+    const { publisherId } = principal;
     // Cancel may carry {"metadata":{"notification-emails":…}} (the reference's example); the
     // addresses given at publish are the ones notified, but a malformed body is still refused.
     if (kind === 'cancel') await readOptionalJson(request, 64 * 1024);
@@ -45,7 +54,13 @@ function signoffHandler(kind: 'golive' | 'cancel') {
       request,
       publisherId,
       request.params.offerId,
-      await requestSignoff(df.getClient(context), kind, publisherId, request.params.offerId),
+      await requestSignoff(
+        df.getClient(context),
+        kind,
+        publisherId,
+        request.params.offerId,
+        actingOf(request, principal),
+      ),
     );
   });
 }

@@ -15,6 +15,9 @@ import { parseNotificationEmails } from '../domain/offer/notification-emails';
 import { supportTicketLinked, supportTicketUnlinked } from '../domain/publishing/lifecycle';
 import { PublishStatus } from '../domain/publishing/status';
 import { stepDefinition } from '../domain/publishing/steps';
+import type { Principal } from '../domain/auth/principal';
+import { actingOf } from './_shared/actor';
+import { newEntry, recordCommitted } from './_shared/history';
 import { authorize, checkApiVersion, fail, handle, nowIso, readJson } from './_shared/http';
 
 const offers = new OfferStore();
@@ -28,7 +31,8 @@ app.http('supportRequests', {
   methods: ['GET', 'POST'],
   handler: handle(async (request, context) => {
     checkApiVersion(request);
-    const { publisherId } = await authorize(request, request.method === 'GET' ? 'offers.read' : 'offers.edit');
+    const principal = await authorize(request, request.method === 'GET' ? 'offers.read' : 'offers.edit');
+    const { publisherId } = principal;
     const offerId = request.params.offerId;
     if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
     if (request.method === 'GET')
@@ -36,11 +40,12 @@ app.http('supportRequests', {
         jsonBody: await requests.forPublisher(publisherId, offerId),
         headers: { 'cache-control': 'private, no-store' },
       };
-    return open(request, context, publisherId, offerId);
+    return open(request, context, principal, offerId);
   }),
 });
 
-async function open(request: HttpRequest, context: InvocationContext, publisherId: string, offerId: string) {
+async function open(request: HttpRequest, context: InvocationContext, principal: Principal, offerId: string) {
+  const { publisherId } = principal;
   const body = (await readJson(request, 32 * 1024)) as { description?: unknown } | null;
   const description = typeof body?.description === 'string' ? body.description.trim() : '';
   if (!description) fail(400, 'InvalidSupportRequest', 'description: required, what you need help with.');
@@ -107,6 +112,20 @@ async function open(request: HttpRequest, context: InvocationContext, publisherI
       .catch(() => undefined);
     throw e;
   }
+  await recordCommitted(
+    newEntry(
+      {
+        publisherId,
+        offerId,
+        event: 'supportRequested',
+        publishingVersion: record.publishingVersion,
+        details: { ticketId },
+      },
+      actingOf(request, principal),
+      now,
+    ),
+    context,
+  );
   record.notified = await notifySupport(record, context);
   context.log(`Support request ${ticketId} opened for ${publisherId}/${offerId} v${record.publishingVersion}`);
   return {

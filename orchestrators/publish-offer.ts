@@ -9,6 +9,10 @@ import type { Transition } from '../domain/publishing/lifecycle';
 import { StepId } from '../domain/publishing/steps';
 import type { SendPublishEmailInput } from '../domain/publishing/contract';
 import type { EmailKind } from '../domain/publishing/emails';
+import { Acting, OPS, SYSTEM_ACTOR } from '../domain/audit/actor';
+import { historyEntry } from '../domain/audit/history-entry';
+import type { HistoryDetails, HistoryEventType } from '../domain/audit/history-events';
+import { stepDefinition } from '../domain/publishing/steps';
 import { activityCaller } from './activity-caller';
 import { retryPolicy, transientFailure } from './retry-policy';
 
@@ -26,6 +30,35 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
   const record = (transition: Transition): Task => call(ACTIVITY.recordStep, { ...ref, transition });
   const email = (kind: EmailKind, extra: Partial<SendPublishEmailInput> = {}): Task =>
     call(ACTIVITY.sendPublishEmail, { ...ref, kind, to: input.notificationEmails, ...extra });
+  const system: Acting = { actor: SYSTEM_ACTOR, origin: 'orchestration' };
+  // History entries get their time from the orchestration's clock and an id naming the fact, so a
+  // replay builds the same entry and its activity writes it once.
+  const history = <E extends HistoryEventType>(
+    event: E,
+    details: HistoryDetails[E],
+    o: { by?: Acting; step?: StepId; operationId?: string } = {},
+  ): Task =>
+    call(ACTIVITY.recordHistory, {
+      entry: historyEntry({
+        id: `v${ref.version}-${event}${o.step ? `-${o.step}` : ''}`,
+        publisherId: ref.publisherId,
+        offerId: ref.offerId,
+        event,
+        time: context.df.currentUtcDateTime.toISOString(),
+        by: o.by ?? system,
+        publishingVersion: ref.version,
+        operationId: o.operationId ?? ref.operationId,
+        details,
+      }),
+    });
+  // An orchestration started before history existed has no `by` and must replay the calls it made
+  // then: history calls before the sign-off wait are made only by newer ones. (Calls after the wait
+  // are new history for every instance, so they are safe for both.)
+  const recordsHistory = input.by !== undefined;
+  const stepDetails = (step: StepId) => ({ step, stepName: stepDefinition(step).stepName });
+
+  if (recordsHistory)
+    yield history('publishSubmitted', { notificationEmails: input.notificationEmails }, { by: input.by });
 
   yield email('publish-accepted');
   for (const stage of PIPELINE) {
@@ -65,6 +98,19 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
         state: 'failed',
         message: outcome.messages.map((m) => m.text).join(' '),
       });
+      if (recordsHistory)
+        yield history(
+          'stepFailed',
+          {
+            ...stepDetails(stage.step),
+            messages: outcome.messages
+              .filter((m) => m.level === 'error')
+              .map((m) => m.text.slice(0, 1000))
+              .slice(0, 10),
+            ...(outcome.reportUrl ? { reportUrl: outcome.reportUrl } : {}),
+          },
+          { step: stage.step },
+        );
       yield email('step-failed', { step: stage.step, messages: outcome.messages.map((m) => m.text) });
       return { outcome: 'failed', step: stage.step } satisfies PublishResult;
     }
@@ -74,20 +120,29 @@ const publishOffer: OrchestrationHandler = function* (context: OrchestrationCont
       messages: outcome.messages,
       reportUrl: outcome.reportUrl,
     });
+    if (recordsHistory) yield history('stepCompleted', stepDetails(stage.step), { step: stage.step });
   }
 
   yield call(ACTIVITY.openPreview, ref);
+  if (recordsHistory) yield history('previewAvailable', {});
   yield email('preview-available');
 
   const goLive = context.df.waitForExternalEvent(GO_LIVE_EVENT);
   const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
   const winner: Task = yield context.df.Task.any([goLive, cancel]);
+  const signoff = (winner.result ?? {}) as Partial<SignoffEvent>;
+  // An event without `by` was raised by hand from the ops console.
+  const signedOffBy = { by: signoff.by ?? OPS, operationId: signoff.operationId };
   if (winner === cancel) {
+    yield history('cancelRequested', {}, signedOffBy);
     yield call(ACTIVITY.cancelPublish, { ...ref, signoffOperationId: (cancel.result as SignoffEvent).operationId });
+    yield history('cancelled', {}, { operationId: signoff.operationId });
     yield email('canceled');
     return { outcome: 'canceled' } satisfies PublishResult;
   }
+  yield history('goLiveRequested', {}, signedOffBy);
   yield call(ACTIVITY.goLive, { ...ref, signoffOperationId: (goLive.result as SignoffEvent).operationId });
+  yield history('live', {}, { operationId: signoff.operationId });
   yield email('live');
   return { outcome: 'live' } satisfies PublishResult;
 };

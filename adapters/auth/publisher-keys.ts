@@ -61,15 +61,16 @@ export class PublisherKeys {
     return key;
   }
 
-  async revoke(key: string): Promise<boolean> {
+  /** Revokes a key; the publisher it belonged to, or undefined for an unknown key. */
+  async revoke(key: string): Promise<string | undefined> {
     const t = await table(TABLE.publisherKeys);
     try {
-      const e = await t.getEntity(PARTITION, hash(key));
+      const e = await t.getEntity<{ PublisherId: string }>(PARTITION, hash(key));
       await t.updateEntity({ partitionKey: PARTITION, rowKey: e.rowKey!, Revoked: true }, 'Merge');
       this.cache.delete(hash(key));
-      return true;
+      return e.PublisherId;
     } catch (e) {
-      if (isNotFound(e)) return false;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }

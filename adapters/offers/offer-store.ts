@@ -1,4 +1,5 @@
 import { odata, TableClient } from '@azure/data-tables';
+import type { HistoryEntry } from '../../domain/audit/history-entry';
 import { fromChunks, textColumn, toChunks } from '../storage/chunked-json';
 import { isConflict, isNotFound, table } from '../storage/connection';
 import { TABLE } from '../storage/table-names';
@@ -16,6 +17,12 @@ export interface StoredOffer {
   changedTime: string;
   etag: string;
   live: boolean;
+  /**
+   * The history entry of the save that wrote this row, kept in the row itself: written in the same
+   * atomic write as the draft, so a crash before it reaches the History table cannot lose it (the
+   * next save or history read copies it there; see functions/_shared/history.ts).
+   */
+  pendingHistory?: HistoryEntry;
 }
 
 export class ConcurrencyError extends Error {}
@@ -79,6 +86,7 @@ export class OfferStore {
     now: string,
     ifMatch: string | undefined,
     existing: StoredOffer | undefined,
+    history?: HistoryEntry,
   ): Promise<StoredOffer> {
     const t = await this.offers();
     const entity = {
@@ -90,6 +98,7 @@ export class OfferStore {
       Live: existing?.live ?? false,
       ChangedTime: now,
       ...toChunks(document),
+      ...historyColumn(history),
     };
     try {
       if (!existing) {
@@ -225,6 +234,8 @@ export class OfferStore {
           Live: offer.live,
           ChangedTime: offer.changedTime,
           ...toChunks(document),
+          // A rewrite is no save of the partner's: the last save's entry stays with the row.
+          ...historyColumn(offer.pendingHistory),
         },
         'Replace',
         { etag: offer.etag },
@@ -289,6 +300,10 @@ function versionKey(offerId: string, version: number): string {
   return `${offerId}|${String(version).padStart(6, '0')}`;
 }
 
+function historyColumn(entry: HistoryEntry | undefined): { History?: string } {
+  return entry ? { History: JSON.stringify(entry) } : {};
+}
+
 function toOffer(e: Record<string, unknown>): StoredOffer {
   return {
     publisherId: String(e.partitionKey),
@@ -300,5 +315,6 @@ function toOffer(e: Record<string, unknown>): StoredOffer {
     changedTime: textColumn(e.ChangedTime),
     etag: String(e.etag),
     live: Boolean(e.Live),
+    ...(typeof e.History === 'string' ? { pendingHistory: JSON.parse(e.History) as HistoryEntry } : {}),
   };
 }

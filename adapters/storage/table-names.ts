@@ -16,4 +16,5 @@ export const TABLE = {
   supportRequests: 'SupportRequests',
   emailLog: 'EmailLog',
   emailOutbox: 'EmailOutbox',
+  history: 'History',
 } as const;

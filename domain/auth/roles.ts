@@ -7,14 +7,16 @@ export const ROLES = ['Owner', 'Manager', 'Developer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ACTIONS = {
-  'offers.read': 'Read offers, versions, status, operations, certification reports, leads and the e-mail outbox',
+  'offers.read':
+    'Read offers, versions, status, operations, certification reports, leads, the e-mail outbox and offer history',
   'offers.edit':
     'Create and edit offer drafts, upload artifacts, run a pre-flight certification, open support requests',
   'offers.delete': 'Delete a never-published draft',
   'offers.publish': 'Publish (submit) an offer',
   'offers.cancel': 'Cancel a publish before it goes live',
   'offers.goLive': 'Go Live',
-  'users.manage': "List, add, change and remove the publisher's users and service principals",
+  'users.manage':
+    "List, add, change and remove the publisher's users and service principals; read the account history (API keys)",
 } as const;
 export type Action = keyof typeof ACTIONS;
 

@@ -2,6 +2,7 @@
 // and output. Orchestrators call activities only through `activityCaller` (orchestrators/
 // activity-caller.ts), so a call with a wrong input does not compile; activities take their input
 // types from here.
+import type { HistoryEntry } from '../audit/history-entry';
 import type { EmailKind } from './emails';
 import type { PublishRef, StageOutcome } from './stages';
 import type { Transition } from './lifecycle';
@@ -34,6 +35,11 @@ export interface CompleteOperationInput extends PublishRef {
   message?: string;
 }
 
+/** A history entry the orchestration built (its id and time are deterministic, so a re-run writes it once). */
+export interface RecordHistoryInput {
+  entry: HistoryEntry;
+}
+
 /** Activity name → its input and output. */
 export interface ActivityContract {
   recordStep: { input: RecordStepInput; output: void };
@@ -49,6 +55,7 @@ export interface ActivityContract {
   cancelPublish: { input: SignoffInput; output: void };
   sendPublishEmail: { input: SendPublishEmailInput; output: { id: string; status: string } };
   completeOperation: { input: CompleteOperationInput; output: void };
+  recordHistory: { input: RecordHistoryInput; output: void };
 }
 
 export type ActivityName = keyof ActivityContract;

@@ -17,6 +17,7 @@ export const ACTIVITY = {
   cancelPublish: 'cancelPublish',
   sendPublishEmail: 'sendPublishEmail',
   completeOperation: 'completeOperation',
+  recordHistory: 'recordHistory',
 } as const satisfies { [K in ActivityName]: K }; // every activity of the contract, by its own name
 
 export const ORCHESTRATOR = {

@@ -121,6 +121,14 @@ export function continuationToken(request: HttpRequest): string | undefined {
   }
 }
 
+/** A list's page size (`?top=`): a whole number from 1 to `max`, `fallback` when left out. */
+export function pageSize(request: HttpRequest, fallback = 50, max = 200): number {
+  const top = Number(request.query.get('top') ?? fallback);
+  if (!Number.isInteger(top) || top < 1 || top > max)
+    fail(400, 'InvalidParameter', `top must be a whole number from 1 to ${max}.`);
+  return top;
+}
+
 export const keys = new PublisherKeys();
 
 /**

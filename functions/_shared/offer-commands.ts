@@ -30,6 +30,9 @@ import {
 } from '../../domain/publishing/lifecycle';
 import { isInFlight, PublishStatus } from '../../domain/publishing/status';
 import { stepDefinition } from '../../domain/publishing/steps';
+import type { Acting } from '../../domain/audit/actor';
+import { changedFields } from '../../domain/audit/changed-fields';
+import { newEntry, recordCommitted } from './history';
 import { fail, nowIso } from './http';
 
 export const offers = new OfferStore();
@@ -66,12 +69,16 @@ function currentStepName(s: PublishStatus): string {
   return stepDefinition(currentStep(s).id).stepName;
 }
 
-/** Creates or replaces a draft: schema-checked, ETag-guarded (`ifMatch`: an ETag, `*`, or none to create). */
+/**
+ * Creates or replaces a draft: schema-checked, ETag-guarded (`ifMatch`: an ETag, `*`, or none to
+ * create). Its history entry is written in the draft's own row, then copied to the history.
+ */
 export async function saveDraft(
   publisherId: string,
   offerId: string,
   body: unknown,
   ifMatch: string | undefined,
+  by: Acting,
 ): Promise<{ created: boolean; offer: StoredOffer }> {
   if (!isValidOfferId(offerId)) {
     fail(
@@ -115,16 +122,26 @@ export async function saveDraft(
   const owned = doc.offerTypeVersions ? { offerTypeVersions: doc.offerTypeVersions, definition } : { definition };
   const document = restoreSecrets(owned, existing?.document) as Record<string, unknown>;
   const title = doc.definition.offer['microsoft-azure-marketplace.title'] ?? doc.definition.displayText ?? offerId;
+  const now = nowIso();
+  const entry = existing
+    ? newEntry(
+        { publisherId, offerId, event: 'offerSaved', details: changedFields(existing.document, document) },
+        by,
+        now,
+      )
+    : newEntry({ publisherId, offerId, event: 'offerCreated', details: { title } }, by, now);
+  // The row's previous entry is about to be replaced: make sure it reached the history first.
+  if (existing?.pendingHistory) await recordCommitted(existing.pendingHistory);
+  let saved: StoredOffer;
   try {
-    return {
-      created: !existing,
-      offer: await offers.save(publisherId, offerId, document, title, nowIso(), ifMatch, existing),
-    };
+    saved = await offers.save(publisherId, offerId, document, title, now, ifMatch, existing, entry);
   } catch (e) {
     if (e instanceof ConcurrencyError) fail(412, 'PreconditionFailed', e.message);
     if (e instanceof DocumentTooLarge) fail(413, 'RequestTooLarge', e.message);
     throw e;
   }
+  await recordCommitted(entry);
+  return { created: !existing, offer: saved! };
 }
 
 export interface Accepted {
@@ -134,12 +151,16 @@ export interface Accepted {
   state: string;
 }
 
-/** Publish: prerequisite validation, an immutable snapshot, the status commit, then the orchestration. */
+/**
+ * Publish: prerequisite validation, an immutable snapshot, the status commit, then the orchestration
+ * (which records the submission in the history, with `by`).
+ */
 export async function startPublish(
   client: DurableClient,
   publisherId: string,
   offerId: string,
   body: unknown,
+  by: Acting,
 ): Promise<Accepted> {
   const request = body as { metadata?: Record<string, unknown> } | null;
   if (!request || typeof request !== 'object' || !request.metadata || typeof request.metadata !== 'object') {
@@ -208,6 +229,7 @@ export async function startPublish(
     operationId: op.id,
     notificationEmails,
     retry: retrySettings(),
+    by,
   };
   try {
     await client.startNew('publishOffer', { instanceId, input });
@@ -281,12 +303,16 @@ async function claimMarketingSlug(offer: StoredOffer, doc: OfferDraft | undefine
   if (previous && previous !== slug && previous !== live) await slugs.release(previous, who);
 }
 
-/** Go Live and Cancel: accepted once per publishing version, and only at publisher sign-off. */
+/**
+ * Go Live and Cancel: accepted once per publishing version, and only at publisher sign-off. The
+ * orchestration records the sign-off in the history when the event reaches it (`by` travels in it).
+ */
 export async function requestSignoff(
   client: DurableClient,
   kind: 'golive' | 'cancel',
   publisherId: string,
   offerId: string,
+  by: Acting,
 ): Promise<Accepted> {
   if (!(await offers.get(publisherId, offerId))) fail(404, 'NotFound', `Offer '${offerId}' does not exist.`);
   const wanted = kind === 'golive' ? 'goLiveRequested' : 'cancelRequested';
@@ -328,7 +354,7 @@ export async function requestSignoff(
       throw e;
     }
     await operations.put(op);
-    const event: SignoffEvent = { operationId: op.id, requestedAt: now };
+    const event: SignoffEvent = { operationId: op.id, requestedAt: now, by };
     try {
       await client.raiseEvent(s.instanceId!, kind === 'golive' ? GO_LIVE_EVENT : CANCEL_EVENT, event);
     } catch (e) {

@@ -89,6 +89,8 @@ export class PartnerApi {
         headers: {
           Authorization: `Bearer ${this.conn.key}`,
           Accept: 'application/json',
+          // The service's history names the channel a command came through (functions/_shared/actor.ts).
+          'X-Offers-Client': 'cli',
           ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
           ...headers,
         },

@@ -18,7 +18,8 @@ import { API_BASE } from './config.js';
  */
 export async function api(path, options = {}) {
   /** @type {Record<string, string>} */
-  const headers = { accept: 'application/json', ...options.headers };
+  // The service's history names the channel a command came through (the portal, here).
+  const headers = { accept: 'application/json', 'x-offers-client': 'portal', ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   else if (options.raw !== undefined) headers['content-type'] ??= options.raw.type || 'application/octet-stream';
