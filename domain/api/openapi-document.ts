@@ -30,6 +30,26 @@ export const API_BASE_PATH = '/api';
 
 type Operation = Json & { responses: Record<string, Json> };
 
+/** The filters and paging of a history read (domain/audit/history-query.ts). */
+function historyQuery(): Json[] {
+  return [
+    P('apiVersion'),
+    query('event', 'Only these kinds of entry (comma-separated).', {
+      type: 'string',
+      example: 'offerSaved,stepFailed',
+    }),
+    query('actor', 'Only this actor: a kind (apiKey, user, servicePrincipal, ops, system, automation) or kind:id.', {
+      type: 'string',
+      example: 'apiKey:contoso',
+    }),
+    query('from', 'Only entries at or after this date (a whole day, UTC) or date and time.', { type: 'string' }),
+    query('to', 'Only entries at or before this date (a whole day, UTC) or date and time.', { type: 'string' }),
+    P('top'),
+    P('continuationToken'),
+    P('continuationTokenHeader'),
+  ];
+}
+
 /**
  * An operation that needs a publisher key or an access token: 401, 403 (not a member, or a role
  * that may not do this), 404 (another publisher's resource) and 500 always apply.
@@ -347,6 +367,36 @@ function paths(): Record<string, Json> {
         },
       }),
     },
+    [p(`${OFFER}/history`)]: {
+      parameters: offerPath,
+      get: partner('History', {
+        operationId: 'listOfferHistory',
+        summary: "The offer's history, newest first",
+        description:
+          'Every command on the offer, whatever its channel (API, portal, CLI, storage automation, ops), and the outcome of each publishing step. A deleted draft keeps its history.',
+        parameters: historyQuery(),
+        responses: {
+          '200': json(listOf('HistoryEntry'), 'A page of entries.', {
+            'x-ms-continuation-token': H('ContinuationToken'),
+          }),
+          '400': R('BadRequest'),
+        },
+      }),
+    },
+    [p('/publishers/{publisherId}/history')]: {
+      parameters: [P('publisherId')],
+      get: partner('History', {
+        operationId: 'listAccountHistory',
+        summary: "The publisher account's history (API keys issued and revoked), newest first (Owners only)",
+        parameters: historyQuery(),
+        responses: {
+          '200': json(listOf('HistoryEntry'), 'A page of entries.', {
+            'x-ms-continuation-token': H('ContinuationToken'),
+          }),
+          '400': R('BadRequest'),
+        },
+      }),
+    },
     [p(`${OFFER}/support-requests`)]: {
       parameters: offerPath,
       get: partner('Support', {
@@ -595,6 +645,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Json {
       { name: 'Offers', description: 'Offer drafts, their publishing versions and slots.' },
       { name: 'Publishing', description: 'Publish, Go Live, Cancel, the status and the operations.' },
       { name: 'Support', description: 'Support requests about a publish.' },
+      { name: 'History', description: 'Who did what to an offer or the account, when, and what changed.' },
       { name: 'Leads', description: "Customers' leads on your live offers." },
       { name: 'E-mail', description: 'The local e-mail outbox.' },
       { name: 'Users', description: 'Who may sign in with Entra ID for the publisher, and with which role.' },

@@ -10,6 +10,8 @@ import { MAX_NOTIFICATION_EMAILS } from '../offer/notification-emails';
 import { OPERATION_STATUSES } from '../publishing/operation-view';
 import type { MessageLevel, OfferStatus, StepStatus } from '../publishing/status';
 import { STEPS } from '../publishing/steps';
+import { ACTOR_KINDS, ORIGINS } from '../audit/actor';
+import { HISTORY_EVENT_TYPES } from '../audit/history-events';
 
 export type Json = Record<string, unknown>;
 
@@ -311,6 +313,43 @@ export function schemas(): Record<string, Json> {
         message: str(),
       },
       ['ticketId', 'publishingVersion'],
+    ),
+    Actor: obj(
+      {
+        kind: str(
+          'What acted: a publisher API key, a signed-in user, ops, the publishing pipeline, storage automation.',
+          {
+            enum: [...ACTOR_KINDS],
+          },
+        ),
+        id: str('Stable within the kind: the publisher of an API key, a user name, a blob path or queue command.'),
+        displayName: str(),
+      },
+      ['kind', 'id'],
+    ),
+    HistoryEntry: obj(
+      {
+        id: str('Unique in your history.'),
+        publisherId: str(),
+        offerId: str('Absent for account entries (API keys).'),
+        event: str('What happened; more kinds may be added, so treat an unknown one as its summary.', {
+          enum: [...HISTORY_EVENT_TYPES],
+        }),
+        time: dateTime(),
+        actor: ref('Actor'),
+        origin: str('The channel: the REST API, the portal, the CLI, a blob or queue, the ops console, the pipeline.', {
+          enum: [...ORIGINS],
+        }),
+        publishingVersion: int(),
+        operationId: str(),
+        summary: str('One readable sentence.'),
+        details: {
+          type: 'object',
+          description:
+            'What changed, by event: offerSaved {changedFields, moreFields}, offerCreated {title}, stepCompleted/stepFailed {step, stepName, messages, reportUrl}, releasedByOps {reason}, supportRequested/supportResolved {ticketId}, keyIssued/keyRevoked {keyFingerprint}, publishSubmitted {notificationEmails}.',
+        },
+      },
+      ['id', 'publisherId', 'event', 'time', 'actor', 'origin', 'summary', 'details'],
     ),
     SupportRequest: obj(
       {

@@ -6,6 +6,7 @@ import { focusView, h, replace } from './dom.js';
 import { completeSignIn } from './oauth.js';
 import { clearSession, currentSession, saveSession } from './session.js';
 import { editorView } from './views/editor.js';
+import { historyView } from './views/history.js';
 import { leadsView } from './views/leads.js';
 import { offersView } from './views/offers.js';
 import { outboxView } from './views/outbox.js';
@@ -45,6 +46,8 @@ function route() {
   if (parts[0] === 'offers' && parts.length === 2) return editorView({ session, offerId: parts[1] });
   if (parts[0] === 'offers' && parts.length === 3 && parts[2] === 'status')
     return statusView({ session, offerId: parts[1] });
+  if (parts[0] === 'offers' && parts.length === 3 && parts[2] === 'history')
+    return historyView({ session, offerId: parts[1] });
   if (parts[0] === 'outbox' && parts.length === 1) return outboxView({ session });
   if (parts[0] === 'leads' && parts.length === 1) return leadsView({ session });
   if (parts[0] === 'users' && parts.length === 1) return usersView({ session });

@@ -130,6 +130,7 @@ export function editorView({ session, offerId }) {
       isNew ? 'Not saved yet.' : h('span', {}, 'Offer id ', h('code', {}, id)),
       isNew ? null : h('span', {}, ' · State ', badge(status)),
       isNew ? null : h('span', {}, ' · ', h('a', { href: `#/offers/${enc(id)}/status` }, 'Publishing status')),
+      isNew ? null : h('span', {}, ' · ', h('a', { href: `#/offers/${enc(id)}/history` }, 'History')),
     );
   }
 

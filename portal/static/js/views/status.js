@@ -71,7 +71,12 @@ export function statusView({ session, offerId }) {
       'div',
       { class: 'title-row' },
       heading,
-      h('a', { href: `#/offers/${enc(offerId)}`, class: 'button' }, 'Edit offer'),
+      h(
+        'div',
+        { class: 'title-actions' },
+        h('a', { href: `#/offers/${enc(offerId)}/history`, class: 'button' }, 'History'),
+        h('a', { href: `#/offers/${enc(offerId)}`, class: 'button' }, 'Edit offer'),
+      ),
     ),
     loadError,
     overview,
