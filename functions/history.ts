@@ -2,7 +2,7 @@
 // (`…/history`: key administration), newest first, filtered by event, actor and date range, paged
 // like every list of this API (`top`, `x-ms-continuation-token`).
 import { app, HttpRequest, HttpResponseInit } from '@azure/functions';
-import { HistoryScopeRef, InvalidHistoryToken } from '../adapters/audit/history-store';
+import { HistoryScopeRef } from '../adapters/audit/history-store';
 import { parseHistoryQuery } from '../domain/audit/history-query';
 import { history, recordCommitted } from './_shared/history';
 import { authorize, checkApiVersion, continuationToken, fail, handle, pageSize } from './_shared/http';
@@ -17,8 +17,7 @@ async function page(request: HttpRequest, scope: HistoryScopeRef): Promise<HttpR
   const top = pageSize(request);
   const token = continuationToken(request);
   const result = await history.list(scope, query, { top, continuationToken: token }).catch((e: unknown) => {
-    if (e instanceof InvalidHistoryToken || (e as { statusCode?: number }).statusCode === 400)
-      fail(400, 'InvalidParameter', INVALID_TOKEN);
+    if ((e as { statusCode?: number }).statusCode === 400) fail(400, 'InvalidParameter', INVALID_TOKEN);
     throw e;
   });
   return {
