@@ -3,6 +3,15 @@
 // chosen by configuration, always Azure Tables or Azurite), so shipping them would only add code
 // that nothing in Azure runs. The status store keeps the ETag rule (a put over a changed record is
 // a StatusConflict) and reuses the real read-modify-write loop.
+import {
+  historyRowKey,
+  keyRange,
+  type HistoryPage,
+  type HistoryRecords,
+  type HistoryScopeRef,
+} from '../../adapters/audit/history-store';
+import type { HistoryEntry } from '../../domain/audit/history-entry';
+import type { HistoryQuery } from '../../domain/audit/history-query';
 import type { StoredOffer, PublishingOffers } from '../../adapters/offers/offer-store';
 import type { Operation, OperationRecords, SubmissionState } from '../../adapters/offers/operation-store';
 import { StatusConflict, StatusRecord, StatusRecords, updateStatus } from '../../adapters/offers/status-store';
@@ -151,5 +160,31 @@ export class MemoryOfferStore implements PublishingOffers {
       live: false,
     });
     this.versions.set(key(publisherId, offerId, version), copy(document));
+  }
+}
+
+/** The History table's rule in memory: one row per entry (same id and time), read newest first. */
+export class MemoryHistoryStore implements HistoryRecords {
+  readonly rows = new Map<string, HistoryEntry>();
+
+  async append(entry: HistoryEntry): Promise<void> {
+    const k = key(entry.publisherId, historyRowKey(entry));
+    if (!this.rows.has(k)) this.rows.set(k, copy(entry));
+  }
+
+  async list(scope: HistoryScopeRef, query: HistoryQuery, page: { top: number }): Promise<HistoryPage> {
+    const { lo, hi } = keyRange(scope.offerId, query);
+    const items = [...this.rows.entries()]
+      .filter(([k]) => k.startsWith(`${scope.publisherId}|`))
+      .map(([k, e]) => ({ rk: k.slice(scope.publisherId.length + 1), e }))
+      .filter(({ rk }) => rk >= lo && rk < hi)
+      .sort((a, b) => (a.rk < b.rk ? -1 : 1))
+      .map(({ e }) => e)
+      .filter((e) => !query.events || query.events.includes(e.event))
+      .filter(
+        (e) =>
+          !query.actor || (e.actor.kind === query.actor.kind && (!query.actor.id || e.actor.id === query.actor.id)),
+      );
+    return { items: items.slice(0, page.top).map(copy) };
   }
 }
