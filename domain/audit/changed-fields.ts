@@ -19,6 +19,10 @@ function same(a: Json, b: Json): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+function isObjectList(v: Json): v is Record<string, Json>[] {
+  return Array.isArray(v) && (v as Json[]).every(isObject);
+}
+
 /** A list of plain values (categories, regions) counts as one field; a list of objects is walked per item. */
 function walk(before: Json, after: Json, path: string, out: string[]): void {
   if (same(before, after)) return;
@@ -27,7 +31,7 @@ function walk(before: Json, after: Json, path: string, out: string[]): void {
       walk(before[k], after[k], join(path, k), out);
     return;
   }
-  if (Array.isArray(before) && Array.isArray(after) && [...before, ...after].every(isObject)) {
+  if (isObjectList(before) && isObjectList(after)) {
     for (let i = 0; i < Math.max(before.length, after.length); i++) walk(before[i], after[i], join(path, i), out);
     return;
   }

@@ -55,5 +55,5 @@ export function newEntry<E extends HistoryEventType>(
   by: Acting,
   time = nowIso(),
 ): HistoryEntry {
-  return historyEntry({ ...n, id: newId(), time, by } as NewEntry<E>);
+  return historyEntry({ ...n, id: newId(), time, by });
 }
