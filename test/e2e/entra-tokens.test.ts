@@ -135,3 +135,29 @@ test('api/me lists the publishers a token principal belongs to; keys and bad key
   expect((await new Partner(stack, 'contoso', 'wrong-key').call('GET', '/offers')).status).toBe(401);
   expect((await new Partner(stack, 'fabrikam', 'contoso-key').call('GET', '/offers')).status).toBe(404);
 });
+
+test("history names a token's user or service principal by object id; offer history is a read, the account's needs the Owner role", async () => {
+  const devon = await as(issuer.userToken(DEVON));
+  expect((await devon.putOffer('devon-history', sampleOffer({ offerId: 'devon-history' }))).status).toBe(201);
+  const pipeline = await as(issuer.appToken(PIPELINE_SP));
+  expect((await pipeline.putOffer('devon-history', sampleOffer({ offerId: 'devon-history' }), '*')).status).toBe(200);
+  const read = await devon.call('GET', '/offers/devon-history/history');
+  expect(read.status).toBe(200);
+  const entries = (await read.json()) as { event: string; actor: { kind: string; id: string; displayName?: string } }[];
+  expect(entries.find((e) => e.event === 'offerCreated')?.actor).toEqual({
+    kind: 'user',
+    id: DEVON.objectId,
+    displayName: DEVON.name,
+  });
+  expect(entries.find((e) => e.event === 'offerSaved')?.actor).toMatchObject({
+    kind: 'servicePrincipal',
+    id: PIPELINE_SP,
+  });
+  const account = await errorOf(await devon.call('GET', '/history'));
+  expect(account).toMatchObject({ status: 403, code: 'RoleNotPermitted' });
+  expect(account.message).toMatch(/Owner role; you are Developer/);
+  expect((await errorOf(await (await as(issuer.userToken(MIA))).call('GET', '/history'))).code).toBe(
+    'RoleNotPermitted',
+  );
+  expect((await (await as(issuer.userToken(OLIVIA))).call('GET', '/history')).status).toBe(200);
+});

@@ -1,11 +1,12 @@
 // What the orchestrator replay tests share: the app as the devhost loads it, a publish input, and a
 // world for the run. The activities that record the publish status (recordStep, preview, sign-off,
-// completing the operation) are the app's own, built over in-memory stores, so a test reads the
+// completing the operation) and its history (recordHistory) are the app's own, built over in-memory stores, so a test reads the
 // status the partner would see; the stages' work and the e-mails are fakes the test can override.
 // The run is also told as a list of what happened, so each test states its expectations in the
 // process's own terms.
 import path from 'node:path';
 import { ActivityFakes, OrchestrationTester, RecordedCall } from '@offer-go-live/devhost';
+import { makeRecordHistory } from '../../../activities/record-history';
 import { makeRecordStep } from '../../../activities/record-step';
 import { makeCancelPublish, makeCompleteOperation, makeGoLive, makeOpenPreview } from '../../../activities/signoff';
 import { sampleOffer } from '../../../domain/offer/sample-offer';
@@ -15,7 +16,12 @@ import { started } from '../../../domain/publishing/lifecycle';
 import { PublishRef } from '../../../domain/publishing/stages';
 import type { PublishStatus, StepState } from '../../../domain/publishing/status';
 import type { StepId } from '../../../domain/publishing/steps';
-import { MemoryOfferStore, MemoryOperationStore, MemoryStatusStore } from '../../support/memory-stores';
+import {
+  MemoryHistoryStore,
+  MemoryOfferStore,
+  MemoryOperationStore,
+  MemoryStatusStore,
+} from '../../support/memory-stores';
 
 /** The built app (package.json `main`), loaded once per test file. */
 export const APP_DIR = path.resolve(__dirname, '../../..');
@@ -47,6 +53,8 @@ export interface PublishWorld {
   /** The offer's publish status as recorded so far. */
   status(): PublishStatus;
   step(id: StepId): StepState;
+  /** The history entries the orchestration wrote. */
+  history: MemoryHistoryStore;
 }
 
 const ok = (text: string) => ({ ok: true, messages: [{ level: 'information' as const, text }] });
@@ -70,6 +78,7 @@ export async function publishWorld(overrides: ActivityFakes<ActivityContract> = 
   const statuses = new MemoryStatusStore();
   const offers = new MemoryOfferStore();
   const operations = new MemoryOperationStore();
+  const history = new MemoryHistoryStore();
   // Records are stamped with the tester's clock.
   const now = (): string => t.clock.nowIso();
   const stores = { statuses, offers, operations, now };
@@ -81,6 +90,7 @@ export async function publishWorld(overrides: ActivityFakes<ActivityContract> = 
       goLive: makeGoLive(signoff),
       cancelPublish: makeCancelPublish(stores),
       completeOperation: makeCompleteOperation(stores),
+      recordHistory: makeRecordHistory({ history }),
       ...passingStages(),
       ...overrides,
     },
@@ -94,6 +104,7 @@ export async function publishWorld(overrides: ActivityFakes<ActivityContract> = 
     t,
     status,
     step: (id) => status().steps.find((s) => s.id === id)!,
+    history,
   };
 }
 
@@ -103,7 +114,7 @@ export function startPublish(t: PublishTester): Promise<string> {
 
 /**
  * The calls as a readable journey: the activity, and for the ones whose input decides what the
- * partner sees, its key fields (the transition recorded and its step, the e-mail's kind). Failed
+ * partner sees, its key fields (the transition recorded and its step, the history event, the e-mail's kind). Failed
  * calls are marked.
  */
 export function journey(calls: readonly RecordedCall<ActivityContract>[]): string[] {
@@ -114,6 +125,8 @@ export function journey(calls: readonly RecordedCall<ActivityContract>[]): strin
         const tr = c.input.transition;
         return `recordStep ${tr.kind}${'step' in tr ? ` ${tr.step}` : ''}${failed}`;
       }
+      case 'recordHistory':
+        return `history ${c.input.entry.event}${failed}`;
       case 'sendPublishEmail':
         return `email ${c.input.kind}${c.input.step ? ` ${c.input.step}` : ''}${failed}`;
       case 'copyImageToRegion':

@@ -3,7 +3,7 @@
 // with their key inputs, the output, and the publish status the partner would see at each turn.
 import { CANCEL_EVENT, GO_LIVE_EVENT } from '../../../domain/publishing/events';
 import { NEXT_ACTION, StepId } from '../../../domain/publishing/steps';
-import { INPUT, journey, publishWorld, REF, startPublish, TO_PREVIEW } from './publish-harness';
+import { INPUT, INSTANCE_ID, journey, publishWorld, REF, startPublish, TO_PREVIEW } from './publish-harness';
 
 const DAY = 24 * 3600 * 1000;
 const STAGES: StepId[] = ['displaydummycertify', 'displaycertify', 'displayprovision', 'displaypackage'];
@@ -23,7 +23,7 @@ test('happy path: every stage, the preview, then it waits for the publisher and 
 
   t.raiseEvent(id, GO_LIVE_EVENT, signoff('op-golive'));
   await t.runUntilIdle();
-  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'goLive', 'email live']);
+  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'history goLiveRequested', 'goLive', 'history live', 'email live']);
   expect(t.callsOf('goLive')[0].input).toEqual({ ...REF, signoffOperationId: 'op-golive' });
   expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'live' } });
   expect(status()).toMatchObject({
@@ -33,7 +33,14 @@ test('happy path: every stage, the preview, then it waits for the publisher and 
   expect(step('live').status).toBe('complete');
   // Every e-mail goes to the publish's notification addresses; every stage works on this version.
   expect(t.callsOf('sendPublishEmail').map((c) => c.input.to)).toEqual(Array(3).fill(INPUT.notificationEmails));
-  for (const c of t.calls) if (c.name !== 'planProvisioning') expect(c.input).toMatchObject(REF);
+  for (const c of t.calls)
+    if (c.name === 'recordHistory')
+      expect(c.input.entry).toMatchObject({
+        publisherId: REF.publisherId,
+        offerId: REF.offerId,
+        publishingVersion: REF.version,
+      });
+    else if (c.name !== 'planProvisioning') expect(c.input).toMatchObject(REF);
 });
 
 test('what each stage reported is kept at its step, with the certification report', async () => {
@@ -53,7 +60,13 @@ test('cancel at sign-off: the publish is cancelled, nothing goes live', async ()
   await t.runUntilIdle();
   t.raiseEvent(id, CANCEL_EVENT, signoff('op-cancel'));
   await t.runUntilIdle();
-  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'cancelPublish', 'email canceled']);
+  expect(journey(t.calls)).toEqual([
+    ...TO_PREVIEW,
+    'history cancelRequested',
+    'cancelPublish',
+    'history cancelled',
+    'email canceled',
+  ]);
   expect(t.callsOf('cancelPublish')[0].input).toEqual({ ...REF, signoffOperationId: 'op-cancel' });
   expect(t.status(id)).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'canceled' } });
   expect(status()).toMatchObject({ status: 'canceled', liveLinks: [], previewLinks: [] });
@@ -64,7 +77,7 @@ test('Go Live raised before the orchestration ran at all: it goes live as soon a
   const id = await startPublish(t);
   t.raiseEvent(id, GO_LIVE_EVENT, signoff('op-early'));
   await t.runUntilIdle();
-  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'goLive', 'email live']);
+  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'history goLiveRequested', 'goLive', 'history live', 'email live']);
   expect(t.callsOf('goLive')[0].input.signoffOperationId).toBe('op-early');
   expect(t.status(id)?.output).toEqual({ outcome: 'live' });
   expect(status().status).toBe('succeeded');
@@ -79,7 +92,13 @@ test('Cancel raised during certification: the pipeline finishes, then it is canc
   });
   const id = await startPublish(t);
   await t.runUntilIdle();
-  expect(journey(t.calls)).toEqual([...TO_PREVIEW, 'cancelPublish', 'email canceled']);
+  expect(journey(t.calls)).toEqual([
+    ...TO_PREVIEW,
+    'history cancelRequested',
+    'cancelPublish',
+    'history cancelled',
+    'email canceled',
+  ]);
   expect(t.callsOf('cancelPublish')[0].input.signoffOperationId).toBe('op-cancel-early');
   expect(t.status(id)?.output).toEqual({ outcome: 'canceled' });
 });
@@ -262,4 +281,39 @@ test('each stage is logged once, not again on every replay', async () => {
   await t.runUntilIdle();
   const stageLines = t.logs.filter((l) => l.includes(`${REF.publisherId}/${REF.offerId} v${REF.version}:`));
   expect(stageLines.map((l) => l.split(': ').at(-1))).toEqual(STAGES);
+});
+
+test('a publish started with its actor records the submission, each stage, the preview and the sign-off by whom', async () => {
+  const { t, history } = await publishWorld();
+  const dana = { actor: { kind: 'user' as const, id: 'oid-dana', displayName: 'Dana' }, origin: 'portal' as const };
+  const id = await t.start('publishOffer', { ...INPUT, by: dana }, { instanceId: INSTANCE_ID });
+  await t.runUntilIdle();
+  t.raiseEvent(id, GO_LIVE_EVENT, { ...signoff('op-golive'), by: dana });
+  await t.runUntilIdle();
+  expect(t.status(id)?.output).toEqual({ outcome: 'live' });
+  // In order, each after the state it reports was recorded.
+  expect(journey(t.calls).filter((c) => c.startsWith('history ') || c === 'openPreview' || c === 'goLive')).toEqual([
+    'history publishSubmitted',
+    ...STAGES.map(() => 'history stepCompleted'),
+    'openPreview',
+    'history previewAvailable',
+    'history goLiveRequested',
+    'goLive',
+    'history live',
+  ]);
+  // Written once each, by whom: the publisher's user for what they asked, the pipeline for the rest.
+  const entries = (await history.list({ publisherId: INPUT.publisherId, offerId: INPUT.offerId }, {}, { top: 100 }))
+    .items;
+  const by = (event: string) => entries.filter((e) => e.event === event).map((e) => [e.actor.kind, e.actor.id]);
+  expect(entries).toHaveLength(8);
+  expect(by('publishSubmitted')).toEqual([['user', 'oid-dana']]);
+  expect(by('goLiveRequested')).toEqual([['user', 'oid-dana']]);
+  expect(by('stepCompleted')).toEqual(STAGES.map(() => ['system', 'publishOffer']));
+  expect(by('previewAvailable')).toEqual([['system', 'publishOffer']]);
+  expect(by('live')).toEqual([['system', 'publishOffer']]);
+  expect(entries.find((e) => e.event === 'goLiveRequested')).toMatchObject({
+    origin: 'portal',
+    operationId: 'op-golive',
+    publishingVersion: INPUT.version,
+  });
 });
