@@ -47,7 +47,16 @@ async function burst(key: string, op: string, count: number): Promise<void> {
 
 /** Waits until the value is `n`, then past two leases more (redeliveries come within one), and reads again. */
 async function settlesAt(key: string, n: number): Promise<number | undefined> {
-  await waitUntil(async () => ((await value(key)) === n ? true : undefined), 60_000, `counter ${key} = ${n}`);
+  // Up to 150 s: on a loaded machine two restarts and the re-sent batches take several times what
+  // they take alone (about 10 s). A timeout names the value last seen, so lost or doubled work shows.
+  let last: number | undefined;
+  await waitUntil(
+    async () => ((last = await value(key)) === n ? true : undefined),
+    150_000,
+    `counter ${key} = ${n}`,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message} (last seen: ${last})`);
+  });
   await new Promise((r) => setTimeout(r, 5000));
   return value(key);
 }
