@@ -51,6 +51,10 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   // Before the app loads: an error its code lets escape (a timer callback, a promise nobody awaits)
   // fails the invocation it came from, or is logged, and never ends the host (fault-isolation.ts).
   const uninstallFaultHandlers = installFaultHandlers(logger);
+  // The worker runs in the app's folder (azure-functions-host, src/WebJobs.Script/Workers/Rpc/
+  // RpcWorkerProcess.cs), so an app's relative paths resolve against it; so does this host.
+  process.chdir(opts.appDir);
+  process.env.FUNCTIONS_APPLICATION_DIRECTORY = opts.appDir;
   applyLocalSettings(opts.appDir);
   // The app and its SDK clients read the storage connection from the same setting as in Azure.
   process.env.AzureWebJobsStorage = opts.connectionString;
@@ -63,11 +67,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   // Bind first so the app can be told its own address (WEBSITE_HOSTNAME) before it loads.
   const routes: Route[] = [];
-  const server: http.Server = createHttpServer(
-    routes,
-    logger,
-    opts.maxBodyBytes ?? Number(process.env.DEVHOST_MAX_REQUEST_BYTES ?? 100 * 1024 * 1024),
-  );
+  const maxBodyBytes = opts.maxBodyBytes ?? Number(process.env.DEVHOST_MAX_REQUEST_BYTES ?? 100 * 1024 * 1024);
+  const server: http.Server = createHttpServer(routes, logger, maxBodyBytes);
   const bindHost = opts.bindHost ?? '127.0.0.1';
   const port = await listen(server, opts.port ?? 7071, bindHost);
   const origin = `http://${bindHost === '0.0.0.0' ? '127.0.0.1' : bindHost}:${port}`;
@@ -107,7 +108,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       .concat(Registry.inputBindingsOfType(fn, 'orchestrationClient'))
       .map((name) => ({ name, data: { string: clientBinding } }));
 
-  const httpFunctions = new HttpFunctions(registry, invoker, keys, logger, durableClientInputs);
+  const httpFunctions = new HttpFunctions(registry, invoker, keys, logger, durableClientInputs, maxBodyBytes);
   const triggers = new StorageTriggers({
     registry,
     invoker,

@@ -41,6 +41,21 @@ export function resolveMainFiles(appDir: string): string[] {
   return files;
 }
 
+/**
+ * What the Node worker tells the host it can do before the programming model adds its own
+ * (Azure/azure-functions-nodejs-worker, src/eventHandlers/getWorkerCapabilities.ts).
+ */
+export const NODE_WORKER_CAPABILITIES: Readonly<Record<string, string>> = {
+  RawHttpBodyBytes: 'true',
+  RpcHttpTriggerMetadataRemoved: 'true',
+  RpcHttpBodyOnly: 'true',
+  IgnoreEmptyValuedRpcHttpHeaders: 'true',
+  UseNullableValueDictionaryForHttp: 'true',
+  WorkerStatus: 'true',
+  TypedDataCollection: 'true',
+  HandlesWorkerTerminateMessage: 'true',
+};
+
 /** Loads the app's entry files (which register functions) and runs its appStart hooks. */
 export async function loadApp(appDir: string, registry: Registry): Promise<string[]> {
   const files = resolveMainFiles(appDir);
@@ -49,8 +64,11 @@ export async function loadApp(appDir: string, registry: Registry): Promise<strin
   for (const hook of registry.hooks.appStart) {
     await hook({ hookData: {}, appHookData: {}, functionAppDirectory: appDir });
   }
-  const caps = registry.programmingModel?.getCapabilities?.({});
-  if (caps instanceof Promise) await caps;
+  // The worker reports its own capabilities and those the programming model adds, once the app has
+  // loaded (so after its app.setup): in HTTP stream mode @azure/functions starts its proxy here and
+  // reports its address as `HttpUri`, which tells the host to forward requests there.
+  const offered = { ...NODE_WORKER_CAPABILITIES };
+  registry.capabilities = (await registry.programmingModel?.getCapabilities?.(offered)) ?? offered;
   return files;
 }
 

@@ -1,3 +1,4 @@
+import { failureText } from './failure-text';
 import { newId } from './ids';
 import { InvocationScope, invocationScope, toError } from './fault-isolation';
 import { Logger } from './logger';
@@ -8,6 +9,8 @@ export interface InvocationInput {
   inputData: { name: string; data: RpcTypedData | undefined }[];
   triggerMetadata?: Record<string, RpcTypedData>;
   retryContext?: { retryCount: number; maxRetryCount: number };
+  /** Chosen by the caller when something must be set up under the id first (the HTTP stream proxy's request). */
+  invocationId?: string;
 }
 
 /** Input and output bindings played around an invocation (bindings/storage-bindings.ts). */
@@ -20,6 +23,8 @@ export interface InvocationOutcome {
   invocationId: string;
   response?: InvocationResponse;
   error?: Error;
+  /** For a log line: the error's message and stack (see failure-text.ts). */
+  errorText?: string;
 }
 
 /**
@@ -39,16 +44,17 @@ export class Invoker {
   bindings: BindingHooks | undefined;
 
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
-    const invocationId = newId();
+    const invocationId = input.invocationId ?? newId();
     const started = Date.now();
     let fail: (error: Error) => void = () => undefined;
     // Settles only if the invocation faults from outside its own call chain (see fault-isolation.ts).
     const faulted = new Promise<never>((_, reject) => (fail = reject));
     faulted.catch(() => undefined);
     const scope: InvocationScope = { functionName: fn.metadata.name, invocationId, done: false, fail: (e) => fail(e) };
+    const seen: { context?: unknown } = {};
     try {
       const response = await Promise.race([
-        invocationScope.run(scope, () => this.run(fn, input, invocationId)),
+        invocationScope.run(scope, () => this.run(fn, input, invocationId, seen)),
         faulted,
       ]);
       this.executed(fn, scope, started, undefined);
@@ -56,8 +62,9 @@ export class Invoker {
     } catch (e) {
       // Whatever was thrown (an Error or not, printable or not) becomes an Error without throwing again.
       const error = toError(e);
-      this.executed(fn, scope, started, error);
-      return { invocationId, error };
+      const errorText = failureText(error, seen.context);
+      this.executed(fn, scope, started, errorText);
+      return { invocationId, error, errorText };
     } finally {
       // Whatever the function left running is no longer this invocation's business: a later error is logged only.
       scope.done = true;
@@ -68,6 +75,7 @@ export class Invoker {
     fn: RegisteredFunction,
     input: InvocationInput,
     invocationId: string,
+    seen: { context?: unknown },
   ): Promise<InvocationResponse | undefined> {
     const scope = { functionName: fn.metadata.name, invocationId };
     const model = this.registry.programmingModel;
@@ -108,6 +116,7 @@ export class Invoker {
     };
     const invocationModel = model.getInvocationModel(coreCtx);
     const { context, inputs } = await invocationModel.getArguments();
+    seen.context = context;
     let callback = fn.callback;
     const hookData: Record<string, unknown> = {};
     const pre = {
@@ -156,13 +165,12 @@ export class Invoker {
     fn: RegisteredFunction,
     scope: { functionName: string; invocationId: string },
     started: number,
-    error: Error | undefined,
+    errorText: string | undefined,
   ): void {
     const type = fn.trigger.type.toLowerCase();
     if (type !== 'activitytrigger' && type !== 'orchestrationtrigger') return;
     const ms = Date.now() - started;
-    if (error)
-      this.logger.log('warning', `Executed (Failed, ${ms} ms): ${error.message.split('\n')[0].slice(0, 300)}`, scope);
+    if (errorText !== undefined) this.logger.log('error', `Executed (Failed, ${ms} ms): ${errorText}`, scope);
     else
       this.logger.log(
         type === 'orchestrationtrigger' ? 'debug' : 'information',

@@ -19,6 +19,8 @@ export class Registry {
     log: [],
   };
   programmingModel: ProgrammingModel | undefined;
+  /** What the worker and the app's programming model reported at start-up (e.g. `HttpUri` in HTTP stream mode). */
+  capabilities: Record<string, string> = {};
 
   addFunction(metadata: FunctionMetadata, callback: FunctionCallback): void {
     const key = metadata.name.toLowerCase();

@@ -21,12 +21,19 @@ export interface RpcHttpCookie {
   maxAge?: { value?: number } | null;
 }
 
+export interface RpcNullableString {
+  value?: string;
+}
+
 export interface RpcHttpData {
   method?: string;
   url?: string;
   headers?: Record<string, string>;
   query?: Record<string, string>;
   params?: Record<string, string>;
+  nullableHeaders?: Record<string, RpcNullableString>;
+  nullableQuery?: Record<string, RpcNullableString>;
+  nullableParams?: Record<string, RpcNullableString>;
   body?: { bytes?: Uint8Array; string?: string } | null;
   statusCode?: string;
   cookies?: RpcHttpCookie[];

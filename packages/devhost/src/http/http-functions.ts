@@ -1,12 +1,15 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Invoker, resultData } from '../core/invoker';
+import { newId } from '../core/ids';
+import { InvocationOutcome, Invoker, resultData } from '../core/invoker';
 import { Logger } from '../core/logger';
 import { RegisteredFunction, Registry } from '../core/registry';
 import { RpcHttpCookie, RpcTypedData } from '../core/types';
 import { AuthLevel, HostKeys } from './keys';
+import { httpTriggerMetadata, rpcHttp } from './request-data';
 import { sendError } from './respond';
-import { BodyReader } from './server';
+import { BodyReader, TooLarge } from './server';
 import { compileRoute, CompiledRoute, sortRoutes } from './route-template';
+import { StreamForward } from './stream-forward';
 
 interface HttpRoute {
   fn: RegisteredFunction;
@@ -18,6 +21,8 @@ interface HttpRoute {
 /** HTTP-triggered functions: Functions route templates under the route prefix, methods, auth levels. */
 export class HttpFunctions {
   private readonly routes: HttpRoute[];
+  /** Where the app's HTTP stream proxy listens, when it runs in stream mode (see stream-forward.ts). */
+  private readonly streamUri: URL | undefined;
 
   constructor(
     registry: Registry,
@@ -26,7 +31,9 @@ export class HttpFunctions {
     private readonly logger: Logger,
     /** Extra inputs (the durable client); built from the host's own address, never from the request. */
     private readonly extraInputs: (fn: RegisteredFunction) => { name: string; data: RpcTypedData }[],
+    private readonly maxBodyBytes: number,
   ) {
+    this.streamUri = streamUri(registry.capabilities.HttpUri);
     this.routes = sortRoutes(
       registry.byTrigger('httpTrigger').map((fn) => {
         const t = fn.trigger as { route?: string; methods?: string[]; authLevel?: string };
@@ -77,7 +84,8 @@ export class HttpFunctions {
       res.end();
       return true;
     }
-    await this.invoke(hit.r, hit.params!, req, res, url, method, await readBody());
+    if (this.streamUri) await this.invokeStreamed(this.streamUri, hit.r, hit.params!, req, res, url, method);
+    else await this.invoke(hit.r, hit.params!, req, res, url, method, await readBody());
     return true;
   }
 
@@ -90,36 +98,18 @@ export class HttpFunctions {
     method: string,
     body: Buffer,
   ): Promise<void> {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers))
-      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    // The host hands the query over as one string per name; repeated names are joined with ','.
-    const query: Record<string, string> = {};
-    for (const k of new Set(url.searchParams.keys())) query[k] = url.searchParams.getAll(k).join(',');
-    // The Buffer is a Uint8Array already: handing it over as it is saves a copy of the whole body.
-    // No bytes, no body at all, as the host sends it: @azure/functions 4.3 builds an undici Request,
-    // which refuses any body (even an empty one) on GET and HEAD.
-    const http = {
-      method,
-      url: url.href,
-      headers,
-      query,
-      params,
-      ...(body.length > 0 ? { body: { bytes: body as Uint8Array } } : {}),
-    };
-    const inputData = [{ name: route.fn.triggerName, data: { http } as RpcTypedData }, ...this.extraInputs(route.fn)];
+    const inputData = [
+      { name: route.fn.triggerName, data: rpcHttp(req, url, method, params, body) },
+      ...this.extraInputs(route.fn),
+    ];
     const started = Date.now();
-    const outcome = await this.invoker.invoke(route.fn, { inputData });
+    const outcome = await this.invoker.invoke(route.fn, {
+      inputData,
+      triggerMetadata: httpTriggerMetadata(req, url, params),
+    });
     const scope = { functionName: route.fn.metadata.name, invocationId: outcome.invocationId };
     if (outcome.error) {
-      this.logger.log(
-        'error',
-        `Executed (Failed, ${Date.now() - started} ms): ${outcome.error.stack ?? outcome.error.message}`,
-        scope,
-      );
-      // Like the host: a failing function gets a bare 500, never its stack trace.
-      res.writeHead(500, { 'Content-Length': 0 });
-      res.end();
+      this.failed(route.fn, outcome, started, res);
       return;
     }
     const data = resultData(outcome.response);
@@ -164,6 +154,88 @@ export class HttpFunctions {
     }
     res.setHeader('Content-Length', out.length);
     res.end(method === 'HEAD' ? undefined : out);
+  }
+
+  /**
+   * Stream mode: the request goes to the library's proxy as it arrives and the function's response
+   * comes back from there as it is written (stream-forward.ts); the invocation itself carries no
+   * request data but its trigger metadata (the host sends an empty RpcHttp: GrpcMessageConversionExtensions.cs).
+   */
+  private async invokeStreamed(
+    target: URL,
+    route: HttpRoute,
+    params: Record<string, string>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+  ): Promise<void> {
+    // A declared length over the limit is refused before anything runs, as when buffering.
+    if (Number(req.headers['content-length'] ?? 0) > this.maxBodyBytes) throw new TooLarge();
+    const invocationId = newId();
+    const started = Date.now();
+    // Forwarding starts first, as the host's does, so the library finds the request when the invocation asks.
+    const forward = new StreamForward(target, req, res, url, invocationId, this.maxBodyBytes);
+    const outcome = await this.invoker.invoke(route.fn, {
+      invocationId,
+      inputData: [{ name: route.fn.triggerName, data: { http: {} } }, ...this.extraInputs(route.fn)],
+      triggerMetadata: httpTriggerMetadata(req, url, params),
+    });
+    const scope = { functionName: route.fn.metadata.name, invocationId };
+    const tooLarge = () => {
+      this.logger.log('warning', `Executed (Failed): the request body exceeds ${this.maxBodyBytes} bytes`, scope);
+      throw new TooLarge();
+    };
+    if (outcome.error) {
+      forward.abort();
+      if (forward.tooLarge && !res.headersSent) tooLarge();
+      // The real host never answers here (the library leaves the proxied request open:
+      // Azure/azure-functions-nodejs-library#324); a bare 500 at once says more.
+      this.failed(route.fn, outcome, started, res);
+      return;
+    }
+    // The library has written the whole response by the time the invocation returns; what is still
+    // on its way arrives within moments, and a head that never comes means there was no response.
+    const relayed = await forward.settled(RESPONSE_GRACE_MS);
+    if (!relayed && forward.tooLarge && !res.headersSent) tooLarge();
+    if (!relayed && !res.headersSent) {
+      forward.abort();
+      this.logger.log(
+        'error',
+        `Executed (Failed, ${Date.now() - started} ms): the function returned no HTTP response (in stream mode the library sends one only for a returned response)`,
+        scope,
+      );
+      res.writeHead(500, { 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    this.logger.log(
+      'information',
+      `Executed ${method} ${url.pathname} → ${forward.status ?? res.statusCode}${relayed ? '' : ' (cut off)'} (${Date.now() - started} ms)`,
+      scope,
+    );
+  }
+
+  private failed(fn: RegisteredFunction, outcome: InvocationOutcome, started: number, res: ServerResponse): void {
+    this.logger.log('error', `Executed (Failed, ${Date.now() - started} ms): ${outcome.errorText}`, {
+      functionName: fn.metadata.name,
+      invocationId: outcome.invocationId,
+    });
+    // Like the host: a failing function gets a bare 500, never its stack trace.
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(500, { 'Content-Length': 0 });
+    res.end();
+  }
+}
+
+const RESPONSE_GRACE_MS = 5_000;
+
+function streamUri(httpUri: string | undefined): URL | undefined {
+  if (!httpUri) return undefined;
+  try {
+    return new URL(httpUri);
+  } catch {
+    throw new Error(`The app's programming model reported an HTTP stream address (HttpUri) that is not a URL: ${httpUri}`);
   }
 }
 

@@ -128,7 +128,7 @@ export class BlobListener {
     if (n >= this.o.maxAttempts) {
       this.o.logger.log(
         'error',
-        `Blob ${this.o.path.container}/${name} failed ${n} time(s); recording it in ${this.o.poison.name}: ${outcome.error.message}`,
+        `Blob ${this.o.path.container}/${name} failed ${n} time(s); recording it in ${this.o.poison.name}: ${outcome.errorText}`,
         scope,
       );
       await this.o.poison.createIfNotExists();
@@ -145,7 +145,7 @@ export class BlobListener {
     } else {
       this.o.logger.log(
         'warning',
-        `Executed (Failed, attempt ${n} of ${this.o.maxAttempts}) for blob ${name}: ${outcome.error.message}`,
+        `Executed (Failed, attempt ${n} of ${this.o.maxAttempts}) for blob ${name}: ${outcome.errorText}`,
         scope,
       );
     }

@@ -50,7 +50,7 @@ export class EventGridWebhook {
       });
       const scope = { functionName: fn.metadata.name, invocationId: outcome.invocationId };
       if (outcome.error) {
-        this.logger.log('error', `Executed (Failed) for event ${String(event.id)}: ${outcome.error.message}`, scope);
+        this.logger.log('error', `Executed (Failed) for event ${String(event.id)}: ${outcome.errorText}`, scope);
         res.writeHead(500, { 'Content-Length': 0 });
         res.end();
         return;

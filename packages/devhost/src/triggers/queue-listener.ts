@@ -138,14 +138,14 @@ export class QueueListener {
     if (m.dequeueCount >= this.o.maxDequeueCount) {
       this.o.logger.log(
         'error',
-        `Message ${m.messageId} failed ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}: ${error.message}`,
+        `Message ${m.messageId} failed ${m.dequeueCount} time(s); moving it to ${this.o.poison.name}: ${outcome.errorText}`,
         scope,
       );
       await this.moveToPoison(m);
     } else {
       this.o.logger.log(
         'warning',
-        `Executed (Failed, attempt ${m.dequeueCount} of ${this.o.maxDequeueCount}): ${error.message}`,
+        `Executed (Failed, attempt ${m.dequeueCount} of ${this.o.maxDequeueCount}): ${outcome.errorText}`,
         scope,
       );
       await this.o.queue

@@ -102,7 +102,7 @@ export class TimerListener {
       const at = scheduled && s.next > invokedAt ? s.next : invokedAt;
       this.status = { last: at, next: this.nextAfter(at), lastUpdated: at };
       const scope = { functionName: this.fn.metadata.name, invocationId: outcome.invocationId };
-      if (outcome.error) this.logger.log('error', `Executed (Failed): ${outcome.error.message}`, scope);
+      if (outcome.error) this.logger.log('error', `Executed (Failed): ${outcome.errorText}`, scope);
       else
         this.logger.log(
           'information',
