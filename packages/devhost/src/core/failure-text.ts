@@ -33,7 +33,7 @@ interface OrchestratorStateText {
 function parseState(text: string): OrchestratorStateText | undefined {
   try {
     const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' ? (v as OrchestratorStateText) : undefined;
+    return v && typeof v === 'object' ? v : undefined;
   } catch {
     return undefined;
   }

@@ -235,7 +235,9 @@ function streamUri(httpUri: string | undefined): URL | undefined {
   try {
     return new URL(httpUri);
   } catch {
-    throw new Error(`The app's programming model reported an HTTP stream address (HttpUri) that is not a URL: ${httpUri}`);
+    throw new Error(
+      `The app's programming model reported an HTTP stream address (HttpUri) that is not a URL: ${httpUri}`,
+    );
   }
 }
 

@@ -57,7 +57,7 @@ export function rpcHttp(
       // The Buffer is a Uint8Array already: handing it over as it is saves a copy of the whole body.
       // No bytes, no body at all, as the host sends it: @azure/functions 4.3 builds an undici Request,
       // which refuses any body (even an empty one) on GET and HEAD.
-      ...(body.length > 0 ? { body: { bytes: body as Uint8Array } } : {}),
+      ...(body.length > 0 ? { body: { bytes: body } } : {}),
     },
   };
 }

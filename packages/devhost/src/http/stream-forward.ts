@@ -168,8 +168,7 @@ function forwardedHeaders(req: IncomingMessage, url: URL, invocationId: string):
   const skip = hopByHop(req.headers.connection);
   // The Host becomes the library's own; an Expect was answered here already. YARP sets (not
   // appends) the X-Forwarded headers, so whatever the client sent under those names is replaced.
-  for (const name of ['host', 'expect', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'])
-    skip.add(name);
+  for (const name of ['host', 'expect', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']) skip.add(name);
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, values] of Object.entries(req.headersDistinct))
     if (values !== undefined && !skip.has(name)) headers[name] = values;
