@@ -186,3 +186,27 @@ test('a failing function gets a bare 500 at once; one that returns no response g
   // The host carries on.
   expect((await fetch(stack.url('/api/echo'))).status).toBe(200);
 });
+
+test('a client that goes away mid-response or mid-upload leaves the host serving', async () => {
+  const ticks = request('/api/ticks', { method: 'GET' });
+  ticks.req.end();
+  const r = await ticks.res;
+  expect(await lineReader(r)()).toBe('first');
+  r.destroy();
+  // The function goes on writing to a connection nobody reads any more.
+  expect((await fetch(stack.url('/api/release'), { method: 'POST' })).status).toBe(204);
+
+  const upload = request('/api/progress', { method: 'POST' });
+  upload.req.on('error', () => undefined);
+  upload.req.write(Buffer.alloc(64 * 1024, 0x61));
+  const u = await upload.res;
+  expect(await lineReader(u)()).toMatch(/^got \d+$/);
+  upload.req.destroy();
+
+  const head = await fetch(stack.url('/api/echo'), { method: 'HEAD' });
+  expect(head.status).toBe(200);
+  expect(await head.text()).toBe('');
+  const after = (await (await fetch(stack.url('/api/echo/still?ok=1'))).json()) as Echo;
+  expect(after.params).toEqual({ id: 'still', ok: '1' });
+  expect(stack.host.output).not.toMatch(/host: (uncaught|unhandled)/);
+});
