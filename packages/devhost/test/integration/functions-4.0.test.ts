@@ -37,12 +37,16 @@ app.http('fails', { route: 'fails', methods: ['GET'], authLevel: 'anonymous',
 `,
   );
   // The app's own dependency: @azure/functions 4.0.1 (installed under an alias by the package).
+  let installed: string;
+  try {
+    installed = path.dirname(require.resolve('azure-functions-4.0/package.json'));
+  } catch {
+    throw new Error(
+      'azure-functions-4.0 is not installed: packages/devhost needs the devDependency "azure-functions-4.0": "npm:@azure/functions@4.0.1".',
+    );
+  }
   fs.mkdirSync(path.join(dir, 'node_modules', '@azure'), { recursive: true });
-  fs.symlinkSync(
-    path.dirname(require.resolve('azure-functions-4.0/package.json')),
-    path.join(dir, 'node_modules', '@azure', 'functions'),
-    'dir',
-  );
+  fs.symlinkSync(installed, path.join(dir, 'node_modules', '@azure', 'functions'), 'dir');
   stack = await startStack(dir);
 });
 afterAll(async () => {
