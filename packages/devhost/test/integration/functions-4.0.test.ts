@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack, Stack } from '../../src/testing/stack';
+import { startStack, Stack, waitUntil } from '../../src/testing/stack';
 
 let dir = '';
 let stack: Stack;
@@ -97,5 +97,6 @@ test('a failing function gets a bare 500 and its log line carries the message', 
   const res = await fetch(stack.url('/api/fails'));
   expect(res.status).toBe(500);
   expect(await res.text()).toBe('');
-  expect(stack.host.output).toContain('4.0 app failed on purpose');
+  // The host's output comes through a pipe: the line may land a moment after the response.
+  await waitUntil(async () => (stack.host.output.includes('4.0 app failed on purpose') ? true : undefined));
 });
