@@ -14,7 +14,7 @@
 // - `sys` (binding-expressions.ts).
 import { InvocationInput } from '../core/invoker';
 import { RegisteredFunction } from '../core/registry';
-import { RpcHttpData, RpcTypedData } from '../core/types';
+import { RpcHttpData, RpcNullableString, RpcTypedData } from '../core/types';
 import { systemBindingData } from './binding-expressions';
 
 export type BindingData = Record<string, unknown>;
@@ -40,9 +40,11 @@ export function bindingDataFor(fn: RegisteredFunction, input: InvocationInput): 
 
 function httpBindingData(http: RpcHttpData): BindingData {
   const data: BindingData = {};
-  const headers = { ...(http.headers ?? {}) };
-  const query = Object.fromEntries(Object.entries(http.query ?? {}).filter(([k]) => k.toLowerCase() !== 'code'));
-  const path = { ...(http.params ?? {}) };
+  const headers = plainMap(http.nullableHeaders, http.headers);
+  const query = Object.fromEntries(
+    Object.entries(plainMap(http.nullableQuery, http.query)).filter(([k]) => k.toLowerCase() !== 'code'),
+  );
+  const path = plainMap(http.nullableParams, http.params);
   const request: Record<string, unknown> = { headers, query, path };
   const body = http.body?.bytes ? Buffer.from(http.body.bytes).toString('utf8') : http.body?.string;
   if (body) {
@@ -53,6 +55,16 @@ function httpBindingData(http: RpcHttpData): BindingData {
   Object.assign(data, query, path);
   data.$request = request;
   return data;
+}
+
+/** The nullable map when there is one (the host fills those for the Node worker: http/request-data.ts), else the plain one. */
+function plainMap(
+  nullable: Record<string, RpcNullableString> | undefined,
+  plain: Record<string, string> | undefined,
+): Record<string, string> {
+  if (nullable && Object.keys(nullable).length > 0)
+    return Object.fromEntries(Object.entries(nullable).map(([k, v]) => [k, v.value ?? '']));
+  return { ...(plain ?? {}) };
 }
 
 /** Top-level properties of text that is a JSON object: objects kept, arrays dropped, the rest as text. */
