@@ -168,15 +168,10 @@ export class Invoker {
     errorText: string | undefined,
   ): void {
     const type = fn.trigger.type.toLowerCase();
-    if (type !== 'activitytrigger' && type !== 'orchestrationtrigger') return;
+    if (type !== 'activitytrigger' && type !== 'orchestrationtrigger' && type !== 'entitytrigger') return;
     const ms = Date.now() - started;
     if (errorText !== undefined) this.logger.log('error', `Executed (Failed, ${ms} ms): ${errorText}`, scope);
-    else
-      this.logger.log(
-        type === 'orchestrationtrigger' ? 'debug' : 'information',
-        `Executed (Succeeded, ${ms} ms)`,
-        scope,
-      );
+    else this.logger.log(type === 'activitytrigger' ? 'information' : 'debug', `Executed (Succeeded, ${ms} ms)`, scope);
   }
 }
 
