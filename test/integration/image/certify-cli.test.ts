@@ -236,7 +236,9 @@ describe('as a process', () => {
     ['a failing image', 1, () => [bad.path]],
     ['a usage error', 2, () => ['--os']],
   ])('%s exits %d', (_, code, argv) => {
-    const p = spawnSync(process.execPath, [cli, ...argv()], { encoding: 'utf8', timeout: 30_000 });
+    // The transpiled files live outside the project: their npm dependencies (fzstd) come from its node_modules.
+    const env = { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') };
+    const p = spawnSync(process.execPath, [cli, ...argv()], { encoding: 'utf8', timeout: 30_000, env });
     expect(p.status).toBe(code);
     if (code < 2) expect(p.stdout).toMatch(/Verdict: (PASS|FAIL)/);
     else expect(p.stderr).toMatch(/usage:/);
