@@ -57,7 +57,14 @@ export class EntitySession {
     const more = items.length > batch.length;
     const nowIso = this.clock.nowIso();
     const now = Date.parse(nowIso);
-    const state = (await this.store.load(instanceId)) ?? this.fresh(instanceId, nowIso);
+    let state = await this.store.load(instanceId);
+    if (!state) {
+      state = this.fresh(instanceId, nowIso);
+      // The instance row first: an instance is found by its row, so a crash between a new entity's
+      // first commit (history and sentinel) and its row would leave a sentinel no load sees, and
+      // every later batch would fail creating it again ("The specified entity already exists").
+      await this.store.putInstanceRow(state);
+    }
     const bk = (state.engine.entity ??= newBookkeeping());
     const sched = parseSchedulerState(state.input);
     const received: HistoryEvent[] = [];
