@@ -1,7 +1,7 @@
 import { INSTANCE_ID_RULE, newExecutionId, newId, newInstanceId } from '../core/ids';
 import { odata } from '@azure/data-tables';
 import { describeError } from '../core/fault-isolation';
-import { Invoker, fromTypedData, resultData } from '../core/invoker';
+import { Invoker } from '../core/invoker';
 import { Logger } from '../core/logger';
 import { Registry } from '../core/registry';
 import { ActivityWorker } from './activity-worker';
@@ -14,7 +14,8 @@ import { EventType, HistoryEvent, isTerminal, RuntimeStatus } from './history';
 import { InstanceRow, InstanceState, TableInstanceStore } from './instance-store';
 import { ControlItem, emptyOutbound, Outbound, WorkItem } from './messages';
 import { openTasks } from './open-tasks';
-import { OrchestrationSession, OrchestratorResult, parentNotice, RunOrchestrator } from './orchestration-session';
+import { orchestratorRunner } from './orchestrator-runner';
+import { OrchestrationSession, parentNotice } from './orchestration-session';
 import { Delivered, QueueChannel } from './queue-channel';
 import { SendBatcher } from './send-batcher';
 import { TaskHubStorage } from './task-hub';
@@ -81,7 +82,7 @@ export class DurableEngine {
   constructor(private readonly o: EngineOptions) {
     this.hub = new TaskHubStorage(o.hubName, o.connectionString);
     this.store = new TableInstanceStore(this.hub);
-    this.session = new OrchestrationSession(this.store, o.clock, this.runOrchestrator);
+    this.session = new OrchestrationSession(this.store, o.clock, orchestratorRunner(o.registry, o.invoker));
     // A copy of a client's signal can only be a queue redelivery, which comes within a lease.
     const idWindowMs = (2 * o.leaseSeconds + 10) * 1000;
     this.entities = new EntitySession(
@@ -150,27 +151,6 @@ export class DurableEngine {
       workInFlight: this.work.inFlight,
     };
   }
-
-  private readonly runOrchestrator: RunOrchestrator = async (name, payload) => {
-    const fn = this.o.registry.get(name);
-    if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') return { missing: true };
-    const outcome = await this.o.invoker.invoke(fn, {
-      inputData: [{ name: fn.triggerName, data: { string: JSON.stringify(payload) } }],
-    });
-    if (outcome.error) {
-      const msg = outcome.error.message;
-      const label = '$OutOfProcData$:';
-      const at = msg.indexOf(label);
-      if (at >= 0) {
-        const state = JSON.parse(msg.slice(at + label.length)) as OrchestratorResult;
-        return { state, error: state.error ?? msg.slice(0, at).trim() };
-      }
-      return { error: msg };
-    }
-    let value = fromTypedData(resultData(outcome.response));
-    if (typeof value === 'string') value = JSON.parse(value);
-    return { state: value as OrchestratorResult };
-  };
 
   // ---- orchestration dispatch -------------------------------------------------------------
 
